@@ -1,0 +1,54 @@
+package dev.promptengine.schemas;
+
+import dev.promptengine.events.CostedLlmExecution;
+import dev.promptengine.events.LlmExecution;
+import dev.promptengine.events.ModelPrice;
+import dev.promptengine.events.PromptUsage;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Every topic of the pipeline with its key and value types. Producers, consumers and tests take
+ * names from here only.
+ */
+public final class Topics {
+
+    /** A topic, its key (always a string, see each constant) and its Avro value type. */
+    public record Topic<V extends SpecificRecord>(String name, String key, Class<V> valueType) {
+
+        /** Where records of this topic that cannot be decoded or processed go, with the reason in headers. */
+        public String deadLetter() {
+            return name + DEAD_LETTER_SUFFIX;
+        }
+    }
+
+    static {
+        EventTypes.trust();
+    }
+
+    public static final String DEAD_LETTER_SUFFIX = ".dlt";
+
+    /** A prompt was rendered. Key: usage id. */
+    public static final Topic<PromptUsage> USAGE = new Topic<>("promptengine.usage.v1", "usage id", PromptUsage.class);
+
+    /** An LLM call finished. Key: usage id, so a usage and its executions share a partition. */
+    public static final Topic<LlmExecution> EXECUTION =
+            new Topic<>("promptengine.execution.v1", "usage id", LlmExecution.class);
+
+    /** The execution with its cost, or UNPRICED. Key: usage id. */
+    public static final Topic<CostedLlmExecution> EXECUTION_COSTED =
+            new Topic<>("promptengine.execution.costed.v1", "usage id", CostedLlmExecution.class);
+
+    /** Compacted pricing catalog. Key: provider/model/effective_from (ISO-8601); null value deletes. */
+    public static final Topic<ModelPrice> PRICING =
+            new Topic<>("promptengine.pricing.v1", "provider/model/effective_from", ModelPrice.class);
+
+    public static final List<Topic<?>> ALL = List.of(USAGE, EXECUTION, EXECUTION_COSTED, PRICING);
+
+    /** Key of a pricing record: {@code provider/model/effective_from}. */
+    public static String pricingKey(ModelPrice price) {
+        return price.getProvider() + "/" + price.getModel() + "/" + price.getEffectiveFrom();
+    }
+
+    private Topics() {}
+}

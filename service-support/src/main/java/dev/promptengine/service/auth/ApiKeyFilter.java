@@ -1,0 +1,51 @@
+package dev.promptengine.service.auth;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/** Authenticates every {@code /v1/} request by its bearer API key; 401 without a known key. */
+class ApiKeyFilter extends OncePerRequestFilter {
+
+    static final String CALLER_ATTRIBUTE = Caller.class.getName();
+    private static final String BEARER = "Bearer ";
+
+    private final ApiKeys keys;
+
+    ApiKeyFilter(ApiKeys keys) {
+        this.keys = keys;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !request.getRequestURI().startsWith(request.getContextPath() + "/v1/");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+            Problems.write(
+                    response,
+                    HttpStatus.UNAUTHORIZED,
+                    "unauthorized",
+                    "Missing API key: send 'Authorization: Bearer <key>'");
+            return;
+        }
+        var caller = keys.find(header.substring(BEARER.length()).trim());
+        if (caller.isEmpty()) {
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
+            Problems.write(response, HttpStatus.UNAUTHORIZED, "unauthorized", "Unknown API key");
+            return;
+        }
+        request.setAttribute(CALLER_ATTRIBUTE, caller.get());
+        chain.doFilter(request, response);
+    }
+}

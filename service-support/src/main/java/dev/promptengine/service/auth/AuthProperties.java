@@ -1,0 +1,32 @@
+package dev.promptengine.service.auth;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * API keys, stored only as SHA-256 hashes: {@code promptengine.auth.keys[n].sha256|tenant|role|name}.
+ * Set them in {@code application.yml}, an external config file or environment variables
+ * ({@code PROMPTENGINE_AUTH_KEYS_0_SHA256=...}); no rebuild needed. Hash a key with
+ * {@code printf %s "$KEY" | sha256sum}.
+ */
+@Validated
+@ConfigurationProperties("promptengine.auth")
+public record AuthProperties(@Valid List<Key> keys) {
+
+    public AuthProperties {
+        keys = keys == null ? List.of() : List.copyOf(keys);
+    }
+
+    public record Key(
+            @NotBlank String name,
+            @NotBlank String tenant,
+            @NotNull Role role,
+
+            @NotBlank @Pattern(regexp = "[0-9a-fA-F]{64}", message = "must be a SHA-256 hash in hex")
+            String sha256) {}
+}

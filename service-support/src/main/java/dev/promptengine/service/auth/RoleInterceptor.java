@@ -1,0 +1,41 @@
+package dev.promptengine.service.auth;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.Arrays;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerInterceptor;
+
+/** Answers 403 when the caller's role is not among those the endpoint declares. */
+class RoleInterceptor implements HandlerInterceptor {
+
+    @Override
+    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
+            throws Exception {
+        var caller = (Caller) request.getAttribute(ApiKeyFilter.CALLER_ATTRIBUTE);
+        if (caller == null || !(handler instanceof HandlerMethod method)) {
+            return true; // not an authenticated /v1/ request (the filter guards those)
+        }
+        RequiresRole required = AnnotatedElementUtils.findMergedAnnotation(method.getMethod(), RequiresRole.class);
+        if (required == null) {
+            required = AnnotatedElementUtils.findMergedAnnotation(method.getBeanType(), RequiresRole.class);
+        }
+        if (required == null || !Arrays.asList(required.value()).contains(caller.role())) {
+            Problems.write(
+                    response,
+                    HttpStatus.FORBIDDEN,
+                    "forbidden",
+                    "Role " + caller.role().name().toLowerCase() + " may not call this endpoint"
+                            + (required == null ? "" : "; it needs " + describe(required.value())));
+            return false;
+        }
+        return true;
+    }
+
+    private static String describe(Role[] roles) {
+        return String.join(
+                " or ", Arrays.stream(roles).map(r -> r.name().toLowerCase()).toList());
+    }
+}
