@@ -102,6 +102,26 @@ class AuthIntegrationTests {
                         "\"kafka\":\\{\"details\":\\{\"clusterId\":\"[^\"]+\",\"brokers\":1},\"status\":\"UP\"");
     }
 
+    @Test
+    void createsEveryTopicAndDeadLetterTopicOnStart() throws Exception {
+        try (var admin = dev.promptengine.testsupport.TestKafka.admin()) {
+            var names = admin.listTopics().names().get();
+
+            for (var topic : dev.promptengine.schemas.Topics.ALL) {
+                assertThat(names).contains(topic.name(), topic.deadLetter());
+            }
+            var pricing = admin.describeConfigs(java.util.List.of(new org.apache.kafka.common.config.ConfigResource(
+                            org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                            dev.promptengine.schemas.Topics.PRICING.name())))
+                    .all()
+                    .get()
+                    .values()
+                    .iterator()
+                    .next();
+            assertThat(pricing.get("cleanup.policy").value()).isEqualTo("compact");
+        }
+    }
+
     private HttpResponse<String> get(String path, String key) throws Exception {
         var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
         if (key != null) {

@@ -1,0 +1,43 @@
+package dev.promptengine.service.topics;
+
+import dev.promptengine.schemas.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+
+/**
+ * Every service declares the whole topic set (topics and their dead-letter topics), so whichever
+ * starts first creates them and none depends on start order. Brokers run with topic auto-creation
+ * off; {@link KafkaAdmin} creates what is missing and leaves existing topics alone.
+ */
+@AutoConfiguration
+@ConditionalOnProperty(prefix = "promptengine.topics", name = "create", matchIfMissing = true)
+@EnableConfigurationProperties(TopicProperties.class)
+public class TopicsAutoConfiguration {
+
+    @Bean
+    KafkaAdmin.NewTopics promptEngineTopics(TopicProperties properties) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (var topic : Topics.ALL) {
+            var builder = TopicBuilder.name(topic.name())
+                    .partitions(properties.partitions())
+                    .replicas(properties.replicationFactor());
+            if (topic == Topics.PRICING) {
+                builder.compact().config(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0");
+            }
+            topics.add(builder.build());
+            topics.add(TopicBuilder.name(topic.deadLetter())
+                    .partitions(properties.partitions())
+                    .replicas(properties.replicationFactor())
+                    .build());
+        }
+        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+    }
+}
