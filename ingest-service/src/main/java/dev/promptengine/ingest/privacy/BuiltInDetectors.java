@@ -116,9 +116,19 @@ final class BuiltInDetectors {
         return detector;
     }
 
+    /** 13 to 19 digits, an issuer prefix (Visa, Mastercard, Amex, Discover, Diners, JCB, UnionPay, Maestro), Luhn. */
     static boolean isPaymentCard(String candidate) {
         String digits = digitsOf(candidate);
-        return digits.length() >= 13 && digits.length() <= 19 && luhnValid(digits);
+        return digits.length() >= 13 && digits.length() <= 19 && hasIssuerPrefix(digits) && luhnValid(digits);
+    }
+
+    private static boolean hasIssuerPrefix(String digits) {
+        char first = digits.charAt(0);
+        if (first >= '3' && first <= '6') {
+            return true;
+        }
+        int four = Integer.parseInt(digits.substring(0, 4));
+        return four >= 2221 && four <= 2720; // Mastercard's 2-series
     }
 
     static boolean luhnValid(String digits) {

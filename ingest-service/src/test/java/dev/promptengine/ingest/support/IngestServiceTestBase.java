@@ -29,7 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
             "promptengine.ingest.privacy.capture-modes[1].environment=secure",
             "promptengine.ingest.privacy.capture-modes[1].mode=metadata_only",
             "promptengine.ingest.privacy.custom-rules[0].name=employee_id",
-            "promptengine.ingest.privacy.custom-rules[0].pattern=EMP-\\d{6}",
+            "promptengine.ingest.privacy.custom-rules[0].pattern=EMP-[0-9]{6}",
         })
 public abstract class IngestServiceTestBase {
 
