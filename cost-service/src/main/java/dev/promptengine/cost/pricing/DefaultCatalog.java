@@ -1,5 +1,6 @@
 package dev.promptengine.cost.pricing;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -42,14 +43,14 @@ class DefaultCatalog {
             String provider,
             String model,
             String matchPattern,
-            BigDecimal inputPer1m,
-            BigDecimal outputPer1m,
-            BigDecimal cachedInputPer1m,
-            BigDecimal cacheWritePer1m,
-            BigDecimal reasoningPer1m,
+            @JsonProperty("input_per_1m") BigDecimal inputPer1m,
+            @JsonProperty("output_per_1m") BigDecimal outputPer1m,
+            @JsonProperty("cached_input_per_1m") BigDecimal cachedInputPer1m,
+            @JsonProperty("cache_write_per_1m") BigDecimal cacheWritePer1m,
+            @JsonProperty("reasoning_per_1m") BigDecimal reasoningPer1m,
             Long longContextThreshold,
-            BigDecimal longContextInputPer1m,
-            BigDecimal longContextOutputPer1m,
+            @JsonProperty("long_context_input_per_1m") BigDecimal longContextInputPer1m,
+            @JsonProperty("long_context_output_per_1m") BigDecimal longContextOutputPer1m,
             Instant effectiveFrom,
             Instant effectiveUntil,
             String source) {

@@ -1,5 +1,6 @@
 package dev.promptengine.cost.pricing;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
@@ -12,14 +13,24 @@ record PriceRequest(
         @NotBlank String provider,
         @NotBlank String model,
         String matchPattern,
-        @NotNull @PositiveOrZero BigDecimal inputPer1m,
-        @NotNull @PositiveOrZero BigDecimal outputPer1m,
-        @PositiveOrZero BigDecimal cachedInputPer1m,
-        @PositiveOrZero BigDecimal cacheWritePer1m,
-        @PositiveOrZero BigDecimal reasoningPer1m,
+
+        @JsonProperty("input_per_1m") @NotNull @PositiveOrZero
+        BigDecimal inputPer1m,
+
+        @JsonProperty("output_per_1m") @NotNull @PositiveOrZero
+        BigDecimal outputPer1m,
+
+        @JsonProperty("cached_input_per_1m") @PositiveOrZero BigDecimal cachedInputPer1m,
+        @JsonProperty("cache_write_per_1m") @PositiveOrZero BigDecimal cacheWritePer1m,
+        @JsonProperty("reasoning_per_1m") @PositiveOrZero BigDecimal reasoningPer1m,
         @Positive Long longContextThreshold,
-        @PositiveOrZero BigDecimal longContextInputPer1m,
-        @PositiveOrZero BigDecimal longContextOutputPer1m,
+
+        @JsonProperty("long_context_input_per_1m") @PositiveOrZero
+        BigDecimal longContextInputPer1m,
+
+        @JsonProperty("long_context_output_per_1m") @PositiveOrZero
+        BigDecimal longContextOutputPer1m,
+
         @NotNull Instant effectiveFrom,
         Instant effectiveUntil,
         String source) {}
