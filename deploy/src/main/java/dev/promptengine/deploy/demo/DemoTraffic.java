@@ -223,6 +223,7 @@ public final class DemoTraffic {
     }
 
     private int lastPrintedTenth = -1;
+    private int lastPrintedDone = -1;
 
     private synchronized void progress(Tally tally, long started, boolean last) {
         int done;
@@ -237,8 +238,9 @@ public final class DemoTraffic {
         int tenth = done * 10 / options.executions();
         if (terminal) {
             out.print("\r" + line + (last ? "\n" : ""));
-        } else if (last || tenth > lastPrintedTenth) {
+        } else if (tenth > lastPrintedTenth || last && done != lastPrintedDone) {
             out.println(line);
+            lastPrintedDone = done;
         }
         lastPrintedTenth = Math.max(lastPrintedTenth, tenth);
         out.flush();
