@@ -25,12 +25,20 @@ final class Events {
             String renderedSystemMessage,
             Map<String, Object> metadata) {}
 
+    /**
+     * {@code environment}, {@code session_id} and {@code user_identifier} repeat the usage's values
+     * (denormalised, see docs/architecture.md); cached and cache-write tokens are part of
+     * {@code input_tokens}, reasoning tokens are counted apart from {@code output_tokens}.
+     */
     record Execution(
             UUID id,
             UUID usageId,
             Instant occurredAt,
             String promptSlug,
             int promptVersion,
+            String environment,
+            String sessionId,
+            String userIdentifier,
             String provider,
             String model,
             double temperature,
@@ -41,6 +49,7 @@ final class Events {
             int outputTokens,
             int totalTokens,
             Integer cachedInputTokens,
+            Integer cacheWriteTokens,
             Integer reasoningTokens,
             long executionTimeMs,
             String status,

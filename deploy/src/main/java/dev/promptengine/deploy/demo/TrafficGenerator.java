@@ -123,6 +123,9 @@ final class TrafficGenerator {
                     usage.occurredAt().plusMillis(elapsed),
                     prompt.slug(),
                     version.number(),
+                    usage.environment(),
+                    usage.sessionId(),
+                    usage.userIdentifier(),
                     model.provider(),
                     model.name(),
                     prompt.temperature(),
@@ -132,6 +135,7 @@ final class TrafficGenerator {
                     0,
                     0,
                     0,
+                    null,
                     null,
                     null,
                     elapsed,
@@ -153,6 +157,9 @@ final class TrafficGenerator {
                     usage.occurredAt().plusMillis(elapsed),
                     prompt.slug(),
                     version.number(),
+                    usage.environment(),
+                    usage.sessionId(),
+                    usage.userIdentifier(),
                     model.provider(),
                     model.name(),
                     prompt.temperature(),
@@ -162,6 +169,7 @@ final class TrafficGenerator {
                     0,
                     0,
                     0,
+                    null,
                     null,
                     null,
                     elapsed,
@@ -174,6 +182,11 @@ final class TrafficGenerator {
         Integer cached = model.cachesPrompts() && input >= 1024 && random.nextDouble() < 0.45
                 ? (int) (input * 0.7) / 128 * 128
                 : null;
+        // a prompt-cache write happens on the first call with a long prefix (Anthropic bills it apart)
+        Integer cacheWrite =
+                cached == null && model.provider().equals("anthropic") && input >= 1024 && random.nextDouble() < 0.2
+                        ? (int) (input * 0.6)
+                        : null;
         // reasoning ("thinking") tokens are counted apart from the visible output, as Gemini reports them
         Integer reasoning = model.reasons() ? 150 + random.nextInt(1_350) : null;
         int generated = output + (reasoning == null ? 0 : reasoning);
@@ -187,6 +200,9 @@ final class TrafficGenerator {
                 usage.occurredAt().plusMillis(elapsed),
                 prompt.slug(),
                 version.number(),
+                usage.environment(),
+                usage.sessionId(),
+                usage.userIdentifier(),
                 model.provider(),
                 model.name(),
                 prompt.temperature(),
@@ -197,6 +213,7 @@ final class TrafficGenerator {
                 output,
                 input + generated,
                 cached,
+                cacheWrite,
                 reasoning,
                 elapsed,
                 "success",

@@ -37,6 +37,9 @@ class TrafficGeneratorTests {
             assertThat(usage).isNotNull();
             assertThat(execution.promptSlug()).isEqualTo(usage.promptSlug());
             assertThat(execution.promptVersion()).isEqualTo(usage.promptVersion());
+            assertThat(execution.environment()).isEqualTo(usage.environment());
+            assertThat(execution.sessionId()).isEqualTo(usage.sessionId());
+            assertThat(execution.userIdentifier()).isEqualTo(usage.userIdentifier());
             assertThat(execution.occurredAt()).isAfterOrEqualTo(usage.occurredAt());
         });
         assertThat(batch.usages()).hasSizeGreaterThanOrEqualTo(50);
@@ -97,6 +100,10 @@ class TrafficGeneratorTests {
                 if (execution.cachedInputTokens() != null) {
                     assertThat(execution.cachedInputTokens()).isLessThan(execution.inputTokens());
                 }
+                if (execution.cacheWriteTokens() != null) {
+                    assertThat(execution.cacheWriteTokens()).isLessThan(execution.inputTokens());
+                    assertThat(execution.cachedInputTokens()).isNull();
+                }
             } else {
                 assertThat(execution.errorMessage()).isNotBlank();
                 assertThat(execution.totalTokens()).isZero();
@@ -104,6 +111,7 @@ class TrafficGeneratorTests {
         });
         assertThat(executions).anySatisfy(e -> assertThat(e.reasoningTokens()).isNotNull());
         assertThat(executions).anySatisfy(e -> assertThat(e.cachedInputTokens()).isNotNull());
+        assertThat(executions).anySatisfy(e -> assertThat(e.cacheWriteTokens()).isNotNull());
     }
 
     @Test
