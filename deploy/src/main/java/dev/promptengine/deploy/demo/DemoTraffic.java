@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -161,7 +162,8 @@ public final class DemoTraffic {
 
     boolean run() throws InterruptedException {
         Instant end = Instant.now();
-        Instant from = end.minus(options.span()).minus(Duration.ofMinutes(1));
+        // usage-stats counts whole hourly buckets that start inside [from, to): start on an hour
+        Instant from = end.minus(options.span()).truncatedTo(ChronoUnit.HOURS);
         Instant to = end.plus(Duration.ofHours(1));
         out.printf(
                 "Publishing %,d LLM executions (with their usages) to %s/v1/events in batches of %d,"

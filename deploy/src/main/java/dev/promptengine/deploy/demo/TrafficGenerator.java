@@ -187,12 +187,16 @@ final class TrafficGenerator {
                 cached == null && model.provider().equals("anthropic") && input >= 1024 && random.nextDouble() < 0.2
                         ? (int) (input * 0.6)
                         : null;
-        // reasoning ("thinking") tokens are counted apart from the visible output, as Gemini reports them
+        // reasoning ("thinking") tokens are part of output_tokens, as the ingest contract counts them
         Integer reasoning = model.reasons() ? 150 + random.nextInt(1_350) : null;
-        int generated = output + (reasoning == null ? 0 : reasoning);
-        long elapsed = (long) ((model.firstTokenMs() + generated * 1000.0 / model.tokensPerSecond()) * logNormal(0.2));
+        if (reasoning != null) {
+            output += reasoning;
+        }
+        long elapsed = (long) ((model.firstTokenMs() + output * 1000.0 / model.tokensPerSecond()) * logNormal(0.2));
         var metadata = new LinkedHashMap<String, Object>();
-        metadata.put("finish_reason", output >= prompt.maxTokens() ? "length" : "stop");
+        metadata.put(
+                "finish_reason",
+                output - (reasoning == null ? 0 : reasoning) >= prompt.maxTokens() ? "length" : "stop");
         metadata.put("provider_request_id", "req_" + Long.toHexString(random.nextLong() & Long.MAX_VALUE));
         return new Execution(
                 uuid(),
@@ -211,7 +215,7 @@ final class TrafficGenerator {
                 oneOf(prompt.responses()),
                 input,
                 output,
-                input + generated,
+                input + output,
                 cached,
                 cacheWrite,
                 reasoning,
