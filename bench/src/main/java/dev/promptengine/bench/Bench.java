@@ -1,6 +1,8 @@
 package dev.promptengine.bench;
 
 import dev.promptengine.bench.baseline.SyncLoggingScenario;
+import dev.promptengine.bench.enrichment.EnrichmentScenario;
+import dev.promptengine.bench.ingest.HttpIngestScenario;
 import dev.promptengine.bench.physical.KafkaLimitsScenario;
 import dev.promptengine.bench.physical.PostgresCopyScenario;
 import java.time.Instant;
@@ -18,7 +20,12 @@ import java.util.Map;
 public final class Bench {
 
     static List<Scenario> all() {
-        return List.of(new KafkaLimitsScenario(), new PostgresCopyScenario(), new SyncLoggingScenario());
+        return List.of(
+                new KafkaLimitsScenario(),
+                new PostgresCopyScenario(),
+                new SyncLoggingScenario(),
+                new HttpIngestScenario(),
+                new EnrichmentScenario());
     }
 
     public static void main(String[] args) throws Exception {
