@@ -152,6 +152,7 @@ public final class HttpIngestScenario implements Scenario {
     static double postAll(HttpClient http, URI uri, String key, List<byte[]> bodies) throws Exception {
         var next = new AtomicInteger();
         var failure = new AtomicReference<String>();
+        var retries = new AtomicInteger();
         var pool = Executors.newFixedThreadPool(CLIENT_THREADS);
         var done = new CountDownLatch(CLIENT_THREADS);
         long started = System.nanoTime();
@@ -162,6 +163,12 @@ public final class HttpIngestScenario implements Scenario {
                     while ((i = next.getAndIncrement()) < bodies.size() && failure.get() == null) {
                         var response =
                                 http.send(request(uri, key, bodies.get(i)), HttpResponse.BodyHandlers.ofString());
+                        // 503 means "not acknowledged by Kafka, retry with the same ids": what a client does
+                        for (int attempt = 1; response.statusCode() == 503 && attempt <= 3; attempt++) {
+                            retries.incrementAndGet();
+                            response =
+                                    http.send(request(uri, key, bodies.get(i)), HttpResponse.BodyHandlers.ofString());
+                        }
                         if (response.statusCode() != 202) {
                             failure.compareAndSet(null, response.statusCode() + " " + response.body());
                         }
@@ -178,6 +185,9 @@ public final class HttpIngestScenario implements Scenario {
         pool.shutdownNow();
         if (failure.get() != null) {
             throw new IllegalStateException("ingest refused a batch: " + failure.get());
+        }
+        if (retries.get() > 0) {
+            BenchContext.log("  %d batch requests answered 503 and were retried", retries.get());
         }
         return rate;
     }
