@@ -116,8 +116,7 @@ final class FactSources {
         return RangePlan.plan(filter.from(), filter.to(), allowDaily, forceRaw || filter.needsRawFacts());
     }
 
-    private static void appendFilters(
-            StringBuilder sql, QueryFilter filter, boolean executions, MapSqlParameterSource params) {
+    static void appendFilters(StringBuilder sql, QueryFilter filter, boolean executions, MapSqlParameterSource params) {
         if (filter.prompt() != null) {
             sql.append("\n  AND prompt_slug = :prompt");
             params.addValue("prompt", filter.prompt());
