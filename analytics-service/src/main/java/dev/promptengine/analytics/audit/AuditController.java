@@ -15,7 +15,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -51,10 +50,10 @@ class AuditController {
     private final AuditTrail audit;
     private final Clock clock;
 
-    AuditController(JdbcClient jdbc, AuditTrail audit, ObjectProvider<Clock> clock) {
+    AuditController(JdbcClient jdbc, AuditTrail audit, Clock clock) {
         this.jdbc = jdbc;
         this.audit = audit;
-        this.clock = clock.getIfAvailable(Clock::systemUTC);
+        this.clock = clock;
     }
 
     @GetMapping("/v1/audit")
@@ -84,14 +83,16 @@ class AuditController {
         List<Entry> entries = jdbc.sql("""
                         SELECT id, occurred_at, key_name, role, endpoint, filters::text AS filters, rows_returned
                         FROM audit_log
-                        WHERE tenant = :tenant AND occurred_at >= :from AND occurred_at < :to
+                        WHERE tenant = :tenant AND occurred_at >= :from
+                          AND (CAST(:to AS timestamptz) IS NULL OR occurred_at < :to)
                           AND (CAST(:before AS bigint) IS NULL OR id < :before)
                         ORDER BY id DESC
                         LIMIT :limit
                         """)
                 .param("tenant", caller.tenant())
                 .param("from", range.from().atOffset(ZoneOffset.UTC))
-                .param("to", range.to().atOffset(ZoneOffset.UTC))
+                // without 'to', entries up to and including now (an entry of this very instant too)
+                .param("to", to == null ? null : range.to().atOffset(ZoneOffset.UTC))
                 .param("before", before)
                 .param("limit", size + 1)
                 .query((rs, row) -> new Entry(

@@ -4,7 +4,6 @@ import dev.promptengine.service.auth.Caller;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.Map;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -18,9 +17,9 @@ public class AuditTrail {
     private final JdbcClient jdbc;
     private final Clock clock;
 
-    AuditTrail(JdbcClient jdbc, ObjectProvider<Clock> clock) {
+    AuditTrail(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
-        this.clock = clock.getIfAvailable(Clock::systemUTC);
+        this.clock = clock;
     }
 
     /**

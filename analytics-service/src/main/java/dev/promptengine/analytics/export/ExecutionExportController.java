@@ -21,7 +21,6 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.springdoc.core.annotations.ParameterObject;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -64,8 +63,8 @@ class ExecutionExportController {
     private final AuditTrail audit;
     private final ExecutionSearch search;
 
-    ExecutionExportController(ObjectProvider<Clock> clock, AuditTrail audit, ExecutionSearch search) {
-        this.clock = clock.getIfAvailable(Clock::systemUTC);
+    ExecutionExportController(Clock clock, AuditTrail audit, ExecutionSearch search) {
+        this.clock = clock;
         this.audit = audit;
         this.search = search;
     }

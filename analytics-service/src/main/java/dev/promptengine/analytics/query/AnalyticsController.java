@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springdoc.core.annotations.ParameterObject;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -44,7 +43,7 @@ class AnalyticsController {
     private final VersionComparisonReport versionComparison;
 
     AnalyticsController(
-            ObjectProvider<Clock> clock,
+            Clock clock,
             AuditTrail audit,
             UsageStatsReport usageStats,
             PromptPerformanceReport promptPerformance,
@@ -53,7 +52,7 @@ class AnalyticsController {
             TopPromptsReport topPrompts,
             TimeseriesReport timeseries,
             VersionComparisonReport versionComparison) {
-        this.clock = clock.getIfAvailable(Clock::systemUTC);
+        this.clock = clock;
         this.audit = audit;
         this.usageStats = usageStats;
         this.promptPerformance = promptPerformance;

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springdoc.core.annotations.ParameterObject;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -44,9 +43,8 @@ class ExecutionsController {
     private final ExecutionSearch search;
     private final ExecutionDetails details;
 
-    ExecutionsController(
-            ObjectProvider<Clock> clock, AuditTrail audit, ExecutionSearch search, ExecutionDetails details) {
-        this.clock = clock.getIfAvailable(Clock::systemUTC);
+    ExecutionsController(Clock clock, AuditTrail audit, ExecutionSearch search, ExecutionDetails details) {
+        this.clock = clock;
         this.audit = audit;
         this.search = search;
         this.details = details;

@@ -1,17 +1,18 @@
 package dev.promptengine.analytics.query;
 
+import dev.promptengine.analytics.partition.PartitionManager;
+import dev.promptengine.analytics.rebuild.RollupRebuilder;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Writes raw facts and the rollup rows that the documented schema derives from them
- * (docs/analytics-storage.md): the rollups are rebuilt from the raw rows in SQL, exactly as the
- * write path would have accumulated them, so every rollup row is consistent with the facts.
+ * Writes raw facts as the documented schema stores them (docs/analytics-storage.md), into partitions
+ * made by the write side's {@link PartitionManager}, and derives the rollups from them with the write
+ * side's {@link RollupRebuilder}, so every rollup row is consistent with the facts.
  */
 public final class AnalyticsFixture {
 
@@ -48,9 +49,13 @@ public final class AnalyticsFixture {
             String session) {}
 
     private final JdbcClient jdbc;
+    private final PartitionManager partitions;
+    private final RollupRebuilder rebuilder;
 
-    public AnalyticsFixture(JdbcClient jdbc) {
+    public AnalyticsFixture(JdbcClient jdbc, PartitionManager partitions, RollupRebuilder rebuilder) {
         this.jdbc = jdbc;
+        this.partitions = partitions;
+        this.rebuilder = rebuilder;
     }
 
     /** The histogram bucket of a latency (the documented DDSketch mapping). */
@@ -58,31 +63,8 @@ public final class AnalyticsFixture {
         return latencyMs <= 0 ? 0 : (int) Math.ceil(Math.log(latencyMs) / Math.log(GAMMA)) + 1;
     }
 
-    public void ensurePartitions(LocalDate day) {
-        String d = day.format(DateTimeFormatter.BASIC_ISO_DATE);
-        String from = day.atStartOfDay(ZoneOffset.UTC).toInstant().toString();
-        String to = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toString();
-        for (String table : new String[] {"usage_fact", "usage_content", "execution_fact", "execution_content"}) {
-            jdbc.sql("CREATE TABLE IF NOT EXISTS %s_p%s PARTITION OF %s FOR VALUES FROM ('%s') TO ('%s')"
-                            .formatted(table, d, table, from, to))
-                    .update();
-        }
-        var month = day.withDayOfMonth(1);
-        String m = month.format(DateTimeFormatter.ofPattern("yyyyMM"));
-        String mFrom = month.atStartOfDay(ZoneOffset.UTC).toInstant().toString();
-        String mTo =
-                month.plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant().toString();
-        for (String table : new String[] {
-            "execution_rollup_hourly", "execution_rollup_daily", "usage_rollup_hourly", "usage_rollup_daily"
-        }) {
-            jdbc.sql("CREATE TABLE IF NOT EXISTS %s_p%s PARTITION OF %s FOR VALUES FROM ('%s') TO ('%s')"
-                            .formatted(table, m, table, mFrom, mTo))
-                    .update();
-        }
-    }
-
     public void insert(Execution e) {
-        ensurePartitions(LocalDate.ofInstant(e.occurredAt(), ZoneOffset.UTC));
+        partitions.ensureRawDays(List.of(e.occurredAt()));
         boolean priced = e.cost() != null;
         jdbc.sql("""
                         INSERT INTO execution_fact (tenant, id, occurred_at, usage_id, received_at, prompt_slug,
@@ -136,7 +118,7 @@ public final class AnalyticsFixture {
     }
 
     public void insert(Usage u) {
-        ensurePartitions(LocalDate.ofInstant(u.occurredAt(), ZoneOffset.UTC));
+        partitions.ensureRawDays(List.of(u.occurredAt()));
         jdbc.sql("""
                         INSERT INTO usage_fact (tenant, id, occurred_at, received_at, prompt_id, prompt_slug,
                             prompt_version, environment, session_id, user_identifier, parameters, metadata,
@@ -163,58 +145,11 @@ public final class AnalyticsFixture {
                 .update();
     }
 
-    /** Recomputes a tenant's hourly and daily rollups from its raw facts. */
-    public void rebuildRollups(String tenant) {
-        for (String grain : new String[] {"hour", "day"}) {
-            String suffix = grain.equals("hour") ? "hourly" : "daily";
-            jdbc.sql("DELETE FROM execution_rollup_" + suffix + " WHERE tenant = :tenant")
-                    .param("tenant", tenant)
-                    .update();
-            jdbc.sql("DELETE FROM usage_rollup_" + suffix + " WHERE tenant = :tenant")
-                    .param("tenant", tenant)
-                    .update();
-            jdbc.sql("""
-                            INSERT INTO execution_rollup_%1$s
-                            WITH keyed AS (
-                                SELECT *, date_trunc('%2$s', occurred_at, 'UTC') AS bucket_start
-                                FROM execution_fact WHERE tenant = :tenant
-                            ),
-                            per_bucket AS (
-                                SELECT tenant, bucket_start, prompt_slug, prompt_version, environment, provider, model,
-                                       status, error_type, latency_bucket, count(*) AS n
-                                FROM keyed
-                                GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
-                            ),
-                            hist AS (
-                                SELECT tenant, bucket_start, prompt_slug, prompt_version, environment, provider, model,
-                                       status, error_type,
-                                       array_agg(latency_bucket ORDER BY latency_bucket) AS b,
-                                       array_agg(n ORDER BY latency_bucket) AS c
-                                FROM per_bucket
-                                GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-                            )
-                            SELECT k.tenant, k.bucket_start, k.prompt_slug, k.prompt_version, k.environment,
-                                   k.provider, k.model, k.status, k.error_type,
-                                   count(*), count(*) FILTER (WHERE pricing_status <> 'priced'),
-                                   sum(input_tokens), sum(output_tokens), sum(total_tokens), sum(cached_input_tokens),
-                                   sum(cache_write_tokens), sum(reasoning_tokens),
-                                   coalesce(sum(input_cost), 0), coalesce(sum(cached_input_cost), 0),
-                                   coalesce(sum(cache_write_cost), 0), coalesce(sum(output_cost), 0),
-                                   coalesce(sum(reasoning_cost), 0), coalesce(sum(total_cost), 0),
-                                   sum(execution_time_ms), min(execution_time_ms), max(execution_time_ms),
-                                   min(h.b), min(h.c)
-                            FROM keyed k
-                            JOIN hist h USING (tenant, bucket_start, prompt_slug, prompt_version, environment, provider,
-                                               model, status, error_type)
-                            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-                            """.formatted(suffix, grain)).param("tenant", tenant).update();
-            jdbc.sql("""
-                            INSERT INTO usage_rollup_%1$s
-                            SELECT tenant, date_trunc('%2$s', occurred_at, 'UTC'), prompt_slug, prompt_version,
-                                   environment, count(*)
-                            FROM usage_fact WHERE tenant = :tenant
-                            GROUP BY 1, 2, 3, 4, 5
-                            """.formatted(suffix, grain)).param("tenant", tenant).update();
-        }
+    /**
+     * Recomputes the hourly and daily rollups of the whole days around {@code [from, to)} from the raw
+     * facts with the write side's own rebuild (the same SQL the storage engineer runs after a repair).
+     */
+    public void rebuildRollups(Instant from, Instant to) {
+        rebuilder.rebuild(from, to);
     }
 }

@@ -1,6 +1,8 @@
 package dev.promptengine.analytics.query;
 
 import dev.promptengine.analytics.AnalyticsServiceApplication;
+import dev.promptengine.analytics.partition.PartitionManager;
+import dev.promptengine.analytics.rebuild.RollupRebuilder;
 import dev.promptengine.service.auth.ApiKeys;
 import dev.promptengine.testsupport.TestInfrastructure;
 import java.net.URI;
@@ -82,6 +84,12 @@ public abstract class QueryApiTestSupport {
     @Autowired
     protected JdbcClient jdbc;
 
+    @Autowired
+    private PartitionManager partitions;
+
+    @Autowired
+    private RollupRebuilder rebuilder;
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
@@ -89,20 +97,24 @@ public abstract class QueryApiTestSupport {
         if (!loaded) {
             synchronized (QueryApiTestSupport.class) {
                 if (!loaded) {
-                    TestData.load(new AnalyticsFixture(jdbc));
+                    TestData.load(fixture());
                     loaded = true;
                 }
             }
         }
     }
 
+    protected AnalyticsFixture fixture() {
+        return new AnalyticsFixture(jdbc, partitions, rebuilder);
+    }
+
     protected record Response(int status, String contentType, String body) {
-        JsonNode json() {
+        public JsonNode json() {
             return JSON.readTree(body);
         }
     }
 
-    protected static Map<String, String> params(String... nameValues) {
+    public static Map<String, String> params(String... nameValues) {
         var map = new LinkedHashMap<String, String>();
         for (int i = 0; i < nameValues.length; i += 2) {
             map.put(nameValues[i], nameValues[i + 1]);

@@ -327,8 +327,7 @@ public final class TestData {
     public static void load(AnalyticsFixture fixture) {
         EXECUTIONS.forEach(fixture::insert);
         USAGES.forEach(fixture::insert);
-        fixture.rebuildRollups(ACME);
-        fixture.rebuildRollups(GLOBEX);
+        fixture.rebuildRollups(at(-11, 0, 0), at(1, 0, 0));
     }
 
     private static void acme(
