@@ -63,7 +63,7 @@ class ExecutionAggregates {
     }
 
     private static final String AGGREGATE = """
-            WITH src AS (
+            WITH src AS NOT MATERIALIZED (
             %s
             ),
             agg AS (
@@ -87,8 +87,13 @@ class ExecutionAggregates {
 
     private static final String WITH_PERCENTILES = """
             , hist AS (
-                SELECT %s AS g_time, %s AS g_key, array_agg(h.b) AS hb, array_agg(h.n) AS hc
-                FROM src CROSS JOIN LATERAL unnest(src.hb, src.hc) AS h(b, n)
+                SELECT g_time, g_key, array_agg(b) AS hb, array_agg(n) AS hc
+                FROM (
+                    -- merge the histograms: one row per group and bucket before the quantile function
+                    SELECT %s AS g_time, %s AS g_key, h.b, sum(h.n)::bigint AS n
+                    FROM src CROSS JOIN LATERAL unnest(src.hb, src.hc) AS h(b, n)
+                    GROUP BY 1, 2, 3
+                ) merged
                 GROUP BY 1, 2
             )
             SELECT agg.*,

@@ -63,6 +63,11 @@ public final class AnalyticsFixture {
         return latencyMs <= 0 ? 0 : (int) Math.ceil(Math.log(latencyMs) / Math.log(GAMMA)) + 1;
     }
 
+    /** Raw partitions for the day of {@code at} (and rollup partitions for its month). */
+    public void ensurePartitions(Instant at) {
+        partitions.ensureRawDays(List.of(at));
+    }
+
     public void insert(Execution e) {
         partitions.ensureRawDays(List.of(e.occurredAt()));
         boolean priced = e.cost() != null;
