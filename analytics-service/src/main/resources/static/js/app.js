@@ -4,7 +4,7 @@ import {api, probe, entries, Unauthorized} from './api.js';
 import * as session from './session.js';
 import * as state from './state.js';
 import * as fmt from './format.js';
-import {h, clear} from './dom.js';
+import {h, clear, fill} from './dom.js';
 import * as overview from './views/overview.js';
 import * as prompt from './views/prompt.js';
 import * as executions from './views/executions.js';
@@ -207,7 +207,7 @@ async function loadFilterOptions() {
 }
 
 function options(id, values) {
-  clear($(id)).append(...[...new Set(values)].filter(Boolean).sort().map(v => h('option', {value: v})));
+  fill($(id), ...[...new Set(values)].filter(Boolean).sort().map(v => h('option', {value: v})));
 }
 
 // ---------------------------------------------------------------- refresh / live

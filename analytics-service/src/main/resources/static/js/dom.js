@@ -39,6 +39,12 @@ export function clear(el) {
   return el;
 }
 
+/** Replaces the children of el (null and false children are skipped). */
+export function fill(el, ...children) {
+  append(clear(el), children);
+  return el;
+}
+
 /** A table; columns: [{label, value: row => node|text, num?: bool}]. */
 export function table(columns, rows, {caption, rowAttrs} = {}) {
   return h('div.table-wrap', {tabindex: 0, role: 'region', 'aria-label': caption || 'Table'},

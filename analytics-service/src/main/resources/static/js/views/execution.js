@@ -1,7 +1,7 @@
 // One execution: what was sent, what came back, tokens, cost breakdown and the usage it belongs to.
 
 import {api, pick} from '../api.js';
-import {h, clear} from '../dom.js';
+import {h, clear, fill} from '../dom.js';
 import * as fmt from '../format.js';
 import * as state from '../state.js';
 import {statusBadge} from './executions.js';
@@ -16,7 +16,7 @@ export function mount(container, params) {
   const body = h('div', {'data-testid': 'execution-detail'});
   const back = new URLSearchParams(state.keepFilters());
   back.set('view', 'executions');
-  clear(container).append(
+  fill(container, 
     h('p', h('a', {href: `?${back}`}, '← Executions')),
     h('h1.view-title', 'Execution'), body);
 
@@ -28,7 +28,7 @@ export function mount(container, params) {
     const usage = e.usage || {};
     const cost = e.cost ?? e.cost_breakdown ?? {};
     const slug = pick(e, 'prompt_slug', 'prompt');
-    clear(body).append(
+    fill(body, 
       h('section.card', {'aria-labelledby': 'x-facts'}, h('h2#x-facts', 'Summary'), h('dl.facts',
         fact('Id', e.id), fact('When', fmt.dateTime(e.occurred_at)),
         fact('Prompt', slug ? h('a', {href: state.href({view: 'prompt', slug})}, `${slug} v${pick(e, 'prompt_version', 'version') ?? '?'}`) : '–'),

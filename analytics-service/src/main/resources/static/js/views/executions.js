@@ -2,7 +2,7 @@
 // links to each execution, and the CSV export of exactly the current filter.
 
 import {api, pick} from '../api.js';
-import {h, clear, table} from '../dom.js';
+import {h, clear, fill, table} from '../dom.js';
 import * as fmt from '../format.js';
 import * as state from '../state.js';
 import {list} from './overview.js';
@@ -25,7 +25,7 @@ export function mount(container, params) {
   const next = h('button.secondary', {type: 'button', onclick: () => page(1)}, 'Next page');
   const pageLabel = h('span');
 
-  clear(container).append(
+  fill(container, 
     h('h1.view-title', 'Executions'), summary,
     h('form.toolbar', {
       'aria-label': 'Execution filters',
@@ -69,7 +69,7 @@ export function mount(container, params) {
     const rows = list(answer, 'executions', 'items');
     nextCursor = pick(answer, 'next_cursor', 'next', 'cursor') ?? null;
     summary.textContent = `${state.describeRange(filters)} · page ${index + 1}`;
-    clear(body).append(table([
+    fill(body, table([
       {label: 'When (UTC)', value: r => h('a', {href: state.href({view: 'execution', id: r.id})}, fmt.dateTime(r.occurred_at))},
       {label: 'Prompt', value: r => `${pick(r, 'prompt_slug', 'prompt') ?? '–'} v${pick(r, 'prompt_version', 'version') ?? '?'}`},
       {label: 'Environment', value: r => r.environment ?? '–'},

@@ -2,7 +2,7 @@
 // selected range and filters.
 
 import {api, entries, pick, series, METRICS} from '../api.js';
-import {h, clear, metric, table} from '../dom.js';
+import {h, clear, fill, metric, table} from '../dom.js';
 import * as fmt from '../format.js';
 import * as charts from '../charts.js';
 import {bucketFor, describeRange, href} from '../state.js';
@@ -21,7 +21,7 @@ export function mount(container) {
   const topTable = h('section.card', {'aria-labelledby': 'top-title'}, h('h2#top-title', 'Top prompts'), h('div'));
   const recent = h('section.card', {'aria-labelledby': 'recent-title'}, h('h2#recent-title', 'Recent errors'), h('div'));
 
-  clear(container).append(
+  fill(container, 
     h('h1.view-title', 'Overview'), subtitle, cards,
     h('div.grid', cost.el, executions.el, latency.el, models.el, prompts.el, errors.el),
     h('div.grid', topTable, recent));
@@ -41,7 +41,7 @@ export function mount(container) {
     ]);
 
     subtitle.textContent = describeRange(filters);
-    clear(cards).append(
+    fill(cards, 
       metric('card-total-uses', 'Total uses', fmt.count(stats.total_uses), stats.total_uses),
       metric('card-total-executions', 'Executions', fmt.count(stats.total_executions), stats.total_executions),
       metric('card-success-rate', 'Success rate', fmt.percent(stats.success_rate), stats.success_rate,
@@ -68,7 +68,7 @@ export function mount(container) {
     const topList = list(top, 'prompts', 'top_prompts');
     charts.bars(prompts, topList.map(p => ({name: promptName(p), value: p.usage_count ?? 0})),
       {format: fmt.count, valueLabel: 'Uses'});
-    clear(topTable.lastChild).append(table([
+    fill(topTable.lastChild, table([
       {label: 'Prompt', value: p => h('a', {href: href({view: 'prompt', slug: promptName(p)})}, promptName(p))},
       {label: 'Uses', num: true, value: p => fmt.count(p.usage_count)},
       {label: 'Executions', num: true, value: p => fmt.count(p.execution_count)},
@@ -80,7 +80,7 @@ export function mount(container) {
       .map(e => [e.key, pick(e, 'count', 'errors', 'value') ?? 0]));
     charts.bars(errors, [...new Set([...ERROR_TYPES, ...byType.keys()])]
       .map(type => ({name: type, value: byType.get(type) ?? 0})), {format: fmt.count, valueLabel: 'Errors'});
-    clear(recent.lastChild).append(
+    fill(recent.lastChild, 
       h('p', `${fmt.count(errorAnalysis.total_errors)} errors in this range.`),
       table([
         {label: 'When', value: e => fmt.dateTime(pick(e, 'timestamp', 'occurred_at'))},

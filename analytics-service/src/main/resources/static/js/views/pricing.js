@@ -2,7 +2,7 @@
 // models seen without a price. Calls cost-service directly; it must allow this page's origin (CORS).
 
 import {api, iso} from '../api.js';
-import {h, clear, table} from '../dom.js';
+import {h, clear, fill, table} from '../dom.js';
 import * as fmt from '../format.js';
 import * as session from '../session.js';
 import {list} from './overview.js';
@@ -19,22 +19,22 @@ export function mount(container) {
   const at = h('input#r-at', {name: 'at', type: 'datetime-local', step: 1});
   const base = session.current()?.pricingBase || session.DEFAULT_PRICING_BASE;
 
-  clear(container).append(
+  fill(container, 
     h('h1.view-title', 'Pricing'),
     h('p', `From cost-service at ${base}. Prices are USD per million tokens.`),
     h('section.card', {'aria-labelledby': 'p-resolve'}, h('h2#p-resolve', 'Which price applies?'),
       h('form.toolbar', {
         onsubmit: async event => {
           event.preventDefault();
-          clear(result).append(h('p', 'Resolving…'));
+          fill(result, h('p', 'Resolving…'));
           try {
             const answer = await api.resolvePrice({
               provider: provider.value.trim(), model: model.value.trim(),
               at: at.value ? `${at.value.length === 16 ? `${at.value}:00` : at.value}Z` : iso(new Date()),
             });
-            clear(result).append(facts(answer));
+            fill(result, facts(answer));
           } catch (e) {
-            clear(result).append(h('p.error', e.message));
+            fill(result, h('p.error', e.message));
           }
         },
       },
@@ -47,8 +47,8 @@ export function mount(container) {
 
   async function update() {
     const [prices, missing] = await Promise.all([api.prices(), api.unpriced()]);
-    clear(catalog).append(autoTable(list(prices, 'prices'), 'Price catalog'));
-    clear(unpriced).append(autoTable(list(missing, 'models', 'unpriced'), 'Models without a price'));
+    fill(catalog, autoTable(list(prices, 'prices'), 'Price catalog'));
+    fill(unpriced, autoTable(list(missing, 'models', 'unpriced'), 'Models without a price'));
   }
   return {update, live: true};
 }

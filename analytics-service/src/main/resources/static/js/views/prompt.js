@@ -2,7 +2,7 @@
 // significance in plain words. Without a slug: the list of prompts to choose from.
 
 import {api, entries, pick} from '../api.js';
-import {h, clear, metric, table} from '../dom.js';
+import {h, clear, fill, metric, table} from '../dom.js';
 import * as fmt from '../format.js';
 import * as charts from '../charts.js';
 import * as state from '../state.js';
@@ -15,10 +15,10 @@ export function mount(container, params) {
 
 function promptList(container) {
   const body = h('div');
-  clear(container).append(h('h1.view-title', 'Prompts'), h('p', 'Choose a prompt to see its performance and compare its versions.'), body);
+  fill(container, h('h1.view-title', 'Prompts'), h('p', 'Choose a prompt to see its performance and compare its versions.'), body);
   async function update(filters) {
     const top = list(await api.topPrompts(100, withoutPrompt(filters)), 'prompts', 'top_prompts');
-    clear(body).append(table([
+    fill(body, table([
       {label: 'Prompt', value: p => h('a', {href: state.href({view: 'prompt', slug: promptName(p)})}, promptName(p))},
       {label: 'Uses', num: true, value: p => fmt.count(p.usage_count)},
       {label: 'Executions', num: true, value: p => fmt.count(p.execution_count)},
@@ -51,14 +51,14 @@ function promptPage(container, slug, compare) {
       if (versionA.value && versionB.value && versionA.value !== versionB.value) {
         state.go({compare: `${versionA.value},${versionB.value}`});
       } else {
-        clear(comparison).append(h('p.error', 'Choose two different versions.'));
+        fill(comparison, h('p.error', 'Choose two different versions.'));
       }
     },
   },
   h('label', h('span', 'Version A'), versionA), h('label', h('span', 'Version B'), versionB),
   h('button', {type: 'submit'}, 'Compare'));
 
-  clear(container).append(
+  fill(container, 
     h('p', h('a', {href: state.href({view: 'prompt'})}, '← All prompts')),
     h('h1.view-title', `Prompt ${slug}`), subtitle, cards,
     h('div.grid', cost.el, versions.el, models.el, tokens),
@@ -71,7 +71,7 @@ function promptPage(container, slug, compare) {
     const scoped = withoutPrompt(filters);
     const perf = await api.promptPerformance(slug, scoped);
     subtitle.textContent = state.describeRange(filters);
-    clear(cards).append(
+    fill(cards, 
       metric('prompt-total-executions', 'Executions', fmt.count(perf.total_executions), perf.total_executions),
       metric('prompt-success-rate', 'Success rate', fmt.percent(perf.success_rate), perf.success_rate),
       metric('prompt-error-rate', 'Error rate', fmt.percent(perf.error_rate), perf.error_rate),
@@ -92,7 +92,7 @@ function promptPage(container, slug, compare) {
     })), {format: fmt.count, valueLabel: 'Executions'});
 
     const t = perf.token_usage || {};
-    clear(tokens.lastChild).append(h('dl.facts',
+    fill(tokens.lastChild, h('dl.facts',
       h('dt', 'Input tokens'), h('dd', fmt.count(t.total_input_tokens)),
       h('dt', 'Output tokens'), h('dd', fmt.count(t.total_output_tokens)),
       h('dt', 'Average input'), h('dd', fmt.decimal1(t.average_input_tokens)),
@@ -111,7 +111,7 @@ function promptPage(container, slug, compare) {
     const all = [...new Set([...available, a, b].filter(Boolean).map(String))].sort((x, y) => x - y);
     for (const [select, chosen, fallback] of [[versionA, a, all[all.length - 2]], [versionB, b, all[all.length - 1]]]) {
       const selected = select.value || chosen || fallback || '';
-      clear(select).append(...all.map(v => h('option', {value: v, selected: v === selected}, `Version ${v}`)));
+      fill(select, ...all.map(v => h('option', {value: v, selected: v === selected}, `Version ${v}`)));
     }
   }
 
@@ -125,7 +125,7 @@ function promptPage(container, slug, compare) {
       .filter(n => typeof (left[n] ?? right[n] ?? 0) !== 'object');
     const rows = names.map(name => ({name, a: left[name], b: right[name], diff: diffs.get(name)}));
     const method = pick(answer, 'test', 'method', 'significance_test', 'tests');
-    clear(comparison).append(
+    fill(comparison, 
       h('h3', `Version ${a} vs version ${b}`),
       table([
         {label: 'Measure', value: r => label(r.name)},
