@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.cors.CorsUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /** Authenticates every {@code /v1/} request by its bearer API key; 401 without a known key. */
@@ -23,7 +24,9 @@ class ApiKeyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith(request.getContextPath() + "/v1/");
+        // CORS preflights carry no credentials by design; the CORS configuration answers them.
+        return !request.getRequestURI().startsWith(request.getContextPath() + "/v1/")
+                || CorsUtils.isPreFlightRequest(request);
     }
 
     @Override

@@ -93,6 +93,35 @@ class AuthIntegrationTests {
     }
 
     @Test
+    void answersCorsPreflightFromTheDashboardOriginWithoutAKey() throws Exception {
+        var response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/reports"))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .header("Origin", "http://127.0.0.1:8083")
+                        .header("Access-Control-Request-Method", "GET")
+                        .header("Access-Control-Request-Headers", "authorization")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).hasValue("http://127.0.0.1:8083");
+    }
+
+    @Test
+    void refusesCorsPreflightFromAnUnknownOrigin() throws Exception {
+        var response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/reports"))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .header("Origin", "http://evil.example")
+                        .header("Access-Control-Request-Method", "GET")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
+
+    @Test
     void healthIsOpenAndReportsKafka() throws Exception {
         var response = get("/actuator/health", null);
 
