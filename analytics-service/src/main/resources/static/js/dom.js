@@ -3,9 +3,10 @@
 
 /** h('div.card#id', {attrs}, ...children): children are nodes, strings or arrays; null is skipped. */
 export function h(spec, attrs, ...children) {
-  const [tagAndId, ...classes] = spec.split('.');
-  const [tag, id] = tagAndId.split('#');
-  const el = document.createElement(tag || 'div');
+  const tag = spec.match(/^[a-z][a-z0-9]*/i)?.[0] || 'div';
+  const id = spec.match(/#([\w-]+)/)?.[1];
+  const classes = [...spec.matchAll(/\.([\w-]+)/g)].map(m => m[1]);
+  const el = document.createElement(tag);
   if (id) el.id = id;
   if (classes.length) el.className = classes.join(' ');
   if (attrs && (typeof attrs !== 'object' || attrs instanceof Node || Array.isArray(attrs))) {
