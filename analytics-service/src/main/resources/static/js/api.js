@@ -158,7 +158,7 @@ export function series(answer) {
     name: String(pick(s, 'group', 'key', 'name', 'label') ?? ''),
     points: (s.points ?? s.data ?? []).map(p => ({
       time: pick(p, 'bucket', 'bucket_start', 'time', 't', 'timestamp', 'start'),
-      value: Number(pick(p, 'value', 'v') ?? 0),
+      value: p.value === null || p.value === undefined ? null : Number(p.value), // null: no executions
     })),
   }));
 }

@@ -199,7 +199,7 @@ async function loadFilterOptions() {
       api.usageStats(filters), api.costBreakdown('provider', filters), api.topPrompts(100, filters)]);
     options('l-environment', entries(stats.by_environment, 'environment').map(e => e.key));
     options('l-model', entries(stats.by_model, 'model').map(e => e.key));
-    options('l-provider', entries(providers.breakdown ?? providers.items ?? providers, 'provider').map(e => e.key));
+    options('l-provider', entries(providers.groups ?? providers, 'provider').map(e => e.key));
     options('l-prompt', overview.list(top, 'prompts', 'top_prompts').map(overview.promptName));
   } catch {
     // suggestions only; the fields accept any value

@@ -53,9 +53,9 @@ export function lines(fig, seriesList, {label, format = String, stacked = false,
   const labels = times.map(label || String);
   const byName = seriesList.map(s => {
     const values = new Map(s.points.map(p => [p.time, p.value]));
-    return {name: s.name || fig.caption, values: times.map(t => values.get(t) ?? 0)};
+    return {name: s.name || fig.caption, values: times.map(t => values.get(t) ?? null)};
   });
-  const hasData = byName.some(s => s.values.some(v => v !== 0));
+  const hasData = byName.some(s => s.values.some(v => v !== 0 && v !== null));
   render(fig, {
     legend: byName.length > 1 ? {top: 0} : undefined,
     xAxis: {type: 'category', data: labels, axisLabel: {color: '#4a5568'}},
@@ -66,6 +66,7 @@ export function lines(fig, seriesList, {label, format = String, stacked = false,
       stack: stacked ? 'total' : undefined,
       data: s.values,
       showSymbol: false,
+      connectNulls: false,
       color: STATUS_COLOURS[s.name],
     })),
     tooltip: {trigger: 'axis', valueFormatter: v => format(v)},

@@ -8,10 +8,17 @@ import * as session from '../session.js';
 import {list} from './overview.js';
 
 const PREFERRED = ['provider', 'model', 'match_pattern', 'input_per_1m', 'output_per_1m', 'cached_input_per_1m',
-  'cache_write_per_1m', 'reasoning_per_1m', 'effective_from', 'effective_until'];
+  'cache_write_per_1m', 'reasoning_per_1m', 'effective_from', 'effective_until', 'source'];
 
 export function mount(container) {
   const catalog = h('div', {'data-testid': 'price-catalog'});
+  const search = h('input#p-search', {type: 'search', placeholder: 'provider or model', oninput: () => showCatalog()});
+  let rows = [];
+  function showCatalog() {
+    const text = search.value.trim().toLowerCase();
+    const shown = text ? rows.filter(r => `${r.provider} ${r.model} ${r.match_pattern ?? ''}`.toLowerCase().includes(text)) : rows;
+    fill(catalog, h('p.status', `${shown.length} of ${rows.length} prices`), autoTable(shown, 'Price catalog', PREFERRED));
+  }
   const unpriced = h('div', {'data-testid': 'unpriced'});
   const result = h('div', {'aria-live': 'polite', 'data-testid': 'resolved'});
   const provider = h('input#r-provider', {name: 'provider', required: true, value: 'openai'});
@@ -43,18 +50,22 @@ export function mount(container) {
       h('label', {for: 'r-at'}, h('span', 'At (UTC, empty = now)'), at),
       h('button', {type: 'submit'}, 'Resolve')), result),
     h('section.card', {'aria-labelledby': 'p-unpriced'}, h('h2#p-unpriced', 'Models without a price'), unpriced),
-    h('section.card', {'aria-labelledby': 'p-catalog'}, h('h2#p-catalog', 'Catalog'), catalog));
+    h('section.card', {'aria-labelledby': 'p-catalog'}, h('h2#p-catalog', 'Catalog'),
+      h('label.toolbar', {for: 'p-search'}, h('span', 'Filter the catalog'), search), catalog));
 
   async function update() {
     const [prices, missing] = await Promise.all([api.prices(), api.unpriced()]);
-    fill(catalog, autoTable(list(prices, 'prices'), 'Price catalog'));
+    rows = list(prices, 'prices');
+    showCatalog();
     fill(unpriced, autoTable(list(missing, 'models', 'unpriced'), 'Models without a price'));
   }
   return {update, live: true};
 }
 
-function autoTable(rows, caption) {
-  const keys = [...new Set(rows.flatMap(r => Object.keys(r)))].filter(k => k !== 'id');
+function autoTable(rows, caption, only) {
+  const keys = [...new Set(rows.flatMap(r => Object.keys(r)))]
+    .filter(k => k !== 'id' && (!only || only.includes(k)))
+    .filter(k => rows.some(r => r[k] !== null && r[k] !== undefined));
   keys.sort((a, b) => rank(a) - rank(b));
   return table(keys.map(k => ({label: k.replace(/_/g, ' '), num: isMoney(k), value: r => cell(k, r[k])})), rows, {caption});
 }

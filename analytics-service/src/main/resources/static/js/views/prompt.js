@@ -124,18 +124,18 @@ function promptPage(container, slug, compare) {
       .filter(n => !['key', 'version', 'prompt', 'slug', 'prompt_slug'].includes(n))
       .filter(n => typeof (left[n] ?? right[n] ?? 0) !== 'object');
     const rows = names.map(name => ({name, a: left[name], b: right[name], diff: diffs.get(name)}));
-    const method = pick(answer, 'test', 'method', 'significance_test', 'tests');
+    const method = describeTests(pick(answer, 'tests', 'test', 'method'));
     fill(comparison, 
       h('h3', `Version ${a} vs version ${b}`),
       table([
         {label: 'Measure', value: r => label(r.name)},
         {label: `Version ${a}`, num: true, value: r => show(r.name, r.a)},
         {label: `Version ${b}`, num: true, value: r => show(r.name, r.b)},
-        {label: 'Difference (B − A)', num: true, value: r => show(r.name, differenceOf(r))},
+        {label: `Difference (${b} − ${a})`, num: true, value: r => difference(r.name, differenceOf(r))},
         {label: 'Significant?', value: r => significance(r.diff)},
       ], rows, {caption: `Version ${a} compared with version ${b}`}),
       h('ul', rows.filter(r => r.diff && significant(r.diff) !== undefined).map(r => h('li', sentence(r)))),
-      method ? h('p', `Test used: ${typeof method === 'string' ? method : JSON.stringify(method)}.`) : null);
+      method ? h('p', {'data-testid': 'tests-used'}, method) : null);
   }
 
   function differenceOf(r) {
@@ -155,6 +155,27 @@ function promptPage(container, slug, compare) {
   }
 
   return {update, live: true};
+}
+
+/** "Rates: two-sided two-proportion z-test ...; means: ..." from {rates, means, significance_level} or text. */
+function describeTests(tests) {
+  if (!tests) return null;
+  if (typeof tests === 'string') return `Test used: ${tests}.`;
+  const parts = [];
+  if (tests.rates) parts.push(`rates by ${tests.rates}`);
+  if (tests.means) parts.push(`means by ${tests.means}`);
+  const level = tests.significance_level;
+  return `Tests used: ${parts.join('; ')}.` + (level ? ` A difference is called significant when p < ${level}.` : '')
+    + ' p95 latency differences are shown without a test.';
+}
+
+function difference(name, value) {
+  if (value === undefined || value === null) return '–';
+  const n = Number(value);
+  const sign = n > 0 ? '+' : n < 0 ? '−' : '±';
+  if (/rate/.test(name)) return `${sign}${fmt.decimal1(Math.abs(n))} points`;
+  if (/cost/.test(name)) return `${sign}${fmt.money(String(value).replace(/^-/, ''))}`;
+  return `${sign}${show(name, Math.abs(n))}`;
 }
 
 function significant(diff) {
