@@ -9,7 +9,7 @@ import {statusBadge} from './executions.js';
 const SHOWN = new Set(['id', 'usage_id', 'occurred_at', 'prompt_slug', 'prompt_version', 'environment', 'provider',
   'model', 'status', 'execution_time_ms', 'temperature', 'max_tokens', 'messages', 'response_content', 'error_message',
   'input_tokens', 'output_tokens', 'total_tokens', 'cached_input_tokens', 'reasoning_tokens', 'cost', 'cost_breakdown',
-  'usage', 'response_metadata', 'total_cost']);
+  'usage', 'response_metadata', 'total_cost', 'tokens', 'user_identifier', 'session_id', 'error_type']);
 
 export function mount(container, params) {
   const id = params.get('id');
@@ -26,6 +26,7 @@ export function mount(container, params) {
     const e = await api.execution(id);
     loaded = true;
     const usage = e.usage || {};
+    const tokens = e.tokens || {};
     const cost = e.cost ?? e.cost_breakdown ?? {};
     const slug = pick(e, 'prompt_slug', 'prompt');
     fill(body, 
@@ -39,12 +40,14 @@ export function mount(container, params) {
         fact('Temperature', e.temperature), fact('Max tokens', e.max_tokens),
         fact('User', pick(e, 'user_identifier') ?? usage.user_identifier),
         fact('Session', pick(e, 'session_id') ?? usage.session_id),
-        e.error_message ? fact('Error', e.error_message) : null)),
+        e.error_message ? fact('Error', `${e.error_message}${e.error_type ? ` (${e.error_type})` : ''}`) : null)),
       h('div.grid',
         h('section.card', {'aria-labelledby': 'x-tokens'}, h('h2#x-tokens', 'Tokens'), h('dl.facts',
-          fact('Input', fmt.count(e.input_tokens)), fact('Output', fmt.count(e.output_tokens)),
-          fact('Cached input', fmt.count(e.cached_input_tokens)), fact('Reasoning', fmt.count(e.reasoning_tokens)),
-          fact('Total', fmt.count(e.total_tokens)))),
+          fact('Input', fmt.count(tokens.input ?? e.input_tokens)), fact('Output', fmt.count(tokens.output ?? e.output_tokens)),
+          fact('Cached input', fmt.count(tokens.cached_input ?? e.cached_input_tokens)),
+          fact('Cache write', fmt.count(tokens.cache_write)),
+          fact('Reasoning', fmt.count(tokens.reasoning ?? e.reasoning_tokens)),
+          fact('Total', fmt.count(tokens.total ?? e.total_tokens)))),
         h('section.card', {'aria-labelledby': 'x-cost', 'data-testid': 'cost-breakdown'}, h('h2#x-cost', 'Cost breakdown'),
           costFacts(typeof cost === 'object' ? cost : {total_cost: cost}, e.total_cost))),
       h('section.card', {'aria-labelledby': 'x-messages'}, h('h2#x-messages', 'Messages sent'),
@@ -60,6 +63,7 @@ export function mount(container, params) {
 }
 
 function fact(term, value) {
+  if (typeof value === 'boolean') value = value ? 'yes' : 'no';
   return [h('dt', term), h('dd', value === undefined || value === null || value === '' ? '–' : value)];
 }
 
@@ -70,7 +74,7 @@ function costFacts(cost, total) {
       rows.push(fact(label(name), h('dl.facts', Object.entries(value).map(([k, v]) =>
         fact(label(k), /cost|price|per_1m|usd/i.test(k) && v !== null && typeof v !== 'object' ? fmt.money(v) : json(v))))));
     } else {
-      rows.push(fact(label(name), /cost|price|amount/i.test(name) ? fmt.money(value) : value));
+      rows.push(fact(label(name), /cost$|amount/i.test(name) ? fmt.money(value) : /_at$/.test(name) ? fmt.dateTime(value) : value));
     }
   }
   if (total !== undefined && cost.total_cost === undefined) rows.push(fact('Total cost', fmt.money(total)));
