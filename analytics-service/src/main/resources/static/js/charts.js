@@ -48,7 +48,7 @@ function render(fig, option, hasData, rows, columns) {
 }
 
 /** Time series: [{name, points: [{time, value}]}] with shared x labels. */
-export function lines(fig, seriesList, {label, format = String, stacked = false, type = 'line'} = {}) {
+export function lines(fig, seriesList, {label, format = String, stacked = false, type = 'line', integer = false} = {}) {
   const times = [...new Set(seriesList.flatMap(s => s.points.map(p => p.time)))].sort();
   const labels = times.map(label || String);
   const byName = seriesList.map(s => {
@@ -59,7 +59,7 @@ export function lines(fig, seriesList, {label, format = String, stacked = false,
   render(fig, {
     legend: byName.length > 1 ? {top: 0} : undefined,
     xAxis: {type: 'category', data: labels, axisLabel: {color: '#4a5568'}},
-    yAxis: {type: 'value', axisLabel: {color: '#4a5568', formatter: v => format(v)}},
+    yAxis: {type: 'value', minInterval: integer ? 1 : undefined, axisLabel: {color: '#4a5568', formatter: v => format(v)}},
     series: byName.map(s => ({
       name: s.name,
       type,
@@ -77,11 +77,11 @@ export function lines(fig, seriesList, {label, format = String, stacked = false,
 }
 
 /** Categories: [{name, value}] as horizontal bars. */
-export function bars(fig, items, {format = String, valueLabel = 'Value'} = {}) {
+export function bars(fig, items, {format = String, valueLabel = 'Value', integer = true} = {}) {
   const ordered = [...items].reverse(); // largest on top
   render(fig, {
     grid: {left: 8, right: 24, top: 8, bottom: 24, containLabel: true},
-    xAxis: {type: 'value', axisLabel: {color: '#4a5568', formatter: v => format(v)}},
+    xAxis: {type: 'value', minInterval: integer ? 1 : undefined, axisLabel: {color: '#4a5568', formatter: v => format(v)}},
     yAxis: {type: 'category', data: ordered.map(i => i.name), axisLabel: {color: '#1b2330', width: 160, overflow: 'truncate'}},
     series: [{type: 'bar', name: valueLabel, data: ordered.map(i => Number(i.value)), color: PALETTE[0]}],
     tooltip: {trigger: 'axis', valueFormatter: v => format(v)},

@@ -47,7 +47,7 @@ export function fill(el, ...children) {
 }
 
 /** A table; columns: [{label, value: row => node|text, num?: bool}]. */
-export function table(columns, rows, {caption, rowAttrs} = {}) {
+export function table(columns, rows, {caption, rowAttrs, empty = 'No data for this range and these filters.'} = {}) {
   return h('div.table-wrap', {tabindex: 0, role: 'region', 'aria-label': caption || 'Table'},
     h('table', null,
       caption ? h('caption.sr-only', caption) : null,
@@ -55,13 +55,13 @@ export function table(columns, rows, {caption, rowAttrs} = {}) {
       h('tbody', rows.length
         ? rows.map(row => h('tr', rowAttrs ? rowAttrs(row) : null,
             columns.map(c => h(c.num ? 'td.num' : 'td', c.value(row)))))
-        : h('tr', h('td', {colspan: columns.length}, 'No data for this range and these filters.')))));
+        : h('tr', h('td', {colspan: Math.max(1, columns.length)}, empty)))));
 }
 
 /** A metric card whose value element carries the raw API value in data-value (tests compare it). */
 export function metric(testId, label, value, raw, sub) {
   return h('div.card.metric', {'data-testid': testId},
     h('div.label', {id: `${testId}-label`}, label),
-    h('div.value', {'aria-labelledby': `${testId}-label`, dataset: {value: raw ?? ''}}, value),
+    h(String(value).length > 9 ? 'div.value.long' : 'div.value', {'aria-labelledby': `${testId}-label`, dataset: {value: raw ?? ''}}, value),
     sub ? h('div.sub', sub) : null);
 }

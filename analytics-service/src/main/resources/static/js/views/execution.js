@@ -88,7 +88,7 @@ function usageSection(usage) {
     usage.rendered_content ? [h('div.label', 'Rendered content'), h('pre.message', usage.rendered_content)] : null,
     h('dl.facts', Object.entries(usage)
       .filter(([k]) => !['rendered_content', 'rendered_system_message'].includes(k))
-      .map(([k, v]) => fact(label(k), typeof v === 'object' && v !== null ? json(v) : v))));
+      .map(([k, v]) => fact(label(k), plain(k, v)))));
 }
 
 function other(e) {
@@ -96,7 +96,12 @@ function other(e) {
   if (e.response_metadata) rest.push(['response_metadata', e.response_metadata]);
   if (!rest.length) return null;
   return h('section.card', {'aria-labelledby': 'x-other'}, h('h2#x-other', 'Other fields'),
-    h('dl.facts', rest.map(([k, v]) => fact(label(k), typeof v === 'object' && v !== null ? json(v) : v))));
+    h('dl.facts', rest.map(([k, v]) => fact(label(k), plain(k, v)))));
+}
+
+function plain(key, value) {
+  if (value !== null && typeof value === 'object') return json(value);
+  return /_at$/.test(key) && value ? fmt.dateTime(value) : value;
 }
 
 function json(value) {

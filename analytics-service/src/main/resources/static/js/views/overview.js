@@ -54,7 +54,7 @@ export function mount(container) {
     charts.lines(cost, series(costSeries).map(s => ({...s, name: s.name || 'Cost (USD)'})),
       {label, format: v => fmt.money(v), type: 'bar'});
     charts.lines(executions, series(statusSeries).map(s => ({...s, name: s.name.toLowerCase() || 'executions'})),
-      {label, format: fmt.count, stacked: true, type: 'bar'});
+      {label, format: fmt.count, stacked: true, type: 'bar', integer: true});
     charts.lines(latency, [
       ...series(p50).map(s => ({...s, name: 'p50'})),
       ...series(p95).map(s => ({...s, name: 'p95'})),

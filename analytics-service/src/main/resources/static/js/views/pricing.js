@@ -8,7 +8,7 @@ import * as session from '../session.js';
 import {list} from './overview.js';
 
 const PREFERRED = ['provider', 'model', 'match_pattern', 'input_per_1m', 'output_per_1m', 'cached_input_per_1m',
-  'cache_write_per_1m', 'reasoning_per_1m', 'effective_from', 'effective_until', 'source'];
+  'cache_write_per_1m', 'reasoning_per_1m', 'effective_from', 'effective_until'];
 
 export function mount(container) {
   const catalog = h('div', {'data-testid': 'price-catalog'});
@@ -57,17 +57,19 @@ export function mount(container) {
     const [prices, missing] = await Promise.all([api.prices(), api.unpriced()]);
     rows = list(prices, 'prices');
     showCatalog();
-    fill(unpriced, autoTable(list(missing, 'models', 'unpriced'), 'Models without a price'));
+    fill(unpriced, autoTable(list(missing, 'models', 'unpriced'), 'Models without a price', null,
+      'Every model seen since cost-service started has a price.'));
   }
   return {update, live: true};
 }
 
-function autoTable(rows, caption, only) {
+function autoTable(rows, caption, only, empty) {
   const keys = [...new Set(rows.flatMap(r => Object.keys(r)))]
     .filter(k => k !== 'id' && (!only || only.includes(k)))
     .filter(k => rows.some(r => r[k] !== null && r[k] !== undefined));
   keys.sort((a, b) => rank(a) - rank(b));
-  return table(keys.map(k => ({label: k.replace(/_/g, ' '), num: isMoney(k), value: r => cell(k, r[k])})), rows, {caption});
+  return table(keys.map(k => ({label: k.replace(/_/g, ' '), num: isMoney(k), value: r => cell(k, r[k])})), rows,
+    {caption, empty, rowAttrs: r => (r.source ? {title: `Source: ${r.source}`} : null)});
 }
 
 function rank(key) {
@@ -82,6 +84,7 @@ function isMoney(key) {
 function cell(key, value) {
   if (value === null || value === undefined) return '–';
   if (typeof value === 'object') return JSON.stringify(value);
+  if (key === 'match_pattern') return h('code', value);
   if (isMoney(key)) return fmt.money(value);
   if (/_at$|_from$|_until$|seen/.test(key)) return fmt.dateTime(value);
   if (typeof value === 'number') return fmt.count(value);

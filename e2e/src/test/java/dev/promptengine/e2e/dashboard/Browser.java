@@ -110,9 +110,16 @@ final class Browser implements AutoCloseable {
      * folder (the docs), there too. The window grows to the page's height so the whole view is shown.
      */
     void screenshot(String name) throws IOException {
+        screenshot(name, true);
+    }
+
+    void screenshot(String name, boolean wholePage) throws IOException {
         Dimension before = driver.manage().window().getSize();
-        long height = ((Number) script("return document.documentElement.scrollHeight")).longValue();
-        size(new Dimension(before.width, (int) Math.min(Math.max(height + 140, before.height), 4000)));
+        script("document.activeElement?.blur(); window.scrollTo(0, 0)");
+        if (wholePage) {
+            long height = ((Number) script("return document.documentElement.scrollHeight")).longValue();
+            size(new Dimension(before.width, (int) Math.min(Math.max(height + 140, before.height), 4000)));
+        }
         try {
             Path file = screenshots.resolve(name + ".png");
             Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);

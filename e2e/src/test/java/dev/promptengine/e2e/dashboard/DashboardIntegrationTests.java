@@ -375,7 +375,7 @@ class DashboardIntegrationTests {
                                     browser.script("return document.documentElement.scrollWidth <= window.innerWidth"))
                             .isEqualTo(true));
             awaitCharts();
-            browser.screenshot("07-overview-narrow");
+            browser.screenshot("07-overview-narrow", false);
         } finally {
             browser.size(Browser.DESKTOP);
         }
