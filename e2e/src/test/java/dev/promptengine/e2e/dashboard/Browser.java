@@ -35,6 +35,12 @@ final class Browser implements AutoCloseable {
     private final Path screenshots;
 
     Browser() throws IOException {
+        for (String executable : List.of(CHROMIUM, CHROMEDRIVER)) {
+            if (!Files.isExecutable(Path.of(executable))) {
+                throw new IllegalStateException("Missing " + executable + ": install the system browser and driver"
+                        + " (apt-get install -y chromium chromium-driver) or set PE_CHROMIUM / PE_CHROMEDRIVER");
+            }
+        }
         profile = Files.createTempDirectory("pe-chromium-profile");
         downloads = Files.createTempDirectory("pe-chromium-downloads");
         screenshots = Files.createDirectories(Path.of("target", "screenshots"));
