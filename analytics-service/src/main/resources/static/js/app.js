@@ -155,6 +155,20 @@ function fillFilters(params) {
   ui.filters.elements.from.value = (now.from || '').replace('Z', '');
   ui.filters.elements.to.value = (now.to || '').replace('Z', '');
   for (const name of state.DIMENSIONS) ui.filters.elements[name].value = params.get(name) || '';
+  summarizeFilters(params);
+}
+
+const toggle = $('filters-toggle');
+toggle.addEventListener('click', () => {
+  const open = ui.filters.classList.toggle('open');
+  toggle.setAttribute('aria-expanded', String(open));
+});
+
+/** The narrow layout folds the filters behind a button that says what is filtered. */
+function summarizeFilters(params) {
+  const range = ui.range.selectedOptions[0]?.textContent.replace('…', '') ?? '';
+  const active = state.DIMENSIONS.map(n => params.get(n)).filter(Boolean);
+  toggle.textContent = `Filters: ${[range, ...active].join(' · ')}`;
 }
 
 ui.range.addEventListener('change', () => {

@@ -7,7 +7,7 @@ import * as fmt from '../format.js';
 import * as session from '../session.js';
 import {list} from './overview.js';
 
-const PREFERRED = ['provider', 'model', 'match_pattern', 'input_per_1m', 'output_per_1m', 'cached_input_per_1m',
+const PREFERRED = ['provider', 'model', 'input_per_1m', 'output_per_1m', 'cached_input_per_1m',
   'cache_write_per_1m', 'reasoning_per_1m', 'effective_from', 'effective_until'];
 
 export function mount(container) {
@@ -69,7 +69,9 @@ function autoTable(rows, caption, only, empty) {
     .filter(k => rows.some(r => r[k] !== null && r[k] !== undefined));
   keys.sort((a, b) => rank(a) - rank(b));
   return table(keys.map(k => ({label: k.replace(/_/g, ' '), num: isMoney(k), value: r => cell(k, r[k])})), rows,
-    {caption, empty, rowAttrs: r => (r.source ? {title: `Source: ${r.source}`} : null)});
+    {caption, empty, rowAttrs: r => (r.source || r.match_pattern
+      ? {title: [r.match_pattern && `Matches ${r.match_pattern}`, r.source && `Source: ${r.source}`].filter(Boolean).join('\n')}
+      : null)});
 }
 
 function rank(key) {
@@ -86,7 +88,8 @@ function cell(key, value) {
   if (typeof value === 'object') return JSON.stringify(value);
   if (key === 'match_pattern') return h('code', value);
   if (isMoney(key)) return fmt.money(value);
-  if (/_at$|_from$|_until$|seen/.test(key)) return fmt.dateTime(value);
+  if (/_from$|_until$/.test(key)) return String(value).replace(/T00:00:00(\.0+)?Z$/, '');
+  if (/_at$|seen/.test(key)) return fmt.dateTime(value);
   if (typeof value === 'number') return fmt.count(value);
   return String(value);
 }

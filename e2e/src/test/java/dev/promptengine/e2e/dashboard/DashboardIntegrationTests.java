@@ -349,6 +349,13 @@ class DashboardIntegrationTests {
             assertThat(resolved).contains("gpt-4o-mini").doesNotContain("Resolving");
             assertThat(browser.all("[data-testid='resolved'] .error")).isEmpty();
         });
+
+        // and the catalog can be narrowed to one model family
+        browser.find("#p-search").sendKeys("gpt-4o");
+        eventually()
+                .untilAsserted(() -> assertThat(browser.all("[data-testid='price-catalog'] tbody tr"))
+                        .isNotEmpty()
+                        .allSatisfy(row -> assertThat(row.getText()).contains("gpt-4o")));
         browser.screenshot("06-pricing");
     }
 
