@@ -1,0 +1,69 @@
+package dev.promptengine.analytics;
+
+import dev.promptengine.schemas.Topics;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.UUID;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the analytics write side.
+ *
+ * @param retention how long raw content, raw rows and rollups are kept
+ * @param partitions how far ahead daily partitions are created
+ * @param maxFutureSkew events further in the future than this are poison (dead-letter topic)
+ * @param retryBackoff pause before a failed batch (database down, deadlock) is retried
+ * @param instanceId identifies this instance as owner of its partitions in {@code consumer_offset}
+ * @param topics the topics consumed (tests use topics of their own)
+ */
+@Validated
+@ConfigurationProperties("promptengine.analytics")
+public record AnalyticsProperties(
+        @Valid @NotNull @DefaultValue Retention retention,
+        @Valid @NotNull @DefaultValue Partitions partitions,
+        @NotNull @DefaultValue("1d") Duration maxFutureSkew,
+        @NotNull @DefaultValue("1s") Duration retryBackoff,
+        String instanceId,
+        @Valid @NotNull @DefaultValue ConsumedTopics topics) {
+
+    public AnalyticsProperties {
+        if (instanceId == null || instanceId.isBlank()) {
+            instanceId = ProcessHandle.current().pid() + "-" + UUID.randomUUID();
+        }
+    }
+
+    /**
+     * @param contentDays rendered content, messages and responses (usage_content, execution_content)
+     * @param rawDays raw rows (usage_fact, execution_fact); events older than this are dead-lettered
+     * @param rollupDays hourly and daily rollups
+     */
+    public record Retention(
+            @Min(1) @DefaultValue("30") int contentDays,
+            @Min(1) @DefaultValue("90") int rawDays,
+            @Min(1) @DefaultValue("730") int rollupDays) {}
+
+    /**
+     * @param daysAhead daily raw partitions created ahead of today (UTC) by the scheduled job
+     * @param checkInterval how often the job creates partitions ahead and enforces retention
+     */
+    public record Partitions(
+            @Min(1) @DefaultValue("3") int daysAhead,
+            @NotNull @DefaultValue("1h") Duration checkInterval) {}
+
+    /** Defaults: {@link Topics#USAGE} and {@link Topics#EXECUTION_COSTED}. */
+    public record ConsumedTopics(String usage, String executionCosted) {
+
+        public ConsumedTopics {
+            usage = usage == null ? Topics.USAGE.name() : usage;
+            executionCosted = executionCosted == null ? Topics.EXECUTION_COSTED.name() : executionCosted;
+        }
+
+        public String deadLetter(String topic) {
+            return topic + Topics.DEAD_LETTER_SUFFIX;
+        }
+    }
+}

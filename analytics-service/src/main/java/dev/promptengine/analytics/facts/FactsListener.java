@@ -1,0 +1,170 @@
+package dev.promptengine.analytics.facts;
+
+import dev.promptengine.analytics.AnalyticsProperties;
+import dev.promptengine.analytics.partition.PartitionManager;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.ConsumerSeekAware;
+import org.springframework.kafka.support.Acknowledgment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Consumes usages and costed executions in batches and hands each batch to {@link FactsWriter}.
+ * PostgreSQL, not Kafka, holds the committed positions: on assignment the listener claims the
+ * partitions (bumping their fencing epoch) and seeks to the stored offsets. Kafka offsets are still
+ * committed after each batch, for lag monitoring only.
+ */
+@Component
+class FactsListener implements ConsumerSeekAware {
+
+    private static final Logger log = LoggerFactory.getLogger(FactsListener.class);
+
+    private final EventDecoder decoder;
+    private final FactsWriter writer;
+    private final OffsetStore offsets;
+    private final PartitionManager partitions;
+    private final AnalyticsProperties properties;
+    private final String group;
+    /** Epoch of every partition this instance claimed, across its listener threads. */
+    private final Map<TopicPartition, Long> epochs = new ConcurrentHashMap<>();
+    /** Partitions another instance claimed since: their records are ignored until reassigned. */
+    private final Set<TopicPartition> fenced = ConcurrentHashMap.newKeySet();
+
+    FactsListener(
+            EventDecoder decoder,
+            FactsWriter writer,
+            OffsetStore offsets,
+            PartitionManager partitions,
+            AnalyticsProperties properties,
+            @Value("${spring.kafka.consumer.group-id}") String group) {
+        this.decoder = decoder;
+        this.writer = writer;
+        this.offsets = offsets;
+        this.partitions = partitions;
+        this.properties = properties;
+        this.group = group;
+    }
+
+    /** The consumed topics, for the {@code @KafkaListener} expression. */
+    public String[] topics() {
+        return new String[] {properties.topics().usage(), properties.topics().executionCosted()};
+    }
+
+    @Override
+    public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+        assignments.keySet().forEach(tp -> {
+            epochs.remove(tp);
+            fenced.remove(tp);
+        });
+        try {
+            claim(assignments.keySet(), (tp, offset) -> callback.seek(tp.topic(), tp.partition(), offset));
+        } catch (RuntimeException e) {
+            // e.g. database down: the first batch from these partitions claims them instead
+            log.warn("Cannot claim {} yet: {}", assignments.keySet(), e.toString());
+        }
+    }
+
+    private void claim(
+            Collection<TopicPartition> partitions, java.util.function.BiConsumer<TopicPartition, Long> seek) {
+        var positions = offsets.claim(group, partitions, properties.instanceId());
+        positions.forEach((tp, position) -> {
+            epochs.put(tp, position.epoch());
+            seek.accept(tp, position.nextOffset());
+        });
+        log.info("Claimed {}", positions);
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+        revoked.forEach(epochs::remove);
+    }
+
+    @KafkaListener(id = "analytics-facts", idIsGroup = false, topics = "#{__listener.topics()}")
+    void onBatch(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer, Acknowledgment ack) {
+        var unclaimed = new java.util.TreeSet<>(OffsetStore.ORDER);
+        for (var record : records) {
+            var tp = new TopicPartition(record.topic(), record.partition());
+            if (!epochs.containsKey(tp) && !fenced.contains(tp)) {
+                unclaimed.add(tp);
+            }
+        }
+        if (!unclaimed.isEmpty()) {
+            try {
+                claim(unclaimed, consumer::seek); // their records in this batch are skipped and read again
+            } catch (RuntimeException e) {
+                log.warn("Cannot claim {} yet: {}", unclaimed, e.toString());
+                unclaimed.forEach(tp -> consumer.seek(tp, firstOffset(records, tp)));
+                sleep();
+                return;
+            }
+        }
+        var batch = new ArrayList<FactsWriter.Consumed>(records.size());
+        var batchEpochs = new HashMap<TopicPartition, Long>();
+        var firstOffsets = new LinkedHashMap<TopicPartition, Long>();
+        for (var record : records) {
+            var tp = new TopicPartition(record.topic(), record.partition());
+            Long epoch = epochs.get(tp);
+            if (epoch == null || fenced.contains(tp) || unclaimed.contains(tp)) {
+                continue; // fenced: no longer ours until a reassignment claims and seeks again
+            }
+            batchEpochs.put(tp, epoch);
+            firstOffsets.putIfAbsent(tp, record.offset());
+            batch.add(new FactsWriter.Consumed(record, decoder.decode(record.topic(), record.value())));
+        }
+        if (batch.isEmpty()) {
+            ack.acknowledge();
+            return;
+        }
+        try {
+            var outcome = writer.write(group, batch, batchEpochs);
+            ack.acknowledge();
+            log.debug("Batch of {}: {}", batch.size(), outcome);
+        } catch (PartitionFencedException e) {
+            log.warn("{}; dropping their records until they are assigned to this instance again", e.getMessage());
+            fenced.addAll(e.partitions());
+            firstOffsets.forEach((tp, offset) -> {
+                if (!fenced.contains(tp)) {
+                    consumer.seek(tp, offset);
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Batch of {} records failed, retrying in {}: {}",
+                    batch.size(),
+                    properties.retryBackoff(),
+                    e.toString());
+            partitions.forget();
+            firstOffsets.forEach(consumer::seek);
+            sleep();
+        }
+    }
+
+    private static long firstOffset(List<ConsumerRecord<String, byte[]>> records, TopicPartition tp) {
+        return records.stream()
+                .filter(r -> r.topic().equals(tp.topic()) && r.partition() == tp.partition())
+                .mapToLong(ConsumerRecord::offset)
+                .min()
+                .orElseThrow();
+    }
+
+    private void sleep() {
+        try {
+            Thread.sleep(properties.retryBackoff().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

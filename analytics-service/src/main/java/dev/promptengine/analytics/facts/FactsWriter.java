@@ -1,0 +1,429 @@
+package dev.promptengine.analytics.facts;
+
+import dev.promptengine.analytics.partition.PartitionManager;
+import dev.promptengine.analytics.partition.RollupLock;
+import java.math.BigDecimal;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Writes one consumed batch in one PostgreSQL transaction: checks the partitions are still owned
+ * (fencing), skips records below the stored offsets, dead-letters poison records, inserts raw facts
+ * with {@code ON CONFLICT DO NOTHING ... RETURNING}, feeds only the newly inserted ones to the
+ * rollups (reduced in memory, upserted with one {@code unnest} statement per table) and stores the
+ * offsets. Either all of it commits or none of it.
+ */
+@Component
+class FactsWriter {
+
+    /** A consumed record and what it decoded to. */
+    record Consumed(ConsumerRecord<String, byte[]> record, EventDecoder.Decoded decoded) {
+        TopicPartition partition() {
+            return new TopicPartition(record.topic(), record.partition());
+        }
+    }
+
+    /** What a committed batch changed (for logs and tests). */
+    record Outcome(int skipped, int deadLettered, int newUsages, int newExecutions, int duplicates) {}
+
+    private final JdbcClient jdbc;
+    private final DataSource dataSource;
+    private final TransactionTemplate transactions;
+    private final OffsetStore offsets;
+    private final DeadLetterPublisher deadLetters;
+    private final PartitionManager partitions;
+
+    FactsWriter(
+            JdbcClient jdbc,
+            DataSource dataSource,
+            TransactionTemplate transactions,
+            OffsetStore offsets,
+            DeadLetterPublisher deadLetters,
+            PartitionManager partitions) {
+        this.jdbc = jdbc;
+        this.dataSource = dataSource;
+        this.transactions = transactions;
+        this.offsets = offsets;
+        this.deadLetters = deadLetters;
+        this.partitions = partitions;
+    }
+
+    Outcome write(String group, List<Consumed> batch, Map<TopicPartition, Long> epochs) {
+        partitions.ensureRawDays(batch.stream()
+                .map(c -> c.decoded().key())
+                .filter(java.util.Objects::nonNull)
+                .map(FactKey::occurredAt)
+                .collect(Collectors.toSet()));
+        return transactions.execute(status -> {
+            RollupLock.shared(jdbc);
+            Map<TopicPartition, Long> stored = offsets.lockOwned(group, epochs);
+            var fresh = batch.stream()
+                    .filter(c -> c.record().offset() >= stored.get(c.partition()))
+                    .toList();
+            int deadLettered = 0;
+            var usages = new LinkedHashMap<FactKey, UsageFact>();
+            var executions = new LinkedHashMap<FactKey, ExecutionFact>();
+            int duplicates = 0;
+            for (Consumed c : fresh) {
+                if (c.decoded() instanceof EventDecoder.Poison p) {
+                    deadLetters.publish(c.record(), p.reason());
+                    deadLettered++;
+                } else if (c.decoded() instanceof EventDecoder.Usage u) {
+                    if (usages.putIfAbsent(u.key(), u.fact()) != null) {
+                        duplicates++;
+                    }
+                } else if (c.decoded() instanceof EventDecoder.Execution e) {
+                    if (executions.putIfAbsent(e.key(), e.fact()) != null) {
+                        duplicates++;
+                    }
+                }
+            }
+            List<UsageFact> newUsages = insertUsages(usages.values());
+            List<ExecutionFact> newExecutions = insertExecutions(executions.values());
+            duplicates += usages.size() - newUsages.size() + executions.size() - newExecutions.size();
+            for (Rollups.Grain grain : Rollups.Grain.values()) {
+                var rollups = new Rollups(grain);
+                rollups.addUsages(newUsages);
+                rollups.addExecutions(newExecutions);
+                upsertUsageRollups(rollups);
+                upsertExecutionRollups(rollups);
+            }
+            offsets.advance(group, nextOffsets(batch));
+            return new Outcome(
+                    batch.size() - fresh.size(), deadLettered, newUsages.size(), newExecutions.size(), duplicates);
+        });
+    }
+
+    private static Map<TopicPartition, Long> nextOffsets(List<Consumed> batch) {
+        var next = new LinkedHashMap<TopicPartition, Long>();
+        for (Consumed c : batch) {
+            next.merge(c.partition(), c.record().offset() + 1, Math::max);
+        }
+        return next;
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // raw facts
+
+    private List<UsageFact> insertUsages(Collection<UsageFact> facts) {
+        if (facts.isEmpty()) {
+            return List.of();
+        }
+        var rows = facts.stream()
+                .sorted((a, b) -> FactKey.ORDER.compare(a.key(), b.key()))
+                .toList();
+        Set<FactKey> inserted = new HashSet<>(jdbc.sql("""
+                        INSERT INTO usage_fact (tenant, id, occurred_at, received_at, prompt_id, prompt_slug,
+                            prompt_version, environment, session_id, user_identifier, parameters, metadata,
+                            capture_mode, redactions, has_content)
+                        SELECT * FROM unnest(:tenant::text[], :id::uuid[], :occurred_at::timestamptz[],
+                            :received_at::timestamptz[], :prompt_id::text[], :prompt_slug::text[],
+                            :prompt_version::int[], :environment::text[], :session_id::text[],
+                            :user_identifier::text[], :parameters::jsonb[], :metadata::jsonb[],
+                            :capture_mode::text[], :redactions::jsonb[], :has_content::boolean[])
+                        ON CONFLICT DO NOTHING
+                        RETURNING tenant, id, occurred_at
+                        """)
+                .param("tenant", column(rows, f -> f.key().tenant()))
+                .param("id", column(rows, f -> f.key().id()))
+                .param("occurred_at", column(rows, f -> f.key().occurredAt()))
+                .param("received_at", column(rows, UsageFact::receivedAt))
+                .param("prompt_id", column(rows, UsageFact::promptId))
+                .param("prompt_slug", column(rows, UsageFact::promptSlug))
+                .param("prompt_version", column(rows, UsageFact::promptVersion))
+                .param("environment", column(rows, UsageFact::environment))
+                .param("session_id", column(rows, UsageFact::sessionId))
+                .param("user_identifier", column(rows, UsageFact::userIdentifier))
+                .param("parameters", column(rows, UsageFact::parametersJson))
+                .param("metadata", column(rows, UsageFact::metadataJson))
+                .param("capture_mode", column(rows, UsageFact::captureMode))
+                .param("redactions", column(rows, UsageFact::redactionsJson))
+                .param("has_content", column(rows, UsageFact::hasContent))
+                .query(FactsWriter::key)
+                .list());
+        var fresh = rows.stream().filter(f -> inserted.contains(f.key())).toList();
+        var withContent = fresh.stream().filter(UsageFact::hasContent).toList();
+        if (!withContent.isEmpty()) {
+            jdbc.sql("""
+                            INSERT INTO usage_content (tenant, id, occurred_at, rendered_content, rendered_system_message)
+                            SELECT * FROM unnest(:tenant::text[], :id::uuid[], :occurred_at::timestamptz[],
+                                :rendered_content::text[], :rendered_system_message::text[])
+                            ON CONFLICT DO NOTHING
+                            """)
+                    .param("tenant", column(withContent, f -> f.key().tenant()))
+                    .param("id", column(withContent, f -> f.key().id()))
+                    .param("occurred_at", column(withContent, f -> f.key().occurredAt()))
+                    .param("rendered_content", column(withContent, UsageFact::renderedContent))
+                    .param("rendered_system_message", column(withContent, UsageFact::renderedSystemMessage))
+                    .update();
+        }
+        return fresh;
+    }
+
+    private List<ExecutionFact> insertExecutions(Collection<ExecutionFact> facts) {
+        if (facts.isEmpty()) {
+            return List.of();
+        }
+        var rows = facts.stream()
+                .sorted((a, b) -> FactKey.ORDER.compare(a.key(), b.key()))
+                .toList();
+        Set<FactKey> inserted = new HashSet<>(jdbc.sql("""
+                        INSERT INTO execution_fact (tenant, id, occurred_at, usage_id, received_at, prompt_slug,
+                            prompt_version, environment, session_id, user_identifier, provider, model, temperature,
+                            max_tokens, input_tokens, output_tokens, total_tokens, cached_input_tokens,
+                            cache_write_tokens, reasoning_tokens, execution_time_ms, latency_bucket, status,
+                            error_type, error_message, response_metadata, capture_mode, redactions, pricing_status,
+                            price_id, matched_rule, currency, input_cost, cached_input_cost, cache_write_cost,
+                            output_cost, reasoning_cost, total_cost, long_context_applied, priced_at, has_content)
+                        SELECT * FROM unnest(:tenant::text[], :id::uuid[], :occurred_at::timestamptz[],
+                            :usage_id::uuid[], :received_at::timestamptz[], :prompt_slug::text[],
+                            :prompt_version::int[], :environment::text[], :session_id::text[],
+                            :user_identifier::text[], :provider::text[], :model::text[], :temperature::float8[],
+                            :max_tokens::int[], :input_tokens::bigint[], :output_tokens::bigint[],
+                            :total_tokens::bigint[], :cached_input_tokens::bigint[], :cache_write_tokens::bigint[],
+                            :reasoning_tokens::bigint[], :execution_time_ms::bigint[], :latency_bucket::int[],
+                            :status::text[], :error_type::text[], :error_message::text[],
+                            :response_metadata::jsonb[], :capture_mode::text[], :redactions::jsonb[],
+                            :pricing_status::text[], :price_id::uuid[], :matched_rule::text[], :currency::text[],
+                            :input_cost::numeric[], :cached_input_cost::numeric[], :cache_write_cost::numeric[],
+                            :output_cost::numeric[], :reasoning_cost::numeric[], :total_cost::numeric[],
+                            :long_context_applied::boolean[], :priced_at::timestamptz[], :has_content::boolean[])
+                        ON CONFLICT DO NOTHING
+                        RETURNING tenant, id, occurred_at
+                        """)
+                .param("tenant", column(rows, f -> f.key().tenant()))
+                .param("id", column(rows, f -> f.key().id()))
+                .param("occurred_at", column(rows, f -> f.key().occurredAt()))
+                .param("usage_id", column(rows, ExecutionFact::usageId))
+                .param("received_at", column(rows, ExecutionFact::receivedAt))
+                .param("prompt_slug", column(rows, ExecutionFact::promptSlug))
+                .param("prompt_version", column(rows, ExecutionFact::promptVersion))
+                .param("environment", column(rows, ExecutionFact::environment))
+                .param("session_id", column(rows, ExecutionFact::sessionId))
+                .param("user_identifier", column(rows, ExecutionFact::userIdentifier))
+                .param("provider", column(rows, ExecutionFact::provider))
+                .param("model", column(rows, ExecutionFact::model))
+                .param("temperature", column(rows, ExecutionFact::temperature))
+                .param("max_tokens", column(rows, ExecutionFact::maxTokens))
+                .param("input_tokens", column(rows, ExecutionFact::inputTokens))
+                .param("output_tokens", column(rows, ExecutionFact::outputTokens))
+                .param("total_tokens", column(rows, ExecutionFact::totalTokens))
+                .param("cached_input_tokens", column(rows, ExecutionFact::cachedInputTokens))
+                .param("cache_write_tokens", column(rows, ExecutionFact::cacheWriteTokens))
+                .param("reasoning_tokens", column(rows, ExecutionFact::reasoningTokens))
+                .param("execution_time_ms", column(rows, ExecutionFact::executionTimeMs))
+                .param("latency_bucket", column(rows, ExecutionFact::latencyBucket))
+                .param("status", column(rows, ExecutionFact::status))
+                .param("error_type", column(rows, ExecutionFact::errorType))
+                .param("error_message", column(rows, ExecutionFact::errorMessage))
+                .param("response_metadata", column(rows, ExecutionFact::responseMetadataJson))
+                .param("capture_mode", column(rows, ExecutionFact::captureMode))
+                .param("redactions", column(rows, ExecutionFact::redactionsJson))
+                .param("pricing_status", column(rows, ExecutionFact::pricingStatus))
+                .param("price_id", column(rows, ExecutionFact::priceId))
+                .param("matched_rule", column(rows, ExecutionFact::matchedRule))
+                .param("currency", column(rows, ExecutionFact::currency))
+                .param("input_cost", column(rows, ExecutionFact::inputCost))
+                .param("cached_input_cost", column(rows, ExecutionFact::cachedInputCost))
+                .param("cache_write_cost", column(rows, ExecutionFact::cacheWriteCost))
+                .param("output_cost", column(rows, ExecutionFact::outputCost))
+                .param("reasoning_cost", column(rows, ExecutionFact::reasoningCost))
+                .param("total_cost", column(rows, ExecutionFact::totalCost))
+                .param("long_context_applied", column(rows, ExecutionFact::longContextApplied))
+                .param("priced_at", column(rows, ExecutionFact::pricedAt))
+                .param("has_content", column(rows, ExecutionFact::hasContent))
+                .query(FactsWriter::key)
+                .list());
+        var fresh = rows.stream().filter(f -> inserted.contains(f.key())).toList();
+        var withContent = fresh.stream().filter(ExecutionFact::hasContent).toList();
+        if (!withContent.isEmpty()) {
+            jdbc.sql("""
+                            INSERT INTO execution_content (tenant, id, occurred_at, messages, response_content)
+                            SELECT t, i, o, coalesce(m, '[]'::jsonb), r
+                            FROM unnest(:tenant::text[], :id::uuid[], :occurred_at::timestamptz[], :messages::jsonb[],
+                                :response_content::text[]) AS u(t, i, o, m, r)
+                            ON CONFLICT DO NOTHING
+                            """)
+                    .param("tenant", column(withContent, f -> f.key().tenant()))
+                    .param("id", column(withContent, f -> f.key().id()))
+                    .param("occurred_at", column(withContent, f -> f.key().occurredAt()))
+                    .param("messages", column(withContent, ExecutionFact::messagesJson))
+                    .param("response_content", column(withContent, ExecutionFact::responseContent))
+                    .update();
+        }
+        return fresh;
+    }
+
+    private static FactKey key(java.sql.ResultSet rs, int row) throws SQLException {
+        return new FactKey(
+                rs.getString(1),
+                rs.getObject(2, UUID.class),
+                rs.getObject(3, OffsetDateTime.class).toInstant());
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // rollups
+
+    private void upsertUsageRollups(Rollups rollups) {
+        var rows = new ArrayList<>(rollups.usages().entrySet());
+        if (rows.isEmpty()) {
+            return;
+        }
+        String table = rollups.grain() == Rollups.Grain.HOURLY ? "usage_rollup_hourly" : "usage_rollup_daily";
+        jdbc.sql("""
+                        INSERT INTO %s AS r (tenant, bucket_start, prompt_slug, prompt_version, environment, usage_count)
+                        SELECT * FROM unnest(:tenant::text[], :bucket_start::timestamptz[], :prompt_slug::text[],
+                            :prompt_version::int[], :environment::text[], :usage_count::bigint[])
+                        ON CONFLICT (tenant, bucket_start, prompt_slug, prompt_version, environment)
+                        DO UPDATE SET usage_count = r.usage_count + excluded.usage_count
+                        """.formatted(table))
+                .param("tenant", column(rows, e -> e.getKey().tenant()))
+                .param("bucket_start", column(rows, e -> e.getKey().bucketStart()))
+                .param("prompt_slug", column(rows, e -> e.getKey().promptSlug()))
+                .param("prompt_version", column(rows, e -> e.getKey().promptVersion()))
+                .param("environment", column(rows, e -> e.getKey().environment()))
+                .param("usage_count", column(rows, e -> e.getValue()[0]))
+                .update();
+    }
+
+    private void upsertExecutionRollups(Rollups rollups) {
+        var rows = new ArrayList<>(rollups.executions().entrySet());
+        if (rows.isEmpty()) {
+            return;
+        }
+        String table = rollups.grain() == Rollups.Grain.HOURLY ? "execution_rollup_hourly" : "execution_rollup_daily";
+        jdbc.sql("""
+                        INSERT INTO %s AS r (tenant, bucket_start, prompt_slug, prompt_version, environment,
+                            provider, model, status, error_type, execution_count, unpriced_count, input_tokens,
+                            output_tokens, total_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,
+                            input_cost, cached_input_cost, cache_write_cost, output_cost, reasoning_cost, total_cost,
+                            latency_sum_ms, latency_min_ms, latency_max_ms, latency_hist_buckets, latency_hist_counts)
+                        SELECT t, bs, ps, pv, env, pr, m, st, et, n, un, it, ot, tt, ct, cw, rt, ic, cic, cwc, oc, rc,
+                            tc, ls, lmin, lmax, hb::int[], hc::bigint[]
+                        FROM unnest(:tenant::text[], :bucket_start::timestamptz[], :prompt_slug::text[],
+                            :prompt_version::int[], :environment::text[], :provider::text[], :model::text[],
+                            :status::text[], :error_type::text[], :executions::bigint[], :unpriced::bigint[],
+                            :input_tokens::bigint[], :output_tokens::bigint[], :total_tokens::bigint[],
+                            :cached_input_tokens::bigint[], :cache_write_tokens::bigint[], :reasoning_tokens::bigint[],
+                            :input_cost::numeric[], :cached_input_cost::numeric[], :cache_write_cost::numeric[],
+                            :output_cost::numeric[], :reasoning_cost::numeric[], :total_cost::numeric[],
+                            :latency_sum::bigint[], :latency_min::bigint[], :latency_max::bigint[],
+                            :hist_buckets::text[], :hist_counts::text[])
+                            AS u(t, bs, ps, pv, env, pr, m, st, et, n, un, it, ot, tt, ct, cw, rt, ic, cic, cwc, oc, rc,
+                                tc, ls, lmin, lmax, hb, hc)
+                        ON CONFLICT (tenant, bucket_start, prompt_slug, prompt_version, environment, provider, model,
+                            status, error_type)
+                        DO UPDATE SET
+                            execution_count = r.execution_count + excluded.execution_count,
+                            unpriced_count = r.unpriced_count + excluded.unpriced_count,
+                            input_tokens = r.input_tokens + excluded.input_tokens,
+                            output_tokens = r.output_tokens + excluded.output_tokens,
+                            total_tokens = r.total_tokens + excluded.total_tokens,
+                            cached_input_tokens = r.cached_input_tokens + excluded.cached_input_tokens,
+                            cache_write_tokens = r.cache_write_tokens + excluded.cache_write_tokens,
+                            reasoning_tokens = r.reasoning_tokens + excluded.reasoning_tokens,
+                            input_cost = r.input_cost + excluded.input_cost,
+                            cached_input_cost = r.cached_input_cost + excluded.cached_input_cost,
+                            cache_write_cost = r.cache_write_cost + excluded.cache_write_cost,
+                            output_cost = r.output_cost + excluded.output_cost,
+                            reasoning_cost = r.reasoning_cost + excluded.reasoning_cost,
+                            total_cost = r.total_cost + excluded.total_cost,
+                            latency_sum_ms = r.latency_sum_ms + excluded.latency_sum_ms,
+                            latency_min_ms = least(r.latency_min_ms, excluded.latency_min_ms),
+                            latency_max_ms = greatest(r.latency_max_ms, excluded.latency_max_ms),
+                            latency_hist_buckets = hist_merge_buckets(r.latency_hist_buckets, r.latency_hist_counts,
+                                excluded.latency_hist_buckets, excluded.latency_hist_counts),
+                            latency_hist_counts = hist_merge_counts(r.latency_hist_buckets, r.latency_hist_counts,
+                                excluded.latency_hist_buckets, excluded.latency_hist_counts)
+                        """.formatted(table))
+                .param("tenant", column(rows, e -> e.getKey().tenant()))
+                .param("bucket_start", column(rows, e -> e.getKey().bucketStart()))
+                .param("prompt_slug", column(rows, e -> e.getKey().promptSlug()))
+                .param("prompt_version", column(rows, e -> e.getKey().promptVersion()))
+                .param("environment", column(rows, e -> e.getKey().environment()))
+                .param("provider", column(rows, e -> e.getKey().provider()))
+                .param("model", column(rows, e -> e.getKey().model()))
+                .param("status", column(rows, e -> e.getKey().status()))
+                .param("error_type", column(rows, e -> e.getKey().errorType()))
+                .param("executions", column(rows, e -> e.getValue().executions))
+                .param("unpriced", column(rows, e -> e.getValue().unpriced))
+                .param("input_tokens", column(rows, e -> e.getValue().inputTokens))
+                .param("output_tokens", column(rows, e -> e.getValue().outputTokens))
+                .param("total_tokens", column(rows, e -> e.getValue().totalTokens))
+                .param("cached_input_tokens", column(rows, e -> e.getValue().cachedInputTokens))
+                .param("cache_write_tokens", column(rows, e -> e.getValue().cacheWriteTokens))
+                .param("reasoning_tokens", column(rows, e -> e.getValue().reasoningTokens))
+                .param("input_cost", column(rows, e -> e.getValue().inputCost))
+                .param("cached_input_cost", column(rows, e -> e.getValue().cachedInputCost))
+                .param("cache_write_cost", column(rows, e -> e.getValue().cacheWriteCost))
+                .param("output_cost", column(rows, e -> e.getValue().outputCost))
+                .param("reasoning_cost", column(rows, e -> e.getValue().reasoningCost))
+                .param("total_cost", column(rows, e -> e.getValue().totalCost))
+                .param("latency_sum", column(rows, e -> e.getValue().latencySum))
+                .param("latency_min", column(rows, e -> e.getValue().latencyMin))
+                .param("latency_max", column(rows, e -> e.getValue().latencyMax))
+                .param(
+                        "hist_buckets",
+                        column(rows, e -> arrayLiteral(e.getValue().latency.buckets())))
+                .param(
+                        "hist_counts",
+                        column(rows, e -> arrayLiteral(e.getValue().latency.counts())))
+                .update();
+    }
+
+    private static String arrayLiteral(int[] values) {
+        return Arrays.stream(values).mapToObj(Integer::toString).collect(Collectors.joining(",", "{", "}"));
+    }
+
+    private static String arrayLiteral(long[] values) {
+        return Arrays.stream(values).mapToObj(Long::toString).collect(Collectors.joining(",", "{", "}"));
+    }
+
+    // ----------------------------------------------------------------------------------------------
+
+    /**
+     * One column of a batch as a SQL {@code text[]} bound to an {@code unnest} parameter and cast
+     * there; text keeps the binding uniform and lets PostgreSQL parse each type exactly.
+     */
+    private <T> Array column(List<T> rows, Function<T, ?> value) {
+        String[] texts = new String[rows.size()];
+        for (int i = 0; i < texts.length; i++) {
+            texts[i] = text(value.apply(rows.get(i)));
+        }
+        Connection connection = DataSourceUtils.getConnection(dataSource);
+        try {
+            return connection.createArrayOf("text", texts);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot bind array", e);
+        } finally {
+            DataSourceUtils.releaseConnection(connection, dataSource);
+        }
+    }
+
+    private static String text(Object value) {
+        if (value == null) {
+            return null;
+        }
+        return value instanceof BigDecimal amount ? amount.toPlainString() : value.toString();
+    }
+}

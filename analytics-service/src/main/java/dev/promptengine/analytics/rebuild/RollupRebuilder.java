@@ -1,0 +1,128 @@
+package dev.promptengine.analytics.rebuild;
+
+import dev.promptengine.analytics.partition.PartitionManager;
+import dev.promptengine.analytics.partition.RollupLock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Recomputes the hourly and daily rollups of a time range from the raw facts, in one transaction
+ * that holds the rollup lock exclusively (live batches wait, then add on top). The range is widened
+ * to whole UTC days so daily rows are complete. Rollups of days whose raw partitions were already
+ * dropped by retention cannot be rebuilt: they are deleted and recomputed only where raw facts exist,
+ * so do not rebuild beyond the raw retention.
+ */
+@Component
+public class RollupRebuilder {
+
+    /** What was rebuilt. */
+    public record Result(Instant from, Instant to, long executions, long usages, long rollupRows) {}
+
+    private static final Logger log = LoggerFactory.getLogger(RollupRebuilder.class);
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final PartitionManager partitions;
+
+    RollupRebuilder(JdbcClient jdbc, TransactionTemplate transactions, PartitionManager partitions) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.partitions = partitions;
+    }
+
+    public Result rebuild(Instant requestedFrom, Instant requestedTo) {
+        if (!requestedFrom.isBefore(requestedTo)) {
+            throw new IllegalArgumentException("from must be before to");
+        }
+        Instant from = requestedFrom.truncatedTo(ChronoUnit.DAYS);
+        Instant to = requestedTo.truncatedTo(ChronoUnit.DAYS).equals(requestedTo)
+                ? requestedTo
+                : requestedTo.truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
+        var days = new ArrayList<Instant>();
+        for (var day = LocalDate.ofInstant(from, ZoneOffset.UTC);
+                day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(to);
+                day = day.plusDays(1)) {
+            days.add(day.atStartOfDay(ZoneOffset.UTC).toInstant());
+        }
+        partitions.ensureRawDays(days);
+        var result = transactions.execute(status -> {
+            RollupLock.exclusive(jdbc);
+            long rows = 0;
+            for (String grain : new String[] {"hourly", "daily"}) {
+                String unit = grain.equals("hourly") ? "hour" : "day";
+                for (String table : new String[] {"execution_rollup_" + grain, "usage_rollup_" + grain}) {
+                    jdbc.sql("DELETE FROM " + table + " WHERE bucket_start >= :from AND bucket_start < :to")
+                            .param("from", java.sql.Timestamp.from(from))
+                            .param("to", java.sql.Timestamp.from(to))
+                            .update();
+                }
+                rows += jdbc.sql(EXECUTIONS.formatted(grain, unit))
+                        .param("from", java.sql.Timestamp.from(from))
+                        .param("to", java.sql.Timestamp.from(to))
+                        .update();
+                rows += jdbc.sql(USAGES.formatted(grain, unit))
+                        .param("from", java.sql.Timestamp.from(from))
+                        .param("to", java.sql.Timestamp.from(to))
+                        .update();
+            }
+            long executions = count("execution_fact", from, to);
+            long usages = count("usage_fact", from, to);
+            return new Result(from, to, executions, usages, rows);
+        });
+        log.info("Rebuilt rollups: {}", result);
+        return result;
+    }
+
+    private long count(String table, Instant from, Instant to) {
+        return jdbc.sql("SELECT count(*) FROM " + table + " WHERE occurred_at >= :from AND occurred_at < :to")
+                .param("from", java.sql.Timestamp.from(from))
+                .param("to", java.sql.Timestamp.from(to))
+                .query(Long.class)
+                .single();
+    }
+
+    private static final String EXECUTIONS = """
+            INSERT INTO execution_rollup_%1$s (tenant, bucket_start, prompt_slug, prompt_version, environment,
+                provider, model, status, error_type, execution_count, unpriced_count, input_tokens, output_tokens,
+                total_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens, input_cost,
+                cached_input_cost, cache_write_cost, output_cost, reasoning_cost, total_cost, latency_sum_ms,
+                latency_min_ms, latency_max_ms, latency_hist_buckets, latency_hist_counts)
+            SELECT tenant, bucket_start, prompt_slug, prompt_version, environment, provider, model, status, error_type,
+                sum(n)::bigint, sum(unpriced)::bigint, sum(it)::bigint, sum(ot)::bigint, sum(tt)::bigint,
+                sum(ct)::bigint, sum(cw)::bigint, sum(rt)::bigint, sum(ic), sum(cic), sum(cwc), sum(oc), sum(rc),
+                sum(tc), sum(ls)::bigint, min(lmin), max(lmax),
+                array_agg(latency_bucket ORDER BY latency_bucket), array_agg(n ORDER BY latency_bucket)
+            FROM (
+                SELECT tenant, date_trunc('%2$s', occurred_at, 'UTC') AS bucket_start, prompt_slug, prompt_version,
+                    environment, provider, model, status, error_type, latency_bucket,
+                    count(*) AS n,
+                    count(*) FILTER (WHERE pricing_status <> 'priced') AS unpriced,
+                    sum(input_tokens) AS it, sum(output_tokens) AS ot, sum(total_tokens) AS tt,
+                    sum(cached_input_tokens) AS ct, sum(cache_write_tokens) AS cw, sum(reasoning_tokens) AS rt,
+                    coalesce(sum(input_cost), 0) AS ic, coalesce(sum(cached_input_cost), 0) AS cic,
+                    coalesce(sum(cache_write_cost), 0) AS cwc, coalesce(sum(output_cost), 0) AS oc,
+                    coalesce(sum(reasoning_cost), 0) AS rc, coalesce(sum(total_cost), 0) AS tc,
+                    sum(execution_time_ms) AS ls, min(execution_time_ms) AS lmin, max(execution_time_ms) AS lmax
+                FROM execution_fact
+                WHERE occurred_at >= :from AND occurred_at < :to
+                GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+            ) per_bucket
+            GROUP BY tenant, bucket_start, prompt_slug, prompt_version, environment, provider, model, status, error_type
+            """;
+
+    private static final String USAGES = """
+            INSERT INTO usage_rollup_%1$s (tenant, bucket_start, prompt_slug, prompt_version, environment, usage_count)
+            SELECT tenant, date_trunc('%2$s', occurred_at, 'UTC'), prompt_slug, prompt_version, environment, count(*)
+            FROM usage_fact
+            WHERE occurred_at >= :from AND occurred_at < :to
+            GROUP BY 1, 2, 3, 4, 5
+            """;
+}

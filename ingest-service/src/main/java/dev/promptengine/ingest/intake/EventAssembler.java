@@ -1,0 +1,110 @@
+package dev.promptengine.ingest.intake;
+
+import dev.promptengine.events.CaptureMode;
+import dev.promptengine.events.ExecutionStatus;
+import dev.promptengine.events.LlmExecution;
+import dev.promptengine.events.Message;
+import dev.promptengine.events.PromptUsage;
+import dev.promptengine.ingest.privacy.Redaction;
+import dev.promptengine.ingest.privacy.Redactor;
+import dev.promptengine.schemas.Topics;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Builds the Kafka records of a request: the caller's tenant and the receive time stamped on every
+ * event, the privacy rules applied, keyed by usage id. The generated Avro classes stay here, at the
+ * edge.
+ */
+@Component
+class EventAssembler {
+
+    private final Redactor redactor;
+
+    EventAssembler(Redactor redactor) {
+        this.redactor = redactor;
+    }
+
+    List<ProducerRecord<String, SpecificRecord>> records(EventReader.Events events, String tenant, Instant receivedAt) {
+        var records = new ArrayList<ProducerRecord<String, SpecificRecord>>(events.size());
+        for (UsageEvent usage : events.usages()) {
+            PromptUsage value = usage(usage, tenant, receivedAt);
+            records.add(new ProducerRecord<>(Topics.USAGE.name(), usage.id().toString(), value));
+        }
+        for (ExecutionEvent execution : events.executions()) {
+            LlmExecution value = execution(execution, tenant, receivedAt);
+            records.add(new ProducerRecord<>(
+                    Topics.EXECUTION.name(), execution.usageId().toString(), value));
+        }
+        return records;
+    }
+
+    PromptUsage usage(UsageEvent usage, String tenant, Instant receivedAt) {
+        Redaction redaction = redactor.forEvent(tenant, usage.environment());
+        return PromptUsage.newBuilder()
+                .setId(usage.id())
+                .setTenant(tenant)
+                .setOccurredAt(usage.occurredAt())
+                .setReceivedAt(receivedAt)
+                .setPromptId(usage.promptId())
+                .setPromptSlug(usage.promptSlug())
+                .setPromptVersion(usage.promptVersion())
+                .setEnvironment(usage.environment())
+                .setSessionId(usage.sessionId())
+                .setUserIdentifier(usage.userIdentifier())
+                .setParameters(json(redaction.parameters(usage.parameters())))
+                .setRenderedContent(redaction.content(usage.renderedContent()))
+                .setRenderedSystemMessage(redaction.content(usage.renderedSystemMessage()))
+                .setMetadata(json(redaction.metadata(usage.metadata())))
+                .setCaptureMode(CaptureMode.valueOf(redaction.mode().name()))
+                .setRedactions(redaction.counts())
+                .build();
+    }
+
+    LlmExecution execution(ExecutionEvent execution, String tenant, Instant receivedAt) {
+        Redaction redaction = redactor.forEvent(tenant, execution.environment());
+        var messages = new ArrayList<Message>(execution.messages().size());
+        for (var message : execution.messages()) {
+            messages.add(new Message(message.role(), redaction.content(message.content())));
+        }
+        return LlmExecution.newBuilder()
+                .setId(execution.id())
+                .setUsageId(execution.usageId())
+                .setTenant(tenant)
+                .setOccurredAt(execution.occurredAt())
+                .setReceivedAt(receivedAt)
+                .setPromptSlug(execution.promptSlug())
+                .setPromptVersion(execution.promptVersion())
+                .setEnvironment(execution.environment())
+                .setSessionId(execution.sessionId())
+                .setUserIdentifier(execution.userIdentifier())
+                .setProvider(execution.provider())
+                .setModel(execution.model())
+                .setTemperature(execution.temperature())
+                .setMaxTokens(execution.maxTokens())
+                .setMessages(messages)
+                .setResponseContent(redaction.content(execution.responseContent()))
+                .setInputTokens(execution.inputTokens())
+                .setOutputTokens(execution.outputTokens())
+                .setTotalTokens(execution.totalTokens())
+                .setCachedInputTokens(execution.cachedInputTokens())
+                .setCacheWriteTokens(execution.cacheWriteTokens())
+                .setReasoningTokens(execution.reasoningTokens())
+                .setExecutionTimeMs(execution.executionTimeMs())
+                .setStatus(ExecutionStatus.valueOf(execution.status().name()))
+                .setErrorMessage(redaction.annotation(execution.errorMessage()))
+                .setResponseMetadata(json(redaction.metadata(execution.responseMetadata())))
+                .setCaptureMode(CaptureMode.valueOf(redaction.mode().name()))
+                .setRedactions(redaction.counts())
+                .build();
+    }
+
+    private static String json(ObjectNode node) {
+        return node == null ? null : node.toString();
+    }
+}

@@ -1,0 +1,194 @@
+package dev.promptengine.ingest.intake;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads the fields of one JSON object strictly (no coercion: {@code "3"} is not a number) and records
+ * a {@link Violation} for each bad field instead of stopping at the first. A JSON {@code null} counts
+ * as absent.
+ */
+final class FieldReader {
+
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private final ObjectNode node;
+    private final String prefix;
+    private final Integer index;
+    private final List<Violation> violations;
+
+    FieldReader(ObjectNode node, String prefix, Integer index, List<Violation> violations) {
+        this.node = node;
+        this.prefix = prefix;
+        this.index = index;
+        this.violations = violations;
+    }
+
+    void rejectUnknownFields(Set<String> known) {
+        for (String name : node.propertyNames()) {
+            if (!known.contains(name)) {
+                reject(
+                        name,
+                        name.equals("tenant")
+                                ? "must not be sent: the tenant comes from the API key"
+                                : "is not a known field");
+            }
+        }
+    }
+
+    void reject(String field, String reason) {
+        violations.add(new Violation(index, prefix + field, reason));
+    }
+
+    boolean isPresent(String field) {
+        JsonNode value = node.get(field);
+        return value != null && !value.isNull();
+    }
+
+    String requiredString(String field, int maxLength) {
+        if (!isPresent(field)) {
+            reject(field, "is required");
+            return null;
+        }
+        String value = optionalString(field, maxLength);
+        if (value != null && value.isBlank()) {
+            reject(field, "must not be blank");
+            return null;
+        }
+        return value;
+    }
+
+    String optionalString(String field, int maxLength) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isString()) {
+            reject(field, "must be a string");
+            return null;
+        }
+        String text = value.stringValue();
+        if (text.length() > maxLength) {
+            reject(field, "must be at most " + maxLength + " characters");
+            return null;
+        }
+        return text;
+    }
+
+    UUID uuid(String field, boolean required) {
+        if (!isPresent(field)) {
+            if (required) {
+                reject(field, "is required");
+            }
+            return null;
+        }
+        JsonNode value = node.get(field);
+        if (!value.isString() || !UUID_TEXT.matcher(value.stringValue()).matches()) {
+            reject(field, "must be a UUID such as 0b6f1c52-3f0a-4e8e-9a57-1f2d3c4b5a69");
+            return null;
+        }
+        return UUID.fromString(value.stringValue());
+    }
+
+    Integer integer(String field, boolean required, long min, long max) {
+        Long value = longValue(field, required, min, max);
+        return value == null ? null : value.intValue();
+    }
+
+    Long longValue(String field, boolean required, long min, long max) {
+        if (!isPresent(field)) {
+            if (required) {
+                reject(field, "is required");
+            }
+            return null;
+        }
+        JsonNode value = node.get(field);
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            reject(field, "must be an integer");
+            return null;
+        }
+        long number = value.longValue();
+        if (number < min) {
+            reject(field, "must be >= " + min);
+            return null;
+        }
+        if (number > max) {
+            reject(field, "must be <= " + max);
+            return null;
+        }
+        return number;
+    }
+
+    Double decimal(String field, double min, double max) {
+        if (!isPresent(field)) {
+            return null;
+        }
+        JsonNode value = node.get(field);
+        if (!value.isNumber()) {
+            reject(field, "must be a number");
+            return null;
+        }
+        double number = value.doubleValue();
+        if (!(number >= min && number <= max)) {
+            reject(field, "must be between " + min + " and " + max);
+            return null;
+        }
+        return number;
+    }
+
+    Instant timestamp(String field) {
+        if (!isPresent(field)) {
+            return null;
+        }
+        JsonNode value = node.get(field);
+        if (value.isString()) {
+            try {
+                return OffsetDateTime.parse(value.stringValue()).toInstant();
+            } catch (DateTimeParseException e) {
+                // fall through to the violation
+            }
+        }
+        reject(field, "must be an ISO-8601 timestamp with offset, such as 2026-11-27T10:15:30Z");
+        return null;
+    }
+
+    ObjectNode object(String field, int maxLength) {
+        if (!isPresent(field)) {
+            return null;
+        }
+        JsonNode value = node.get(field);
+        if (!value.isObject()) {
+            reject(field, "must be a JSON object");
+            return null;
+        }
+        if (value.toString().length() > maxLength) {
+            reject(field, "must be at most " + maxLength + " characters as JSON");
+            return null;
+        }
+        return (ObjectNode) value;
+    }
+
+    JsonNode raw(String field) {
+        return node.get(field);
+    }
+
+    String path(String field) {
+        return prefix + field;
+    }
+
+    Integer index() {
+        return index;
+    }
+
+    List<Violation> violations() {
+        return violations;
+    }
+}

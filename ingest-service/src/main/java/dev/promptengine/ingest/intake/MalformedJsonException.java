@@ -1,0 +1,9 @@
+package dev.promptengine.ingest.intake;
+
+/** The body is not JSON, or not the JSON shape the endpoint takes: 400. */
+class MalformedJsonException extends RuntimeException {
+
+    MalformedJsonException(String message) {
+        super(message, null, false, false);
+    }
+}

@@ -1,0 +1,99 @@
+package dev.promptengine.ingest.privacy;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code promptengine.ingest.privacy}: which built-in detectors run, custom regex rules, parameter
+ * keys that are always dropped, and the capture mode per tenant and environment (the most specific
+ * matching rule wins; {@code default-capture-mode} otherwise).
+ */
+@Validated
+@ConfigurationProperties("promptengine.ingest.privacy")
+public record PrivacyProperties(
+        @DefaultValue("REDACTED") @NotNull CaptureMode defaultCaptureMode,
+        @Valid List<CaptureModeRule> captureModes,
+
+        @DefaultValue({
+            "private_key",
+            "bearer_token",
+            "jwt",
+            "api_key",
+            "secret_assignment",
+            "email",
+            "iban",
+            "payment_card",
+            "phone"
+        })
+        List<String> detectors,
+
+        @Valid List<CustomRule> customRules,
+
+        @DefaultValue({
+            "password",
+            "passwd",
+            "secret",
+            "api_key",
+            "apikey",
+            "access_token",
+            "refresh_token",
+            "token",
+            "authorization",
+            "credit_card",
+            "card_number",
+            "cvv",
+            "ssn"
+        })
+        List<String> droppedParameterKeys) {
+
+    public PrivacyProperties {
+        captureModes = captureModes == null ? List.of() : List.copyOf(captureModes);
+        detectors = detectors == null ? List.of() : List.copyOf(detectors);
+        customRules = customRules == null ? List.of() : List.copyOf(customRules);
+        droppedParameterKeys = droppedParameterKeys == null ? List.of() : List.copyOf(droppedParameterKeys);
+        detectors.forEach(BuiltInDetectors::named); // fail at start-up on a typo
+    }
+
+    /** The capture mode for a tenant ({@code *} = any) and environment ({@code *} = any). */
+    public record CaptureModeRule(
+            @DefaultValue("*") @NotBlank String tenant,
+            @DefaultValue("*") @NotBlank String environment,
+            @NotNull CaptureMode mode) {
+
+        boolean matches(String tenant, String environment) {
+            return (this.tenant.equals("*") || this.tenant.equals(tenant))
+                    && (this.environment.equals("*") || this.environment.equals(environment));
+        }
+
+        int specificity() {
+            return (tenant.equals("*") ? 0 : 2) + (environment.equals("*") ? 0 : 1);
+        }
+    }
+
+    /** A custom rule: matches of {@code pattern} are replaced by {@code [REDACTED:<name>]}. */
+    public record CustomRule(
+            @NotBlank @jakarta.validation.constraints.Pattern(regexp = "[a-z0-9_]+")
+            String name,
+
+            @NotBlank String pattern) {
+
+        public CustomRule {
+            if (pattern != null) {
+                try {
+                    Pattern.compile(pattern);
+                } catch (PatternSyntaxException e) {
+                    throw new IllegalArgumentException(
+                            "promptengine.ingest.privacy.custom-rules '" + name + "': invalid regex: " + e.getMessage(),
+                            e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.promptengine.ingest.privacy;
+
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The privacy rules as they apply to one event: its capture mode and the running count of rules
+ * that fired. Content goes through {@link #content}, free text that describes the call (error
+ * messages, metadata) through {@link #annotation}, JSON objects through {@link #object}.
+ */
+public final class Redaction {
+
+    static final String DROPPED_KEY = "dropped_key";
+
+    private final CaptureMode mode;
+    private final Redactor redactor;
+    private final RedactionCounts counts = new RedactionCounts();
+
+    Redaction(CaptureMode mode, Redactor redactor) {
+        this.mode = mode;
+        this.redactor = redactor;
+    }
+
+    public CaptureMode mode() {
+        return mode;
+    }
+
+    /** Prompt or response content: verbatim, redacted, or gone in {@code METADATA_ONLY}. */
+    public String content(String text) {
+        if (text == null || mode == CaptureMode.METADATA_ONLY) {
+            return null;
+        }
+        return mode == CaptureMode.FULL ? text : redactor.redact(text, counts);
+    }
+
+    /** Text about the call that analytics needs even without content (error messages): kept, redacted unless FULL. */
+    public String annotation(String text) {
+        if (text == null || mode == CaptureMode.FULL) {
+            return text;
+        }
+        return redactor.redact(text, counts);
+    }
+
+    /** Template parameters: content, so dropped in METADATA_ONLY; always without the dropped keys. */
+    public ObjectNode parameters(ObjectNode parameters) {
+        if (parameters == null || mode == CaptureMode.METADATA_ONLY) {
+            return null;
+        }
+        return (ObjectNode) clean(parameters, mode != CaptureMode.FULL);
+    }
+
+    /** Metadata objects: kept in every mode, without the dropped keys, string values redacted unless FULL. */
+    public ObjectNode metadata(ObjectNode metadata) {
+        if (metadata == null) {
+            return null;
+        }
+        return (ObjectNode) clean(metadata, mode != CaptureMode.FULL);
+    }
+
+    public Map<String, Integer> counts() {
+        return counts.asMap();
+    }
+
+    private JsonNode clean(JsonNode node, boolean redactValues) {
+        if (node.isObject()) {
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            for (var field : node.properties()) {
+                if (redactor.isDropped(field.getKey())) {
+                    counts.add(DROPPED_KEY, 1);
+                } else {
+                    copy.set(field.getKey(), clean(field.getValue(), redactValues));
+                }
+            }
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode(node.size());
+            node.forEach(element -> copy.add(clean(element, redactValues)));
+            return copy;
+        }
+        if (node.isString() && redactValues) {
+            String value = node.stringValue();
+            String redacted = redactor.redact(value, counts);
+            return redacted == value ? node : JsonNodeFactory.instance.stringNode(redacted);
+        }
+        return node;
+    }
+}

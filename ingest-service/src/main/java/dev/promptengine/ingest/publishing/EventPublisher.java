@@ -1,0 +1,121 @@
+package dev.promptengine.ingest.publishing;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes one request's records and returns only when Kafka acknowledged all of them, or throws
+ * {@link KafkaUnavailableException} within {@link PublishingProperties#timeout()} (plus the short
+ * commit step when a commit had already begun). A single record goes through the shared idempotent
+ * producer; several go into one transaction so a batch is never half visible.
+ */
+@Component
+public class EventPublisher implements DisposableBean {
+
+    private final KafkaTemplate<String, SpecificRecord> template;
+    private final TransactionLanes lanes;
+    private final Duration timeout;
+    private final Duration commitGrace;
+    private final Timer singleLatency;
+    private final Timer transactionLatency;
+
+    EventPublisher(
+            KafkaTemplate<String, SpecificRecord> template,
+            ProducerFactory<String, SpecificRecord> producerFactory,
+            PublishingProperties properties,
+            MeterRegistry meters) {
+        this.template = template;
+        var config = producerFactory.getConfigurationProperties();
+        this.lanes = new TransactionLanes(config, properties);
+        this.timeout = properties.timeout();
+        this.commitGrace = Duration.ofMillis(
+                        Long.parseLong(String.valueOf(config.getOrDefault(ProducerConfig.MAX_BLOCK_MS_CONFIG, 60000))))
+                .plusSeconds(1);
+        this.singleLatency = latencyTimer(meters, "single");
+        this.transactionLatency = latencyTimer(meters, "transaction");
+    }
+
+    private static Timer latencyTimer(MeterRegistry meters, String mode) {
+        return Timer.builder("promptengine.ingest.produce.latency")
+                .description("From handing a request's records to Kafka until Kafka acknowledged all of them")
+                .tag("mode", mode)
+                .publishPercentileHistogram()
+                .register(meters);
+    }
+
+    public void publish(List<ProducerRecord<String, SpecificRecord>> records) {
+        long started = System.nanoTime();
+        if (records.size() == 1) {
+            publishOne(records.get(0));
+            singleLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        } else {
+            publishInTransaction(records);
+            transactionLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void publishOne(ProducerRecord<String, SpecificRecord> record) {
+        CompletableFuture<?> sent;
+        try {
+            sent = template.send(record);
+        } catch (RuntimeException e) {
+            throw unavailable(e, 1);
+        }
+        try {
+            sent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw unavailable(e.getCause(), 1);
+        } catch (TimeoutException e) {
+            throw unavailable(e, 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(e, 1);
+        }
+    }
+
+    private void publishInTransaction(List<ProducerRecord<String, SpecificRecord>> records) {
+        var pending = new PendingPublish(records);
+        lanes.submit(pending);
+        try {
+            try {
+                pending.result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (pending.abandon()) {
+                    throw unavailable(e, records.size());
+                }
+                // the commit has begun: its outcome decides, and it is bounded by max.block.ms
+                pending.result.get(commitGrace.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (ExecutionException e) {
+            throw unavailable(e.getCause(), records.size());
+        } catch (TimeoutException e) {
+            throw unavailable(e, records.size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pending.abandon();
+            throw unavailable(e, records.size());
+        }
+    }
+
+    private static KafkaUnavailableException unavailable(Throwable cause, int events) {
+        return new KafkaUnavailableException("Kafka did not acknowledge the events: " + cause, cause, events);
+    }
+
+    @Override
+    public void destroy() {
+        lanes.close();
+    }
+}

@@ -1,0 +1,28 @@
+package dev.promptengine.ingest.publishing;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code promptengine.ingest.publishing}.
+ *
+ * @param timeout how long a request waits for Kafka before answering 503 (Kafka's own
+ *     {@code max.block.ms} / {@code delivery.timeout.ms} are set below it in application.yml)
+ * @param retryAfter the {@code Retry-After} the 503 carries
+ * @param lanes transactional producers committing batches in parallel
+ * @param maxEventsPerTransaction how many events a lane groups into one transaction
+ * @param transactionalIdPrefix unique per running instance (a restarted instance may reuse its
+ *     prefix, which fences and aborts what its predecessor left open)
+ */
+@Validated
+@ConfigurationProperties("promptengine.ingest.publishing")
+public record PublishingProperties(
+        @DefaultValue("4s") Duration timeout,
+        @DefaultValue("5s") Duration retryAfter,
+        @DefaultValue("2") @Min(1) int lanes,
+        @DefaultValue("5000") @Min(1) int maxEventsPerTransaction,
+        @NotBlank String transactionalIdPrefix) {}
