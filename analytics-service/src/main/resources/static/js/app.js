@@ -191,6 +191,9 @@ ui.filters.addEventListener('submit', event => {
     Object.assign(changes, {from, to});
   }
   for (const name of state.DIMENSIONS) changes[name] = form[name].value.trim();
+  if (state.view() === 'prompt' && changes.prompt) { // on the prompt page, the prompt filter picks the page
+    Object.assign(changes, {slug: changes.prompt, prompt: null, compare: null});
+  }
   state.go(changes);
 });
 
