@@ -1,6 +1,7 @@
 package dev.promptengine.bench;
 
 import dev.promptengine.bench.baseline.SyncLoggingScenario;
+import dev.promptengine.bench.endtoend.EndToEndScenario;
 import dev.promptengine.bench.enrichment.EnrichmentScenario;
 import dev.promptengine.bench.ingest.HttpIngestScenario;
 import dev.promptengine.bench.physical.KafkaLimitsScenario;
@@ -25,7 +26,8 @@ public final class Bench {
                 new PostgresCopyScenario(),
                 new SyncLoggingScenario(),
                 new HttpIngestScenario(),
-                new EnrichmentScenario());
+                new EnrichmentScenario(),
+                new EndToEndScenario());
     }
 
     public static void main(String[] args) throws Exception {
@@ -49,7 +51,8 @@ public final class Bench {
 
     private static void usage() {
         System.err.println("usage: bin/bench [scenario ...] [--runs=3] [--warmups=1] [--scale=1.0]"
-                + " [--synchronous-commit=on|off] [--query-executions=10000000] [--budget-minutes=10]");
+                + " [--synchronous-commit=on|off] [--query-executions=10000000] [--budget-minutes=10]"
+                + " [--no-baselines]");
         System.err.println("scenarios (default: all):");
         for (Scenario scenario : all()) {
             System.err.printf("  %-16s %s%n", scenario.name(), scenario.description());
@@ -68,7 +71,7 @@ public final class Bench {
                 return 2;
             }
             // baselines first, so every ratio is judged against a number from this same run
-            for (String baseline : scenario.baselines()) {
+            for (String baseline : options.baselines() ? scenario.baselines() : List.<String>of()) {
                 selected.add(byName.get(baseline));
             }
             selected.add(scenario);
