@@ -1,0 +1,58 @@
+// Number formatting. Money arrives as an exact decimal (string or JSON number kept as its source
+// text, see api.js) and is formatted by string arithmetic, never through a float.
+
+const integer = new Intl.NumberFormat('en-US', {maximumFractionDigits: 0});
+const oneDecimal = new Intl.NumberFormat('en-US', {minimumFractionDigits: 0, maximumFractionDigits: 1});
+
+export function count(value) {
+  if (value === null || value === undefined || value === '') return '–';
+  return integer.format(Number(value));
+}
+
+export function decimal1(value) {
+  if (value === null || value === undefined || value === '') return '–';
+  return oneDecimal.format(Number(value));
+}
+
+/** Rates are percentages with one decimal, as the API gives them. */
+export function percent(value) {
+  if (value === null || value === undefined || value === '') return '–';
+  return `${oneDecimal.format(Number(value))}%`;
+}
+
+export function ms(value) {
+  if (value === null || value === undefined || value === '') return '–';
+  return `${integer.format(Math.round(Number(value)))} ms`;
+}
+
+/** "0.000450000000" -> "$0.00045", "1234.5" -> "$1,234.50": exact, at least two decimals. */
+export function money(value) {
+  if (value === null || value === undefined || value === '') return '–';
+  let text = String(value).trim();
+  if (/e/i.test(text)) text = Number(text).toFixed(18); // only from a lossy producer; keep it readable
+  const negative = text.startsWith('-');
+  if (negative) text = text.slice(1);
+  let [whole, fraction = ''] = text.split('.');
+  fraction = fraction.replace(/0+$/, '');
+  if (fraction.length < 2) fraction = fraction.padEnd(2, '0');
+  whole = (whole || '0').replace(/^0+(?=\d)/, '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${negative ? '-' : ''}$${whole}.${fraction}`;
+}
+
+export function dateTime(iso) {
+  if (!iso) return '–';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return d.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z').replace('Z', ' UTC');
+}
+
+export function clock(date) {
+  return date.toISOString().slice(11, 19) + ' UTC';
+}
+
+/** Compact axis label for a bucket start. */
+export function bucketLabel(iso, bucket) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return bucket === 'hour' ? d.toISOString().slice(5, 16).replace('T', ' ') : d.toISOString().slice(0, 10);
+}

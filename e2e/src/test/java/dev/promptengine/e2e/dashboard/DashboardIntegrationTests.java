@@ -1,0 +1,454 @@
+package dev.promptengine.e2e.dashboard;
+
+import static dev.promptengine.e2e.dashboard.Pipeline.ADMIN_KEY;
+import static dev.promptengine.e2e.dashboard.Pipeline.ANALYST_KEY;
+import static dev.promptengine.e2e.dashboard.Pipeline.OTHER_PUBLISHER_KEY;
+import static dev.promptengine.e2e.dashboard.Pipeline.PUBLISHER_KEY;
+import static dev.promptengine.e2e.dashboard.Pipeline.parameters;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.promptengine.e2e.dashboard.Traffic.Call;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.NumberFormat;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The dashboard in a real headless Chromium, on data that went through the whole pipeline: events
+ * posted over HTTP to ingest-service, priced by cost-service, materialised and served by
+ * analytics-service, each running from its executable jar on the real broker and database.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardIntegrationTests {
+
+    private static final int CALLS = 160;
+
+    private Pipeline pipeline;
+    private Browser browser;
+    private Traffic traffic;
+
+    @BeforeAll
+    void startPipelineAndPublishTraffic() throws Exception {
+        pipeline = Pipeline.start();
+        // given a day of traffic that ended six hours ago, and a little of another tenant's in the same window
+        Instant from = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(30, ChronoUnit.HOURS);
+        traffic = Traffic.generate(from, Duration.ofHours(24), CALLS);
+        for (String batch : traffic.batches(40)) {
+            pipeline.publish(PUBLISHER_KEY, batch);
+        }
+        var other = Traffic.generate(from, Duration.ofHours(24), 7);
+        for (String batch : other.batches(40)) {
+            pipeline.publish(OTHER_PUBLISHER_KEY, batch);
+        }
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    JsonNode stats = pipeline.analytics("/v1/analytics/usage-stats", range());
+                    assertThat(stats.get("total_executions").asLong()).isEqualTo(CALLS);
+                    assertThat(stats.get("total_uses").asLong()).isEqualTo(CALLS);
+                });
+        browser = new Browser();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    @Test
+    void signsInWithAnAnalystKeyKeptOnlyForTheTabAndSignsOutAgain() throws Exception {
+        // given the page without a session
+        browser.open(pipeline.dashboard("/"));
+        browser.script("sessionStorage.clear()");
+        browser.open(pipeline.dashboard("/?view=overview&" + rangeQuery()));
+        eventually()
+                .untilAsserted(
+                        () -> assertThat(browser.find("#sign-in").isDisplayed()).isTrue());
+        assertThat(browser.find("#view").getText()).isEmpty();
+        browser.screenshot("01-sign-in");
+
+        // when an unknown key is tried
+        browser.find("#api-key").sendKeys("pe_ana_not-a-key");
+        browser.find("#sign-in-button").click();
+
+        // then the page says so and stays signed out
+        eventually()
+                .untilAsserted(() ->
+                        assertThat(browser.find("#sign-in-error").getText()).contains("not recognised"));
+        assertThat(browser.find("#nav").isDisplayed()).isFalse();
+
+        // when the analyst key is entered
+        WebElement key = browser.find("#api-key");
+        key.clear();
+        key.sendKeys(ANALYST_KEY, Keys.ENTER);
+
+        // then the overview shows the tenant's numbers; the key is in this tab's sessionStorage only
+        eventually()
+                .untilAsserted(() ->
+                        assertThat(browser.cardValue("card-total-executions")).isEqualTo(String.valueOf(CALLS)));
+        assertThat((String) browser.script("return sessionStorage.getItem('promptengine.session')"))
+                .contains(ANALYST_KEY);
+        assertThat(browser.script("return localStorage.length")).isEqualTo(0L);
+        assertThat(browser.script("return document.cookie")).isEqualTo("");
+        assertThat(browser.currentUrl()).doesNotContain(ANALYST_KEY);
+        assertThat(browser.find("a[data-view='pricing']").isDisplayed()).isFalse();
+
+        // when signing out
+        browser.find("#sign-out").click();
+
+        // then the key is gone, the numbers are gone, and a reload stays signed out
+        eventually()
+                .untilAsserted(
+                        () -> assertThat(browser.find("#sign-in").isDisplayed()).isTrue());
+        assertThat(browser.script("return sessionStorage.getItem('promptengine.session')"))
+                .isNull();
+        assertThat(browser.find("#view").getText()).isEmpty();
+        browser.open(pipeline.dashboard("/"));
+        eventually()
+                .untilAsserted(
+                        () -> assertThat(browser.find("#sign-in").isDisplayed()).isTrue());
+    }
+
+    @Test
+    void cardsShowExactlyTheApisAnswersForTheSameFilters() throws Exception {
+        signIn(ANALYST_KEY);
+        List<Map<String, String>> filterSets = List.of(
+                Map.of(),
+                Map.of("environment", "production"),
+                Map.of("environment", "staging", "provider", "openai"),
+                Map.of("prompt", "welcome-email", "version", "2"));
+        for (var filters : filterSets) {
+            // given the API's answer for a range and filters
+            var parameters = range();
+            parameters.putAll(filters);
+            JsonNode stats = pipeline.analytics("/v1/analytics/usage-stats", parameters);
+            assertThat(stats.get("total_executions").asLong())
+                    .as("executions that went through the pipeline for %s", filters)
+                    .isEqualTo(traffic.count(matching(filters)));
+
+            // when the overview is opened with the same range and filters in its URL
+            browser.open(pipeline.dashboard("/?view=overview&range=custom" + "&"
+                    + Pipeline.query(parameters).substring(1)));
+
+            // then every card shows the API's number
+            eventually().untilAsserted(() -> {
+                assertSameNumber("card-total-uses", stats.get("total_uses"));
+                assertSameNumber("card-total-executions", stats.get("total_executions"));
+                assertSameNumber("card-success-rate", stats.get("success_rate"));
+                assertSameNumber("card-total-cost", stats.get("total_cost"));
+                assertSameNumber("card-average-tokens", stats.get("average_tokens"));
+                assertSameNumber("card-p95-latency", stats.get("p95_latency_ms"));
+                assertThat(browser.cardText("card-total-executions"))
+                        .isEqualTo(NumberFormat.getIntegerInstance(Locale.US)
+                                .format(stats.get("total_executions").asLong()));
+                assertThat(browser.cardText("card-success-rate")).endsWith("%");
+                assertThat(browser.cardText("card-total-cost")).startsWith("$");
+            });
+            if (filters.isEmpty()) {
+                awaitCharts();
+                browser.screenshot("02-overview");
+            }
+        }
+    }
+
+    @Test
+    void changingAFilterChangesTheNumbersAndTheUrl() throws Exception {
+        // given the overview of the whole range
+        signIn(ANALYST_KEY);
+        browser.open(pipeline.dashboard("/?view=overview&" + rangeQuery()));
+        eventually()
+                .untilAsserted(() ->
+                        assertThat(browser.cardValue("card-total-executions")).isEqualTo(String.valueOf(CALLS)));
+
+        // when the environment filter is set to staging and applied
+        browser.find("#f-environment").sendKeys("staging");
+        browser.find("#apply-filters").click();
+
+        // then the URL carries the filter and the cards show staging's numbers, as the API gives them
+        long staging = traffic.count(call -> call.environment().equals("staging"));
+        var parameters = range();
+        parameters.put("environment", "staging");
+        JsonNode stats = pipeline.analytics("/v1/analytics/usage-stats", parameters);
+        assertThat(stats.get("total_executions").asLong()).isEqualTo(staging).isLessThan(CALLS);
+        eventually().untilAsserted(() -> {
+            assertThat(browser.currentUrl()).contains("environment=staging");
+            assertThat(browser.cardValue("card-total-executions")).isEqualTo(String.valueOf(staging));
+            assertSameNumber("card-total-cost", stats.get("total_cost"));
+        });
+
+        // and the shared URL opens the same view
+        browser.open(browser.currentUrl());
+        eventually().untilAsserted(() -> {
+            assertThat(browser.find("#f-environment").getAttribute("value")).isEqualTo("staging");
+            assertThat(browser.cardValue("card-total-executions")).isEqualTo(String.valueOf(staging));
+        });
+    }
+
+    @Test
+    void drillsDownFromTheExecutionsTableToOneExecution() throws Exception {
+        // given the failed production executions of the range
+        signIn(ANALYST_KEY);
+        Predicate<Call> failedInProduction =
+                call -> call.status().equals("error") && call.environment().equals("production");
+        List<Call> expected = traffic.where(failedInProduction);
+        assertThat(expected).isNotEmpty().hasSizeLessThan(50);
+
+        // when the executions view is opened with those filters
+        browser.open(pipeline.dashboard("/?view=executions&" + rangeQuery() + "&environment=production&status=error"));
+
+        // then it lists exactly them
+        eventually()
+                .untilAsserted(() -> assertThat(browser.all("tr[data-id]").stream()
+                                .map(row -> row.getAttribute("data-id"))
+                                .toList())
+                        .containsExactlyInAnyOrderElementsOf(expected.stream()
+                                .map(call -> call.executionId().toString())
+                                .toList()));
+        browser.screenshot("04-executions");
+
+        // when the first row is opened from the keyboard
+        String id = browser.find("tr[data-id]").getAttribute("data-id");
+        Call call = expected.stream()
+                .filter(c -> c.executionId().toString().equals(id))
+                .findFirst()
+                .orElseThrow();
+        browser.find("tr[data-id] a").sendKeys(Keys.ENTER);
+
+        // then its detail shows what was sent, the error, tokens and the cost breakdown
+        eventually().untilAsserted(() -> {
+            assertThat(browser.currentUrl()).contains("view=execution&").contains("id=" + id);
+            String detail = browser.find("[data-testid='execution-detail']").getText();
+            assertThat(detail)
+                    .contains(call.userMessage())
+                    .contains(call.errorMessage())
+                    .contains(call.model())
+                    .contains(NumberFormat.getIntegerInstance(Locale.US).format(call.inputTokens()));
+            assertThat(browser.find("[data-testid='cost-breakdown']").isDisplayed())
+                    .isTrue();
+        });
+        browser.screenshot("05-execution");
+    }
+
+    @Test
+    void exportsTheCsvOfTheCurrentFilter() throws Exception {
+        // given the executions view filtered to staging
+        signIn(ANALYST_KEY);
+        browser.open(pipeline.dashboard("/?view=executions&" + rangeQuery() + "&environment=staging"));
+        eventually().untilAsserted(() -> assertThat(browser.all("tr[data-id]")).isNotEmpty());
+
+        // when Export CSV is pressed
+        browser.find("#export-csv").click();
+
+        // then a CSV arrives in the downloads folder with exactly the staging executions
+        Path csv = eventually().until(() -> csvIn(browser.downloads), file -> file != null);
+        String content = Files.readString(csv);
+        for (Call call : traffic.calls()) {
+            if (call.environment().equals("staging")) {
+                assertThat(content).contains(call.executionId().toString());
+            } else {
+                assertThat(content).doesNotContain(call.executionId().toString());
+            }
+        }
+        assertThat(content.lines().skip(1).filter(line -> !line.isBlank()).count())
+                .isEqualTo(traffic.count(call -> call.environment().equals("staging")));
+    }
+
+    @Test
+    void showsANewEventWithinSecondsWithoutReloading() throws Exception {
+        // given the overview of the last hour, which has no traffic yet, and a marker that a reload would lose
+        signIn(ANALYST_KEY);
+        browser.open(pipeline.dashboard("/?view=overview&range=1h"));
+        eventually()
+                .untilAsserted(() ->
+                        assertThat(browser.cardValue("card-total-executions")).isNotEmpty());
+        long before = Long.parseLong(browser.cardValue("card-total-executions"));
+        browser.script("window.peNotReloaded = true");
+
+        // when a usage and its execution are posted to ingest
+        Call live =
+                Traffic.liveCall(Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(5));
+        pipeline.publish(PUBLISHER_KEY, Traffic.batch(List.of(live)));
+
+        // then the page shows it by itself, and says when it last updated
+        eventually().untilAsserted(() -> {
+            assertThat(browser.cardValue("card-total-executions")).isEqualTo(String.valueOf(before + 1));
+            assertThat(browser.script("return window.peNotReloaded === true")).isEqualTo(true);
+        });
+        assertThat(browser.find("#last-updated").getText()).matches("\\d{2}:\\d{2}:\\d{2} UTC");
+    }
+
+    @Test
+    void promptPageComparesTwoVersionsWithTheApisSignificance() throws Exception {
+        // given the API's performance of one prompt
+        signIn(ANALYST_KEY);
+        JsonNode performance = pipeline.analytics("/v1/analytics/prompts/welcome-email/performance", range());
+        assertThat(performance.get("total_executions").asLong())
+                .isEqualTo(traffic.count(call -> call.prompt().equals("welcome-email")));
+
+        // when its page is opened comparing versions 1 and 2
+        browser.open(pipeline.dashboard("/?view=prompt&slug=welcome-email&compare=1,2&" + rangeQuery()));
+
+        // then it shows the same numbers and the comparison table with a significance column
+        eventually().untilAsserted(() -> {
+            assertSameNumber("prompt-total-executions", performance.get("total_executions"));
+            assertSameNumber("prompt-error-rate", performance.get("error_rate"));
+            var comparison = browser.find("[data-testid='comparison']");
+            assertThat(comparison.getText()).contains("Version 1 vs version 2").contains("Significant?");
+            assertThat(comparison.findElements(org.openqa.selenium.By.cssSelector("tbody tr")))
+                    .hasSizeGreaterThanOrEqualTo(3);
+        });
+        awaitCharts();
+        browser.screenshot("03-prompt");
+    }
+
+    @Test
+    void adminSeesThePricingCatalogFromCostService() throws Exception {
+        // given an admin key, and cost-service allowing the dashboard's origin
+        signIn(ADMIN_KEY);
+
+        // when the pricing view is opened
+        eventually()
+                .untilAsserted(
+                        () -> assertThat(browser.find("a[data-view='pricing']").isDisplayed())
+                                .isTrue());
+        browser.find("a[data-view='pricing']").click();
+
+        // then it lists the catalog and resolves a model's price
+        eventually()
+                .untilAsserted(() -> assertThat(
+                                browser.find("[data-testid='price-catalog']").getText())
+                        .contains("gpt-4o-mini"));
+        browser.find("#r-provider").clear();
+        browser.find("#r-provider").sendKeys("openai");
+        browser.find("#r-model").clear();
+        browser.find("#r-model").sendKeys("gpt-4o-mini", Keys.ENTER);
+        eventually().untilAsserted(() -> {
+            String resolved = browser.find("[data-testid='resolved']").getText();
+            assertThat(resolved).contains("gpt-4o-mini").doesNotContain("Resolving");
+            assertThat(browser.all("[data-testid='resolved'] .error")).isEmpty();
+        });
+
+        // and the catalog can be narrowed to one model family
+        browser.find("#p-search").sendKeys("gpt-4o");
+        eventually()
+                .untilAsserted(() -> assertThat(browser.all("[data-testid='price-catalog'] tbody tr"))
+                        .isNotEmpty()
+                        .allSatisfy(row -> assertThat(row.getText()).contains("gpt-4o")));
+        browser.screenshot("06-pricing");
+    }
+
+    @Test
+    void everyControlIsLabelledAndTheNarrowLayoutNeverScrollsSideways() throws Exception {
+        signIn(ANALYST_KEY);
+        browser.open(pipeline.dashboard("/?view=overview&" + rangeQuery()));
+        eventually()
+                .untilAsserted(() ->
+                        assertThat(browser.cardValue("card-total-executions")).isEqualTo(String.valueOf(CALLS)));
+
+        Object unlabelled = browser.script("""
+                return [...document.querySelectorAll('input, select, textarea, button')]
+                  .filter(el => el.offsetParent !== null)
+                  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                                && !(el.tagName === 'BUTTON' && el.textContent.trim()))
+                  .map(el => el.outerHTML)""");
+        assertThat((List<?>) unlabelled).isEmpty();
+
+        browser.size(Browser.NARROW);
+        try {
+            eventually()
+                    .untilAsserted(() -> assertThat(
+                                    browser.script("return document.documentElement.scrollWidth <= window.innerWidth"))
+                            .isEqualTo(true));
+            awaitCharts();
+            browser.screenshot("07-overview-narrow", false);
+        } finally {
+            browser.size(Browser.DESKTOP);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    private void signIn(String key) {
+        browser.open(pipeline.dashboard("/"));
+        browser.script("sessionStorage.clear()");
+        browser.open(pipeline.dashboard("/?" + rangeQuery()));
+        eventually()
+                .untilAsserted(
+                        () -> assertThat(browser.find("#sign-in").isDisplayed()).isTrue());
+        browser.script("document.getElementById('pricing-base').value = arguments[0]", pipeline.costBaseUrl());
+        browser.find("#api-key").sendKeys(key, Keys.ENTER);
+        eventually()
+                .untilAsserted(
+                        () -> assertThat(browser.find("#nav").isDisplayed()).isTrue());
+    }
+
+    private Map<String, String> range() {
+        return new HashMap<>(
+                parameters("from", traffic.from().toString(), "to", traffic.to().toString()));
+    }
+
+    private String rangeQuery() {
+        return "range=custom&" + Pipeline.query(range()).substring(1);
+    }
+
+    private static Predicate<Call> matching(Map<String, String> filters) {
+        return call -> filters.entrySet().stream().allMatch(filter -> switch (filter.getKey()) {
+            case "environment" -> call.environment().equals(filter.getValue());
+            case "provider" -> call.provider().equals(filter.getValue());
+            case "model" -> call.model().equals(filter.getValue());
+            case "prompt" -> call.prompt().equals(filter.getValue());
+            case "version" -> String.valueOf(call.version()).equals(filter.getValue());
+            default -> throw new IllegalArgumentException(filter.getKey());
+        });
+    }
+
+    private void assertSameNumber(String card, JsonNode apiValue) {
+        String shown = browser.cardValue(card);
+        if (apiValue == null || apiValue.isNull()) {
+            assertThat(shown).as(card).isEmpty();
+        } else {
+            assertThat(new BigDecimal(shown)).as(card).isEqualByComparingTo(new BigDecimal(apiValue.asString()));
+        }
+    }
+
+    private void awaitCharts() {
+        eventually()
+                .untilAsserted(() -> assertThat(browser.all("figure.chart svg")).isNotEmpty());
+    }
+
+    private static Path csvIn(Path folder) throws Exception {
+        try (var files = Files.list(folder)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".csv"))
+                    .findFirst()
+                    .orElse(null);
+        }
+    }
+
+    private static ConditionFactory eventually() {
+        return await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions();
+    }
+}

@@ -1,0 +1,235 @@
+package dev.promptengine.e2e.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.promptengine.testsupport.TestKafka;
+import dev.promptengine.testsupport.TestPostgres;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The three services from their executable jars on the shared broker and a fresh database, with one
+ * key per role for the dashboard's tenant and a publisher key for a second tenant the dashboard must
+ * never show.
+ */
+final class Pipeline implements AutoCloseable {
+
+    static final String TENANT = "dashboard";
+    static final String OTHER_TENANT = "dashboard-other";
+    static final String PUBLISHER_KEY = "pe_pub_" + UUID.randomUUID();
+    static final String OTHER_PUBLISHER_KEY = "pe_pub_" + UUID.randomUUID();
+    static final String ANALYST_KEY = "pe_ana_" + UUID.randomUUID();
+    static final String ADMIN_KEY = "pe_adm_" + UUID.randomUUID();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final List<Service> services = new ArrayList<>();
+    private Service ingest;
+    private Service cost;
+    private Service analytics;
+
+    static Pipeline start() throws Exception {
+        var pipeline = new Pipeline();
+        try {
+            pipeline.startServices();
+        } catch (Exception | Error e) {
+            pipeline.close();
+            throw e;
+        }
+        return pipeline;
+    }
+
+    private void startServices() throws Exception {
+        var database = TestPostgres.newDatabase("dashboard");
+        List<String> common = new ArrayList<>(List.of(
+                "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
+                "--spring.datasource.url=" + database.url(),
+                "--spring.datasource.username=" + database.username(),
+                "--spring.datasource.password=" + database.password()));
+        common.addAll(key(0, "dashboard-publisher", TENANT, "PUBLISHER", PUBLISHER_KEY));
+        common.addAll(key(1, "dashboard-analyst", TENANT, "ANALYST", ANALYST_KEY));
+        common.addAll(key(2, "dashboard-admin", TENANT, "ADMIN", ADMIN_KEY));
+        common.addAll(key(3, "other-publisher", OTHER_TENANT, "PUBLISHER", OTHER_PUBLISHER_KEY));
+
+        analytics = start("analytics-service", common);
+        ingest = start("ingest-service", common);
+        // the pricing view calls cost-service from the page served by analytics-service: a CORS origin
+        List<String> costArguments = new ArrayList<>(common);
+        costArguments.add("--promptengine.cors.allowed-origins=" + origin());
+        cost = start("cost-service", costArguments);
+        for (var service : services) {
+            service.awaitHealthy(Duration.ofSeconds(240));
+        }
+    }
+
+    private static List<String> key(int index, String name, String tenant, String role, String key) throws Exception {
+        String prefix = "--promptengine.auth.keys[" + index + "].";
+        return List.of(
+                prefix + "name=" + name,
+                prefix + "tenant=" + tenant,
+                prefix + "role=" + role,
+                prefix + "sha256=" + sha256(key));
+    }
+
+    private Service start(String module, List<String> arguments) throws Exception {
+        var service = Service.start(module, arguments);
+        services.add(service);
+        return service;
+    }
+
+    /** The dashboard's address (analytics-service serves it at {@code /}). */
+    String dashboard(String pathAndQuery) {
+        return analytics.uri(pathAndQuery).toString();
+    }
+
+    String origin() {
+        var uri = analytics.uri("/");
+        return uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort();
+    }
+
+    String costBaseUrl() {
+        var uri = cost.uri("/");
+        return uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort();
+    }
+
+    /** Posts one batch to ingest over HTTP and expects every event accepted. */
+    void publish(String publisherKey, String batch) throws Exception {
+        var response = http.send(
+                HttpRequest.newBuilder(ingest.uri("/v1/events"))
+                        .header("Authorization", "Bearer " + publisherKey)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(batch))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    }
+
+    /** An analytics answer for the analyst key, with the same parameters the page sends. */
+    JsonNode analytics(String path, Map<String, String> parameters) throws Exception {
+        var response = http.send(
+                HttpRequest.newBuilder(analytics.uri(path + query(parameters)))
+                        .header("Authorization", "Bearer " + ANALYST_KEY)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+        return json.readTree(response.body());
+    }
+
+    static String query(Map<String, String> parameters) {
+        if (parameters.isEmpty()) {
+            return "";
+        }
+        return parameters.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&", "?", ""));
+    }
+
+    static Map<String, String> parameters(String... namesAndValues) {
+        var map = new LinkedHashMap<String, String>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            map.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    String logTails() {
+        var out = new StringBuilder();
+        for (var service : services) {
+            out.append(service.tail()).append('\n');
+        }
+        return out.toString();
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (var service : services) {
+            service.close();
+        }
+    }
+
+    private static String sha256(String key) throws Exception {
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * A service process started by the e2e module's {@code ServiceProcess}, which is package-private
+     * in {@code dev.promptengine.e2e} and shared with the pipeline test; it is reached reflectively so
+     * both suites start the jars the same way without changing it.
+     */
+    private record Service(Object process) implements AutoCloseable {
+
+        private static final Class<?> TYPE = type();
+
+        static Service start(String module, List<String> arguments) throws Exception {
+            return new Service(invoke(null, method("start", String.class, List.class), module, arguments));
+        }
+
+        URI uri(String path) {
+            try {
+                return (URI) invoke(process, method("uri", String.class), path);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        void awaitHealthy(Duration timeout) throws Exception {
+            invoke(process, method("awaitHealthy", Duration.class), timeout);
+        }
+
+        String tail() {
+            try {
+                return (String) invoke(process, method("tail"));
+            } catch (Exception e) {
+                return e.toString();
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            invoke(process, method("close"));
+        }
+
+        private static Class<?> type() {
+            try {
+                return Class.forName("dev.promptengine.e2e.ServiceProcess");
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static Method method(String name, Class<?>... parameterTypes) throws NoSuchMethodException {
+            Method method = TYPE.getDeclaredMethod(name, parameterTypes);
+            method.setAccessible(true);
+            return method;
+        }
+
+        private static Object invoke(Object target, Method method, Object... arguments) throws Exception {
+            try {
+                return method.invoke(target, arguments);
+            } catch (InvocationTargetException e) {
+                if (e.getCause() instanceof Exception cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        }
+    }
+}
