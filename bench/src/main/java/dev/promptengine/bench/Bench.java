@@ -6,6 +6,7 @@ import dev.promptengine.bench.enrichment.EnrichmentScenario;
 import dev.promptengine.bench.ingest.HttpIngestScenario;
 import dev.promptengine.bench.physical.KafkaLimitsScenario;
 import dev.promptengine.bench.physical.PostgresCopyScenario;
+import dev.promptengine.bench.query.QueryScenario;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +28,8 @@ public final class Bench {
                 new SyncLoggingScenario(),
                 new HttpIngestScenario(),
                 new EnrichmentScenario(),
-                new EndToEndScenario());
+                new EndToEndScenario(),
+                new QueryScenario());
     }
 
     public static void main(String[] args) throws Exception {
