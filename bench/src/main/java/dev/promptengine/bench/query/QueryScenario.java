@@ -68,6 +68,8 @@ public final class QueryScenario implements Scenario {
                         kafka,
                         database,
                         Map.of(
+                                // the rows come by COPY; events other scenarios left on the topics stay there
+                                "spring.kafka.listener.auto-startup", "false",
                                 "promptengine.analytics.retention.raw-days", "400",
                                 "promptengine.analytics.retention.content-days", "400"));
         long executions = Math.max(
