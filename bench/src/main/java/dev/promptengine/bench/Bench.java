@@ -98,8 +98,7 @@ public final class Bench {
             BenchContext.log("== %s: %s", scenario.name(), scenario.description());
             context.beginScenario();
             double loadAtStart = Machine.loadAverage();
-            var cpu = CpuMeter.start(services.pids());
-            long ticksAtStart = services.endedTicks();
+            var cpu = CpuMeter.start();
             long began = System.nanoTime();
             String status = "OK";
             String reason = null;
@@ -118,7 +117,7 @@ public final class Bench {
             } finally {
                 services.stopAll();
             }
-            var load = cpu.stop(services.pids(), services.endedTicks() - ticksAtStart);
+            var load = cpu.stop();
             recorded.put(scenario.name(), context.recorded());
             results.add(new Report.ScenarioResult(
                     scenario.name(),
