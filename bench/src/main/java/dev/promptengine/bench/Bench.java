@@ -1,10 +1,12 @@
 package dev.promptengine.bench;
 
 import dev.promptengine.bench.baseline.SyncLoggingScenario;
+import dev.promptengine.bench.endtoend.EndToEndScenario;
 import dev.promptengine.bench.enrichment.EnrichmentScenario;
 import dev.promptengine.bench.ingest.HttpIngestScenario;
 import dev.promptengine.bench.physical.KafkaLimitsScenario;
 import dev.promptengine.bench.physical.PostgresCopyScenario;
+import dev.promptengine.bench.query.QueryScenario;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +27,9 @@ public final class Bench {
                 new PostgresCopyScenario(),
                 new SyncLoggingScenario(),
                 new HttpIngestScenario(),
-                new EnrichmentScenario());
+                new EnrichmentScenario(),
+                new EndToEndScenario(),
+                new QueryScenario());
     }
 
     public static void main(String[] args) throws Exception {
@@ -49,7 +53,8 @@ public final class Bench {
 
     private static void usage() {
         System.err.println("usage: bin/bench [scenario ...] [--runs=3] [--warmups=1] [--scale=1.0]"
-                + " [--synchronous-commit=on|off] [--query-executions=10000000] [--budget-minutes=10]");
+                + " [--synchronous-commit=on|off] [--query-executions=10000000] [--budget-minutes=10]"
+                + " [--no-baselines]");
         System.err.println("scenarios (default: all):");
         for (Scenario scenario : all()) {
             System.err.printf("  %-16s %s%n", scenario.name(), scenario.description());
@@ -68,7 +73,7 @@ public final class Bench {
                 return 2;
             }
             // baselines first, so every ratio is judged against a number from this same run
-            for (String baseline : scenario.baselines()) {
+            for (String baseline : options.baselines() ? scenario.baselines() : List.<String>of()) {
                 selected.add(byName.get(baseline));
             }
             selected.add(scenario);
@@ -93,8 +98,7 @@ public final class Bench {
             BenchContext.log("== %s: %s", scenario.name(), scenario.description());
             context.beginScenario();
             double loadAtStart = Machine.loadAverage();
-            var cpu = CpuMeter.start(services.pids());
-            long ticksAtStart = services.endedTicks();
+            var cpu = CpuMeter.start();
             long began = System.nanoTime();
             String status = "OK";
             String reason = null;
@@ -113,7 +117,7 @@ public final class Bench {
             } finally {
                 services.stopAll();
             }
-            var load = cpu.stop(services.pids(), services.endedTicks() - ticksAtStart);
+            var load = cpu.stop();
             recorded.put(scenario.name(), context.recorded());
             results.add(new Report.ScenarioResult(
                     scenario.name(),

@@ -3,11 +3,10 @@ package dev.promptengine.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
 
 /**
  * How busy the machine was while a scenario ran, and how much of that was the bench itself (its
- * JVM with the embedded broker and database client, and the service processes it started): the
+ * JVM with the embedded broker, and every process it started: PostgreSQL and the services): the
  * rest is other people's work on this shared machine, i.e. noise in our numbers.
  */
 final class CpuMeter {
@@ -25,23 +24,19 @@ final class CpuMeter {
         this.benchAtStart = bench;
     }
 
-    static CpuMeter start(Collection<Long> benchPids) {
+    static CpuMeter start() {
         long[] machine = machineTicks();
-        return new CpuMeter(machine[0], machine[1], benchTicks(benchPids));
+        return new CpuMeter(machine[0], machine[1], benchTicks());
     }
 
-    /**
-     * {@code extraBenchTicks} covers service processes that ended during the scenario (their last
-     * reading), {@code benchPids} those still running.
-     */
-    Load stop(Collection<Long> benchPids, long extraBenchTicks) {
+    Load stop() {
         long[] machine = machineTicks();
         long total = machine[1] - machineTotalAtStart;
         if (total <= 0) {
             return new Load(0, 0, 0);
         }
         double machineBusy = 100.0 * (machine[0] - machineBusyAtStart) / total;
-        double bench = 100.0 * (benchTicks(benchPids) + extraBenchTicks - benchAtStart) / total;
+        double bench = 100.0 * (benchTicks() - benchAtStart) / total;
         bench = Math.min(bench, machineBusy);
         return new Load(round(machineBusy), round(bench), round(machineBusy - bench));
     }
@@ -66,20 +61,25 @@ final class CpuMeter {
         }
     }
 
-    private static long benchTicks(Collection<Long> pids) {
+    /**
+     * The bench JVM and all its live descendants, each with its reaped children (cutime, cstime):
+     * a service that ended stays counted through its parent, PostgreSQL's finished backends through
+     * the postmaster.
+     */
+    private static long benchTicks() {
         long sum = processTicks(ProcessHandle.current().pid());
-        for (long pid : pids) {
-            sum += processTicks(pid);
+        for (var descendant : ProcessHandle.current().descendants().toList()) {
+            sum += processTicks(descendant.pid());
         }
         return sum;
     }
 
-    /** utime + stime of a process in jiffies, 0 when it is gone. */
+    /** utime + stime + cutime + cstime of a process in jiffies, 0 when it is gone. */
     static long processTicks(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
         } catch (IOException | RuntimeException e) {
             return 0;
         }

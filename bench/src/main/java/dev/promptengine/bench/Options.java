@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Command line of the suite: {@code [scenario ...] [--runs=3] [--warmups=1] [--scale=1.0]
  * [--synchronous-commit=on|off] [--query-executions=10000000] [--budget-minutes=10]
- * [--results=bench/results] [--repo=.]}. Event counts are multiplied by {@code scale}, so
+ * [--results=bench/results] [--repo=.] [--no-baselines]}. Event counts are multiplied by {@code scale}, so
  * {@code --scale=0.1} is a quick smoke run.
  */
 public record Options(
@@ -20,7 +20,8 @@ public record Options(
         double budgetMinutes,
         Path results,
         Path repo,
-        boolean list) {
+        boolean list,
+        boolean baselines) {
 
     static final int MIN_RUNS = 3;
 
@@ -37,6 +38,7 @@ public record Options(
                 .normalize();
         Path results = null;
         boolean list = false;
+        boolean baselines = true;
         for (String arg : args) {
             if (!arg.startsWith("--")) {
                 scenarios.add(arg);
@@ -54,6 +56,7 @@ public record Options(
                 case "results" -> results = Path.of(value).toAbsolutePath();
                 case "repo" -> repo = Path.of(value).toAbsolutePath().normalize();
                 case "list", "help" -> list = true;
+                case "no-baselines" -> baselines = false;
                 default -> throw new IllegalArgumentException("Unknown option " + arg);
             }
         }
@@ -79,7 +82,8 @@ public record Options(
                 budget,
                 results,
                 repo,
-                list);
+                list,
+                baselines);
     }
 
     /** A bounded event count for this run. */

@@ -42,7 +42,6 @@ public final class Services {
             "pe_bench_ana_" + UUID.randomUUID(),
             "pe_bench_adm_" + UUID.randomUUID());
     private final List<Service> running = new CopyOnWriteArrayList<>();
-    private volatile long endedTicks;
     private int started;
 
     Services(Path repo) {
@@ -126,14 +125,6 @@ public final class Services {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    List<Long> pids() {
-        return running.stream().map(s -> s.process.pid()).toList();
-    }
-
-    long endedTicks() {
-        return endedTicks;
     }
 
     void stopAll() {
@@ -275,7 +266,6 @@ public final class Services {
             if (!running.remove(this)) {
                 return;
             }
-            endedTicks += CpuMeter.processTicks(process.pid());
             try {
                 signal("-CONT");
             } catch (Exception e) {

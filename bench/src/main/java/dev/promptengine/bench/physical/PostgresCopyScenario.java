@@ -195,7 +195,7 @@ public final class PostgresCopyScenario implements Scenario {
     }
 
     /** One COPY text-format column followed by a tab; null is {@code \N}. */
-    static void field(StringBuilder line, Object value) {
+    public static void field(StringBuilder line, Object value) {
         if (value == null) {
             line.append("\\N");
         } else {

@@ -63,9 +63,16 @@ public final class Workload {
     private static final String TEXT = text();
 
     private final SplittableRandom random;
+    private final String tenant;
 
     public Workload(long seed) {
+        this(seed, "bench");
+    }
+
+    /** Events of their own tenant, so a scenario can count exactly its own events downstream. */
+    public Workload(long seed, String tenant) {
         this.random = new SplittableRandom(seed);
+        this.tenant = tenant;
     }
 
     public static String slug(int prompt) {
@@ -84,7 +91,7 @@ public final class Workload {
         String rendered = full ? slice(content.bytes / 2 - system.length()) : null;
         var usage = PromptUsage.newBuilder()
                 .setId(usageId)
-                .setTenant("bench")
+                .setTenant(tenant)
                 .setOccurredAt(occurredAt)
                 .setPromptId("p-" + prompt)
                 .setPromptSlug(slug(prompt))
@@ -111,7 +118,7 @@ public final class Workload {
         var execution = LlmExecution.newBuilder()
                 .setId(new UUID(random.nextLong(), random.nextLong()))
                 .setUsageId(usageId)
-                .setTenant("bench")
+                .setTenant(tenant)
                 .setOccurredAt(occurredAt)
                 .setPromptSlug(usage.getPromptSlug())
                 .setPromptVersion(version)
