@@ -1,6 +1,7 @@
 package dev.promptengine.analytics.facts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.promptengine.analytics.KnownStream;
@@ -32,10 +33,12 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -85,6 +88,15 @@ class FactsPipelineIntegrationTests {
     @Autowired
     PartitionManager partitions;
 
+    @Autowired
+    FactsWriter writer;
+
+    @Autowired
+    OffsetStore offsets;
+
+    @Autowired
+    EventDecoder decoder;
+
     @LocalServerPort
     int port;
 
@@ -129,6 +141,51 @@ class FactsPipelineIntegrationTests {
                         .query(Long.class)
                         .single())
                 .isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void staleInstanceCannotCommitOncePartitionIsClaimedAndRedeliveriesNeverCountTwice() {
+        // Given partition 99 claimed by instance a, then by instance b (as after a rebalance)
+        var group = "fencing-" + UUID.randomUUID();
+        var tp = new TopicPartition(USAGE_TOPIC, 99);
+        long staleEpoch = offsets.claim(group, List.of(tp), "a").get(tp).epoch();
+        long currentEpoch = offsets.claim(group, List.of(tp), "b").get(tp).epoch();
+        var usage = PromptUsage.newBuilder(STREAM.usages().get(2))
+                .setId(UUID.randomUUID())
+                .setTenant("fencing")
+                .build();
+        byte[] bytes = new AvroSerializer<SpecificRecord>().serialize(USAGE_TOPIC, usage);
+
+        // When the stale instance writes a batch, its transaction fails and nothing is written
+        assertThatThrownBy(() -> writer.write(group, List.of(consumed(tp, 0, bytes)), Map.of(tp, staleEpoch)))
+                .isInstanceOf(PartitionFencedException.class);
+        assertThat(RollupChecks.count(jdbc, "usage_fact", "fencing")).isZero();
+
+        // Then the owner's batch counts once; the same offset again is skipped by the stored offset,
+        // and the same event at a later offset (a producer retry) is a duplicate
+        assertThat(writer.write(group, List.of(consumed(tp, 0, bytes)), Map.of(tp, currentEpoch))
+                        .newUsages())
+                .isEqualTo(1);
+        assertThat(writer.write(group, List.of(consumed(tp, 0, bytes)), Map.of(tp, currentEpoch))
+                        .skipped())
+                .isEqualTo(1);
+        assertThat(writer.write(group, List.of(consumed(tp, 1, bytes)), Map.of(tp, currentEpoch))
+                        .duplicates())
+                .isEqualTo(1);
+        assertThat(jdbc.sql("SELECT sum(usage_count) FROM usage_rollup_hourly WHERE tenant = 'fencing'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+        assertThat(jdbc.sql("SELECT next_offset FROM consumer_offset WHERE consumer_group = :group")
+                        .param("group", group)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2);
+    }
+
+    private FactsWriter.Consumed consumed(TopicPartition tp, long offset, byte[] bytes) {
+        var record = new ConsumerRecord<String, byte[]>(tp.topic(), tp.partition(), offset, "k", bytes);
+        return new FactsWriter.Consumed(record, decoder.decode(tp.topic(), bytes));
     }
 
     @Test
