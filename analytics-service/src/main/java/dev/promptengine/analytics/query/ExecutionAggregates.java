@@ -1,11 +1,13 @@
 package dev.promptengine.analytics.query;
 
+import dev.promptengine.analytics.facts.LatencyHistogram;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -105,9 +107,11 @@ class ExecutionAggregates {
             ORDER BY g_time, g_key""";
 
     private final JdbcClient jdbc;
+    private final DailyHistograms dailyHistograms;
 
-    ExecutionAggregates(JdbcClient jdbc) {
+    ExecutionAggregates(JdbcClient jdbc, DailyHistograms dailyHistograms) {
         this.jdbc = jdbc;
+        this.dailyHistograms = dailyHistograms;
     }
 
     List<Stats> aggregate(String tenant, QueryFilter filter, Aggregation aggregation) {
@@ -121,12 +125,52 @@ class ExecutionAggregates {
                 params);
         String time = aggregation.time().sql;
         String key = aggregation.group() == null ? "NULL::text" : aggregation.group().sql;
-        String tail = aggregation.percentiles() ? WITH_PERCENTILES.formatted(time, key) : WITHOUT_PERCENTILES;
+        // Ungrouped percentiles over whole days reuse the cached per-day histograms.
+        boolean perDayHistograms = aggregation.percentiles()
+                && aggregation.group() == null
+                && aggregation.time() != TimeBucket.HOUR
+                && !aggregation.errorsOnly()
+                && DailyHistograms.applies(filter);
+        String tail = aggregation.percentiles() && !perDayHistograms
+                ? WITH_PERCENTILES.formatted(time, key)
+                : WITHOUT_PERCENTILES;
         String sql = AGGREGATE.formatted(source, time, key, tail);
-        return jdbc.sql(sql)
+        List<Stats> rows = jdbc.sql(sql)
                 .paramSource(params)
                 .query(ExecutionAggregates::stats)
                 .list();
+        if (!perDayHistograms || rows.isEmpty()) {
+            return rows;
+        }
+        Map<Instant, LatencyHistogram> days = dailyHistograms.perDay(tenant, filter);
+        return rows.stream()
+                .map(row -> withPercentiles(
+                        row,
+                        row.bucket() == null
+                                ? DailyHistograms.merge(days.values())
+                                : days.getOrDefault(row.bucket(), new LatencyHistogram())))
+                .toList();
+    }
+
+    private static Stats withPercentiles(Stats s, LatencyHistogram histogram) {
+        return new Stats(
+                s.bucket(),
+                s.key(),
+                s.executions(),
+                s.successes(),
+                s.errors(),
+                s.inputTokens(),
+                s.outputTokens(),
+                s.totalTokens(),
+                s.totalCost(),
+                s.latencySumMs(),
+                quantile(histogram, 0.50),
+                quantile(histogram, 0.95),
+                quantile(histogram, 0.99));
+    }
+
+    private static Double quantile(LatencyHistogram histogram, double q) {
+        return histogram.count() == 0 ? null : histogram.quantile(q);
     }
 
     /** The totals over the whole filter (a zero row when nothing matched). */
