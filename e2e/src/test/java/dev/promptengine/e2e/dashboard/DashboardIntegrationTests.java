@@ -16,6 +16,7 @@ import java.text.NumberFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -220,21 +221,20 @@ class DashboardIntegrationTests {
 
         // then it lists exactly them
         eventually()
-                .untilAsserted(() -> assertThat(browser.all("tr[data-id]").stream()
-                                .map(row -> row.getAttribute("data-id"))
-                                .toList())
+                .untilAsserted(() -> assertThat(ids())
                         .containsExactlyInAnyOrderElementsOf(expected.stream()
                                 .map(call -> call.executionId().toString())
                                 .toList()));
         browser.screenshot("04-executions");
 
         // when the first row is opened from the keyboard
-        String id = browser.find("tr[data-id]").getAttribute("data-id");
+        String id = ids().get(0);
         Call call = expected.stream()
                 .filter(c -> c.executionId().toString().equals(id))
                 .findFirst()
                 .orElseThrow();
-        browser.find("tr[data-id] a").sendKeys(Keys.ENTER);
+        eventually()
+                .untilAsserted(() -> browser.find("tr[data-id='" + id + "'] a").sendKeys(Keys.ENTER));
 
         // then its detail shows what was sent, the error, tokens and the cost breakdown
         eventually().untilAsserted(() -> {
@@ -249,6 +249,48 @@ class DashboardIntegrationTests {
                     .isTrue();
         });
         browser.screenshot("05-execution");
+    }
+
+    @Test
+    void pagesThroughEveryExecutionOfTheRangeOnce() throws Exception {
+        // given the executions view of the whole range (160 executions, pages of 50)
+        signIn(ANALYST_KEY);
+        browser.open(pipeline.dashboard("/?view=executions&" + rangeQuery()));
+        eventually().untilAsserted(() -> assertThat(browser.all("tr[data-id]")).hasSize(50));
+
+        // when following Next page until the last page
+        List<String> seen = new ArrayList<>(ids());
+        for (int page = 2; page <= 4; page++) {
+            List<String> previous = ids();
+            browser.find("nav.pager button:last-of-type").click();
+            int expectedPage = page;
+            eventually().untilAsserted(() -> {
+                assertThat(browser.find("nav.pager span").getText()).isEqualTo("Page " + expectedPage);
+                assertThat(ids()).isNotEmpty().doesNotContainAnyElementsOf(previous);
+            });
+            seen.addAll(ids());
+        }
+
+        // then every execution was listed exactly once, and the last page says so
+        assertThat(seen)
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(traffic.calls().stream()
+                        .map(call -> call.executionId().toString())
+                        .toList());
+        assertThat(browser.find("nav.pager button:last-of-type").isEnabled()).isFalse();
+
+        // and Previous page goes back
+        browser.find("nav.pager button:first-of-type").click();
+        eventually()
+                .untilAsserted(() ->
+                        assertThat(browser.find("nav.pager span").getText()).isEqualTo("Page 3"));
+    }
+
+    /** The listed execution ids, read in one script so a live refresh cannot interleave. */
+    @SuppressWarnings("unchecked")
+    private List<String> ids() {
+        return (List<String>)
+                browser.script("return [...document.querySelectorAll('tr[data-id]')].map(r => r.dataset.id)");
     }
 
     @Test
