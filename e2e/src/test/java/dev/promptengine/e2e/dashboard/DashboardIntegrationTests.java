@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import tools.jackson.databind.JsonNode;
@@ -358,8 +359,7 @@ class DashboardIntegrationTests {
             assertSameNumber("prompt-error-rate", performance.get("error_rate"));
             var comparison = browser.find("[data-testid='comparison']");
             assertThat(comparison.getText()).contains("Version 1 vs version 2").contains("Significant?");
-            assertThat(comparison.findElements(org.openqa.selenium.By.cssSelector("tbody tr")))
-                    .hasSizeGreaterThanOrEqualTo(3);
+            assertThat(comparison.findElements(By.cssSelector("tbody tr"))).hasSizeGreaterThanOrEqualTo(3);
         });
         awaitCharts();
         browser.screenshot("03-prompt");
