@@ -2,13 +2,14 @@ package dev.promptengine.analytics.facts;
 
 import dev.promptengine.analytics.AnalyticsProperties;
 import dev.promptengine.analytics.partition.PartitionManager;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,6 +32,8 @@ import org.springframework.stereotype.Component;
 class FactsListener implements ConsumerSeekAware {
 
     private static final Logger log = LoggerFactory.getLogger(FactsListener.class);
+    /** A rebalance normally follows a fence within a session timeout; this only guards against a stray claim. */
+    private static final Duration FENCE_RETRY = Duration.ofSeconds(60);
 
     private final EventDecoder decoder;
     private final FactsWriter writer;
@@ -40,8 +43,11 @@ class FactsListener implements ConsumerSeekAware {
     private final String group;
     /** Epoch of every partition this instance claimed, across its listener threads. */
     private final Map<TopicPartition, Long> epochs = new ConcurrentHashMap<>();
-    /** Partitions another instance claimed since: their records are ignored until reassigned. */
-    private final Set<TopicPartition> fenced = ConcurrentHashMap.newKeySet();
+    /**
+     * Partitions another instance claimed since, with when to try again: their records are ignored
+     * until they are reassigned, or the fence is old and Kafka still says they are ours.
+     */
+    private final Map<TopicPartition, Instant> fenced = new ConcurrentHashMap<>();
 
     FactsListener(
             EventDecoder decoder,
@@ -95,9 +101,13 @@ class FactsListener implements ConsumerSeekAware {
     @KafkaListener(id = "analytics-facts", idIsGroup = false, topics = "#{__listener.topics()}")
     void onBatch(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer, Acknowledgment ack) {
         var unclaimed = new java.util.TreeSet<>(OffsetStore.ORDER);
+        var assigned = consumer.assignment();
+        Instant now = Instant.now();
+        fenced.values().removeIf(until -> until.isBefore(now));
         for (var record : records) {
             var tp = new TopicPartition(record.topic(), record.partition());
-            if (!epochs.containsKey(tp) && !fenced.contains(tp)) {
+            // claim only what Kafka says is ours now; a claim fences whoever held the partition
+            if (!epochs.containsKey(tp) && !fenced.containsKey(tp) && assigned.contains(tp)) {
                 unclaimed.add(tp);
             }
         }
@@ -117,8 +127,8 @@ class FactsListener implements ConsumerSeekAware {
         for (var record : records) {
             var tp = new TopicPartition(record.topic(), record.partition());
             Long epoch = epochs.get(tp);
-            if (epoch == null || fenced.contains(tp) || unclaimed.contains(tp)) {
-                continue; // fenced: no longer ours until a reassignment claims and seeks again
+            if (epoch == null || fenced.containsKey(tp) || unclaimed.contains(tp)) {
+                continue; // not ours (any more), or claimed just now and read again from the stored offset
             }
             batchEpochs.put(tp, epoch);
             firstOffsets.putIfAbsent(tp, record.offset());
@@ -133,13 +143,12 @@ class FactsListener implements ConsumerSeekAware {
             ack.acknowledge();
             log.debug("Batch of {}: {}", batch.size(), outcome);
         } catch (PartitionFencedException e) {
-            log.warn("{}; dropping their records until they are assigned to this instance again", e.getMessage());
-            fenced.addAll(e.partitions());
-            firstOffsets.forEach((tp, offset) -> {
-                if (!fenced.contains(tp)) {
-                    consumer.seek(tp, offset);
-                }
+            log.warn("{}; ignoring their records until they are assigned to this instance again", e.getMessage());
+            e.partitions().forEach(tp -> {
+                epochs.remove(tp);
+                fenced.put(tp, now.plus(FENCE_RETRY));
             });
+            firstOffsets.forEach(consumer::seek);
         } catch (RuntimeException e) {
             log.warn(
                     "Batch of {} records failed, retrying in {}: {}",

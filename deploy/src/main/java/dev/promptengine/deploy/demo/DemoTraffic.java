@@ -9,11 +9,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import tools.jackson.databind.DeserializationFeature;
@@ -39,6 +41,7 @@ public final class DemoTraffic {
             int concurrency,
             Duration span,
             long seed,
+            boolean repeatable,
             Duration analyticsWait) {
 
         static Options parse(String... args) {
@@ -60,7 +63,9 @@ public final class DemoTraffic {
                     Integer.parseInt(values.getOrDefault("batch-size", "50")),
                     Integer.parseInt(values.getOrDefault("concurrency", "4")),
                     Duration.ofHours(Long.parseLong(values.getOrDefault("hours", "72"))),
-                    Long.parseLong(values.getOrDefault("seed", Long.toString(System.nanoTime() & 0xFFFFFF))),
+                    Long.parseLong(values.getOrDefault(
+                            "seed", Long.toString(ThreadLocalRandom.current().nextLong(1L << 40)))),
+                    values.containsKey("seed"),
                     Duration.ofSeconds(Long.parseLong(values.getOrDefault("wait-seconds", "120"))));
             for (String known : new String[] {
                 "ingest-url",
@@ -89,8 +94,12 @@ public final class DemoTraffic {
                                          [--hours=72] [--seed=<n>] [--wait-seconds=120]
               --executions    LLM executions to publish (each with its usage; ~4% extra usages have none)
               --hours         event times spread over the last N hours (busier 07:00-19:00 UTC)
-              --seed          same seed, same events and ids: publish twice to see duplicates ignored
+              --seed          same seed, same ids (and within the same hour the very same events):
+                              publish twice to see that duplicates are not counted twice
               --wait-seconds  how long to wait for analytics-service to count everything""";
+
+    /** Polls (2 s apart) without change after which a repeated seed's counts are final. */
+    private static final int STABLE_POLLS = 5;
 
     static JsonMapper json() {
         return JsonMapper.builder()
@@ -160,8 +169,10 @@ public final class DemoTraffic {
     }
 
     boolean run() throws InterruptedException {
-        Instant end = Instant.now();
-        Instant from = end.minus(options.span()).minus(Duration.ofMinutes(1));
+        // with an explicit seed, anchor the window to the hour so a rerun sends the very same events
+        Instant end = options.repeatable() ? Instant.now().truncatedTo(ChronoUnit.HOURS) : Instant.now();
+        // usage-stats counts whole hourly buckets that start inside [from, to): start on an hour
+        Instant from = end.minus(options.span()).truncatedTo(ChronoUnit.HOURS);
         Instant to = end.plus(Duration.ofHours(1));
         out.printf(
                 "Publishing %,d LLM executions (with their usages) to %s/v1/events in batches of %d,"
@@ -286,6 +297,8 @@ public final class DemoTraffic {
                 options.analyticsWait().toSeconds(), query.getPath());
         long deadline = System.nanoTime() + options.analyticsWait().toNanos();
         Answer answer;
+        UsageStats previous = null;
+        int unchanged = 0;
         while (true) {
             answer = analytics.usageStats(from, to, Duration.ofSeconds(10));
             if (answer.ok()) {
@@ -296,6 +309,12 @@ public final class DemoTraffic {
                     out.print("\r" + line);
                 }
                 if (stats.totalUses() >= wantUses && stats.totalExecutions() >= wantExecutions) {
+                    break;
+                }
+                unchanged = stats.equals(previous) ? unchanged + 1 : 0;
+                previous = stats;
+                // a repeated seed sends ids analytics may already have: the counts settle below the sum
+                if (options.repeatable() && unchanged >= STABLE_POLLS) {
                     break;
                 }
             }
@@ -324,6 +343,13 @@ public final class DemoTraffic {
                     baseline.totalExecutions());
         }
         boolean complete = stats.totalUses() >= wantUses && stats.totalExecutions() >= wantExecutions;
+        if (!complete && options.repeatable() && unchanged >= STABLE_POLLS) {
+            out.printf(
+                    "  the other %,d uses and %,d executions carry ids analytics-service had already counted"
+                            + " (seed %d was published before): duplicates are not counted twice%n",
+                    wantUses - stats.totalUses(), wantExecutions - stats.totalExecutions(), options.seed());
+            return true;
+        }
         if (!complete) {
             out.printf(
                     "NOT everything was counted within %d s: expected at least %,d uses and %,d executions"

@@ -28,7 +28,8 @@ final class Events {
     /**
      * {@code environment}, {@code session_id} and {@code user_identifier} repeat the usage's values
      * (denormalised, see docs/architecture.md); cached and cache-write tokens are part of
-     * {@code input_tokens}, reasoning tokens are counted apart from {@code output_tokens}.
+     * {@code input_tokens}, reasoning tokens part of {@code output_tokens}, and
+     * {@code total_tokens = input_tokens + output_tokens}, as ingest-service validates.
      */
     record Execution(
             UUID id,

@@ -23,13 +23,33 @@ final class HttpAnswers {
                         .replaceAll(" +", " ")
                         .strip();
                 if (!described.isEmpty()) {
-                    return status + " " + described;
+                    return status + " " + described + fieldErrors(node.path("errors"));
                 }
             }
         } catch (JacksonException notJson) {
             // fall through to the raw body
         }
         return status + " " + (text.length() > 200 ? text.substring(0, 200) + "..." : text);
+    }
+
+    /** The first few of a validation problem's {@code errors: [{field, reason}]}. */
+    private static String fieldErrors(JsonNode errors) {
+        if (!errors.isArray() || errors.isEmpty()) {
+            return "";
+        }
+        var listed = new StringBuilder();
+        int shown = Math.min(5, errors.size());
+        for (int i = 0; i < shown; i++) {
+            JsonNode error = errors.get(i);
+            listed.append("\n      ")
+                    .append(error.path("field").asString("?"))
+                    .append(": ")
+                    .append(error.path("reason").asString(error.toString()));
+        }
+        if (errors.size() > shown) {
+            listed.append("\n      ... and ").append(errors.size() - shown).append(" more");
+        }
+        return listed.toString();
     }
 
     static boolean successful(int status) {

@@ -7,6 +7,7 @@ import dev.promptengine.deploy.demo.Events.EventBatch;
 import dev.promptengine.deploy.demo.Events.Execution;
 import dev.promptengine.deploy.demo.Events.Message;
 import dev.promptengine.deploy.demo.Events.Usage;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -20,8 +21,9 @@ import java.util.UUID;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Realistic, reproducible traffic: the same seed gives the same events (ids included), so
- * publishing a seed twice shows that duplicates are not counted twice. Event times spread over a
+ * Realistic, reproducible traffic: the same seed and window give the same events, and the same seed
+ * gives the same ids for any window, so publishing a seed twice shows that duplicates are not
+ * counted twice. Event times spread over a
  * window ending now, busier during working hours.
  */
 final class TrafficGenerator {
@@ -53,11 +55,14 @@ final class TrafficGenerator {
     }
 
     private final Random random;
+    private final long seed;
+    private long usages; // ids derive from (seed, usage number), so a seed gives the same ids for any window
     private final Instant end;
     private final Duration span;
 
     TrafficGenerator(long seed, Instant end, Duration span) {
         this.random = new Random(seed);
+        this.seed = seed;
         this.end = end;
         this.span = span;
     }
@@ -79,6 +84,7 @@ final class TrafficGenerator {
     }
 
     private Usage usage(Prompt prompt, Version version) {
+        usages++;
         var parameters = new LinkedHashMap<String, Object>();
         String rendered = prompt.template();
         for (var parameter : new TreeMap<>(prompt.parameterValues()).entrySet()) {
@@ -92,10 +98,10 @@ final class TrafficGenerator {
         var metadata = new LinkedHashMap<String, Object>();
         metadata.put("app", prompt.app());
         metadata.put("region", oneOf(Catalog.REGIONS));
-        metadata.put("request_id", uuid().toString());
+        metadata.put("request_id", uuid(2).toString());
         metadata.put("sdk", "promptengine-demo/0.1.0");
         return new Usage(
-                uuid(),
+                uuid(0),
                 eventTime(),
                 prompt.id(),
                 prompt.slug(),
@@ -118,7 +124,7 @@ final class TrafficGenerator {
             int timeoutMs = model.reasons() ? 60_000 : 30_000;
             long elapsed = timeoutMs + random.nextInt(40);
             return new Execution(
-                    uuid(),
+                    uuid(1),
                     usage.id(),
                     usage.occurredAt().plusMillis(elapsed),
                     prompt.slug(),
@@ -152,7 +158,7 @@ final class TrafficGenerator {
                 metadata.put("http_status", failure.httpStatus);
             }
             return new Execution(
-                    uuid(),
+                    uuid(1),
                     usage.id(),
                     usage.occurredAt().plusMillis(elapsed),
                     prompt.slug(),
@@ -187,15 +193,19 @@ final class TrafficGenerator {
                 cached == null && model.provider().equals("anthropic") && input >= 1024 && random.nextDouble() < 0.2
                         ? (int) (input * 0.6)
                         : null;
-        // reasoning ("thinking") tokens are counted apart from the visible output, as Gemini reports them
+        // reasoning ("thinking") tokens are part of output_tokens, as the ingest contract counts them
         Integer reasoning = model.reasons() ? 150 + random.nextInt(1_350) : null;
-        int generated = output + (reasoning == null ? 0 : reasoning);
-        long elapsed = (long) ((model.firstTokenMs() + generated * 1000.0 / model.tokensPerSecond()) * logNormal(0.2));
+        if (reasoning != null) {
+            output += reasoning;
+        }
+        long elapsed = (long) ((model.firstTokenMs() + output * 1000.0 / model.tokensPerSecond()) * logNormal(0.2));
         var metadata = new LinkedHashMap<String, Object>();
-        metadata.put("finish_reason", output >= prompt.maxTokens() ? "length" : "stop");
+        metadata.put(
+                "finish_reason",
+                output - (reasoning == null ? 0 : reasoning) >= prompt.maxTokens() ? "length" : "stop");
         metadata.put("provider_request_id", "req_" + Long.toHexString(random.nextLong() & Long.MAX_VALUE));
         return new Execution(
-                uuid(),
+                uuid(1),
                 usage.id(),
                 usage.occurredAt().plusMillis(elapsed),
                 prompt.slug(),
@@ -211,7 +221,7 @@ final class TrafficGenerator {
                 oneOf(prompt.responses()),
                 input,
                 output,
-                input + generated,
+                input + output,
                 cached,
                 cacheWrite,
                 reasoning,
@@ -252,10 +262,10 @@ final class TrafficGenerator {
         return Math.exp(random.nextGaussian() * sigma - sigma * sigma / 2);
     }
 
-    private UUID uuid() {
-        long most = random.nextLong() & ~0xF000L | 0x4000L; // version 4
-        long least = random.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L; // IETF variant
-        return new UUID(most, least);
+    /** The {@code kind}-th id of the current usage (0 usage, 1 execution, 2 request id), from the seed alone. */
+    private UUID uuid(int kind) {
+        return UUID.nameUUIDFromBytes(
+                ("promptengine-demo:" + seed + ":" + usages + ":" + kind).getBytes(StandardCharsets.UTF_8));
     }
 
     private <T> T oneOf(List<T> values) {

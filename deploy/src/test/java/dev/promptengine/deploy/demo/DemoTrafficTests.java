@@ -47,6 +47,7 @@ class DemoTrafficTests {
         // Given an ingest-service without POST /v1/events
         server.createContext("/v1/events", exchange -> {
             eventRequests.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
             answer(exchange, 404, "{\"status\":404,\"error\":\"Not Found\",\"path\":\"/v1/events\"}");
         });
 
@@ -67,6 +68,7 @@ class DemoTrafficTests {
         // Given an ingest-service that rejects every batch as invalid
         server.createContext("/v1/events", exchange -> {
             eventRequests.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
             answer(
                     exchange,
                     400,
@@ -120,7 +122,7 @@ class DemoTrafficTests {
     private DemoTraffic demo(int executions, int concurrency) {
         URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
         var options = new DemoTraffic.Options(
-                base, base, executions, 50, concurrency, Duration.ofHours(24), 5, Duration.ofSeconds(20));
+                base, base, executions, 50, concurrency, Duration.ofHours(24), 5, false, Duration.ofSeconds(20));
         return new DemoTraffic(
                 options, "publisher-key", "analyst-key", new PrintStream(output, true, StandardCharsets.UTF_8), false);
     }

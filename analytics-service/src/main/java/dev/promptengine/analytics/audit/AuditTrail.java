@@ -1,0 +1,44 @@
+package dev.promptengine.analytics.audit;
+
+import dev.promptengine.service.auth.Caller;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Records who asked what; called by every query and export endpoint once it has its answer. */
+@Component
+public class AuditTrail {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    AuditTrail(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /**
+     * @param endpoint method and path template, e.g. {@code GET /v1/analytics/usage-stats}
+     * @param filters the resolved parameters of the request
+     * @param rowsReturned rows of the answer (groups, points, executions or CSV lines)
+     */
+    public void record(Caller caller, String endpoint, Map<String, ?> filters, long rowsReturned) {
+        jdbc.sql("""
+                        INSERT INTO audit_log (tenant, key_name, role, occurred_at, endpoint, filters, rows_returned)
+                        VALUES (:tenant, :keyName, :role, :occurredAt, :endpoint, CAST(:filters AS jsonb), :rows)
+                        """)
+                .param("tenant", caller.tenant())
+                .param("keyName", caller.keyName())
+                .param("role", caller.role().name().toLowerCase(java.util.Locale.ROOT))
+                .param("occurredAt", clock.instant().atOffset(ZoneOffset.UTC))
+                .param("endpoint", endpoint)
+                .param("filters", JSON.writeValueAsString(filters))
+                .param("rows", rowsReturned)
+                .update();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.promptengine.analytics.export;
+
+import dev.promptengine.analytics.audit.AuditTrail;
+import dev.promptengine.analytics.query.ExecutionCriteria;
+import dev.promptengine.analytics.query.ExecutionSearch;
+import dev.promptengine.analytics.query.FilterParameters;
+import dev.promptengine.service.auth.Caller;
+import dev.promptengine.service.auth.RequiresRole;
+import dev.promptengine.service.auth.Role;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import org.springdoc.core.annotations.ParameterObject;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /v1/export/executions.csv}: every execution matching the drill-down filters, newest
+ * first, written to the response while the database cursor advances (no row list in memory).
+ */
+@RestController
+@RequiresRole(Role.ANALYST)
+@Tag(name = "export", description = "CSV export of raw executions (analyst)")
+class ExecutionExportController {
+
+    static final String[] HEADER = {
+        "id",
+        "occurred_at",
+        "usage_id",
+        "prompt_slug",
+        "prompt_version",
+        "environment",
+        "provider",
+        "model",
+        "user_identifier",
+        "session_id",
+        "status",
+        "error_type",
+        "error_message",
+        "input_tokens",
+        "output_tokens",
+        "total_tokens",
+        "cached_input_tokens",
+        "reasoning_tokens",
+        "execution_time_ms",
+        "pricing_status",
+        "total_cost"
+    };
+
+    private final Clock clock;
+    private final AuditTrail audit;
+    private final ExecutionSearch search;
+
+    ExecutionExportController(Clock clock, AuditTrail audit, ExecutionSearch search) {
+        this.clock = clock;
+        this.audit = audit;
+        this.search = search;
+    }
+
+    @GetMapping("/v1/export/executions.csv")
+    @Operation(
+            summary = "Export executions as CSV",
+            description = "RFC 4180 CSV (UTF-8, CRLF) with a header line, newest first, streamed; the drill-down's"
+                    + " filters. Money is the exact decimal; an unpriced execution has an empty total_cost."
+                    + " Default range: the last 7 days.",
+            responses =
+                    @ApiResponse(
+                            responseCode = "200",
+                            content =
+                                    @Content(
+                                            mediaType = "text/csv",
+                                            examples =
+                                                    @ExampleObject(
+                                                            value = "id,occurred_at,usage_id,prompt_slug,...\r\n"
+                                                                    + "6f1c...,2026-11-26T10:00:00Z,...,0.00367\r\n"))))
+    void export(
+            Caller caller,
+            @ParameterObject FilterParameters parameters,
+            @Parameter(schema = @Schema(allowableValues = {"success", "error", "timeout", "unknown"}))
+                    @RequestParam(required = false)
+                    String status,
+            @Parameter(description = "Minimum total cost in USD", example = "0.01")
+                    @RequestParam(name = "min_cost", required = false)
+                    String minCost,
+            @Parameter(description = "Text in the error message, case-insensitive", example = "timeout")
+                    @RequestParam(name = "error_contains", required = false)
+                    String errorContains,
+            HttpServletResponse response)
+            throws IOException {
+        var criteria = ExecutionCriteria.resolve(parameters, status, minCost, errorContains, clock);
+        response.setContentType("text/csv;charset=UTF-8");
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"executions.csv\"");
+        var writer = new BufferedWriter(
+                new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), 64 * 1024);
+        var csv = new CsvWriter(writer);
+        csv.line((Object[]) HEADER);
+        long rows = search.stream(
+                caller.tenant(),
+                criteria,
+                row -> csv.line(
+                        row.id(),
+                        row.occurredAt(),
+                        row.usageId(),
+                        row.promptSlug(),
+                        row.promptVersion(),
+                        row.environment(),
+                        row.provider(),
+                        row.model(),
+                        row.userIdentifier(),
+                        row.sessionId(),
+                        row.status(),
+                        row.errorType(),
+                        row.errorMessage(),
+                        row.inputTokens(),
+                        row.outputTokens(),
+                        row.totalTokens(),
+                        row.cachedInputTokens(),
+                        row.reasoningTokens(),
+                        row.executionTimeMs(),
+                        row.pricingStatus(),
+                        row.totalCost()));
+        writer.flush();
+        audit.record(caller, "GET /v1/export/executions.csv", criteria.describe(), rows);
+    }
+}

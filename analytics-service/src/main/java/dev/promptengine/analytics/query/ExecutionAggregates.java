@@ -1,0 +1,161 @@
+package dev.promptengine.analytics.query;
+
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Execution aggregates for any filter, time bucket and group: counts, token and cost sums, latency
+ * sum and p50/p95/p99 from the merged latency histograms ({@code hist_quantile}).
+ */
+@Component
+class ExecutionAggregates {
+
+    /** What to aggregate: the time bucket, the group (null: none) and whether to merge histograms. */
+    record Aggregation(TimeBucket time, Dimension group, boolean percentiles, boolean errorsOnly) {
+
+        static Aggregation total() {
+            return new Aggregation(TimeBucket.NONE, null, true, false);
+        }
+
+        static Aggregation by(Dimension group) {
+            return new Aggregation(TimeBucket.NONE, group, true, false);
+        }
+
+        Aggregation withoutPercentiles() {
+            return new Aggregation(time, group, false, errorsOnly);
+        }
+
+        Aggregation onlyErrors() {
+            return new Aggregation(time, group, percentiles, true);
+        }
+
+        boolean needsRawFacts() {
+            return group != null && group.needsRawFacts();
+        }
+    }
+
+    /** One group of one time bucket ({@code bucket}/{@code key} null when not bucketed/grouped). */
+    record Stats(
+            Instant bucket,
+            String key,
+            long executions,
+            long successes,
+            long errors,
+            long inputTokens,
+            long outputTokens,
+            long totalTokens,
+            BigDecimal totalCost,
+            long latencySumMs,
+            Double p50,
+            Double p95,
+            Double p99) {
+
+        static Stats empty(Instant bucket, String key) {
+            return new Stats(bucket, key, 0, 0, 0, 0, 0, 0, BigDecimal.ZERO, 0, null, null, null);
+        }
+    }
+
+    private static final String AGGREGATE = """
+            WITH src AS NOT MATERIALIZED (
+            %s
+            ),
+            agg AS (
+                SELECT %s AS g_time, %s AS g_key,
+                       sum(execution_count) AS executions,
+                       coalesce(sum(execution_count) FILTER (WHERE status = 'success'), 0) AS successes,
+                       coalesce(sum(execution_count) FILTER (WHERE status IN ('error', 'timeout')), 0) AS errors,
+                       sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+                       sum(total_tokens) AS total_tokens, sum(total_cost) AS total_cost,
+                       sum(latency_sum_ms) AS latency_sum_ms
+                FROM src
+                GROUP BY 1, 2
+            )
+            %s
+            """;
+
+    private static final String WITHOUT_PERCENTILES = """
+            SELECT agg.*, NULL::float8 AS p50, NULL::float8 AS p95, NULL::float8 AS p99
+            FROM agg
+            ORDER BY g_time, g_key""";
+
+    private static final String WITH_PERCENTILES = """
+            , hist AS (
+                SELECT g_time, g_key, array_agg(b) AS hb, array_agg(n) AS hc
+                FROM (
+                    -- merge the histograms: one row per group and bucket before the quantile function
+                    SELECT %s AS g_time, %s AS g_key, h.b, sum(h.n)::bigint AS n
+                    FROM src CROSS JOIN LATERAL unnest(src.hb, src.hc) AS h(b, n)
+                    GROUP BY 1, 2, 3
+                ) merged
+                GROUP BY 1, 2
+            )
+            SELECT agg.*,
+                   hist_quantile(hist.hb, hist.hc, 0.50) AS p50,
+                   hist_quantile(hist.hb, hist.hc, 0.95) AS p95,
+                   hist_quantile(hist.hb, hist.hc, 0.99) AS p99
+            FROM agg
+            LEFT JOIN hist ON hist.g_time IS NOT DISTINCT FROM agg.g_time AND hist.g_key IS NOT DISTINCT FROM agg.g_key
+            ORDER BY g_time, g_key""";
+
+    private final JdbcClient jdbc;
+
+    ExecutionAggregates(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    List<Stats> aggregate(String tenant, QueryFilter filter, Aggregation aggregation) {
+        var params = new MapSqlParameterSource();
+        String source = FactSources.executions(
+                tenant,
+                filter,
+                aggregation.time().allowsDailyRollup(),
+                aggregation.needsRawFacts(),
+                aggregation.errorsOnly(),
+                params);
+        String time = aggregation.time().sql;
+        String key = aggregation.group() == null ? "NULL::text" : aggregation.group().sql;
+        String tail = aggregation.percentiles() ? WITH_PERCENTILES.formatted(time, key) : WITHOUT_PERCENTILES;
+        String sql = AGGREGATE.formatted(source, time, key, tail);
+        return jdbc.sql(sql)
+                .paramSource(params)
+                .query(ExecutionAggregates::stats)
+                .list();
+    }
+
+    /** The totals over the whole filter (a zero row when nothing matched). */
+    Stats total(String tenant, QueryFilter filter) {
+        return aggregate(tenant, filter, Aggregation.total()).stream()
+                .findFirst()
+                .orElse(Stats.empty(null, null));
+    }
+
+    private static Stats stats(ResultSet rs, int row) throws SQLException {
+        var bucket = rs.getObject("g_time", OffsetDateTime.class);
+        return new Stats(
+                bucket == null ? null : bucket.toInstant(),
+                rs.getString("g_key"),
+                rs.getLong("executions"),
+                rs.getLong("successes"),
+                rs.getLong("errors"),
+                rs.getLong("input_tokens"),
+                rs.getLong("output_tokens"),
+                rs.getLong("total_tokens"),
+                rs.getBigDecimal("total_cost"),
+                rs.getLong("latency_sum_ms"),
+                nullableDouble(rs, "p50"),
+                nullableDouble(rs, "p95"),
+                nullableDouble(rs, "p99"));
+    }
+
+    private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
+        double value = rs.getDouble(column);
+        return rs.wasNull() ? null : value;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.promptengine.analytics.query;
+
+import dev.promptengine.analytics.query.RangePlan.Segment;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+
+/**
+ * Builds the {@code src} relation of an aggregate query: one {@code UNION ALL} branch per segment of
+ * the {@link RangePlan}, all with the same columns, so the aggregate above never knows whether a row
+ * is a daily rollup row, an hourly one or a raw fact (a raw fact is a row of count 1 with a
+ * one-bucket histogram). Only fixed SQL fragments are concatenated; every value is a bind parameter.
+ */
+final class FactSources {
+
+    /** Columns of an execution source row. */
+    private static final String EXECUTION_ROLLUP_COLUMNS = """
+            SELECT bucket_start, prompt_slug, prompt_version, environment, provider, model, status, error_type,
+                   NULL::text AS user_identifier, NULL::text AS session_id,
+                   execution_count, input_tokens, output_tokens, total_tokens, total_cost, latency_sum_ms,
+                   latency_hist_buckets AS hb, latency_hist_counts AS hc
+            FROM %s
+            WHERE tenant = :tenant AND bucket_start >= :%s AND bucket_start < :%s""";
+
+    private static final String EXECUTION_RAW_COLUMNS = """
+            SELECT occurred_at AS bucket_start, prompt_slug, prompt_version, environment, provider, model, status,
+                   error_type, user_identifier, session_id,
+                   1::bigint AS execution_count, input_tokens, output_tokens, total_tokens,
+                   coalesce(total_cost, 0) AS total_cost, execution_time_ms AS latency_sum_ms,
+                   ARRAY[latency_bucket] AS hb, ARRAY[1::bigint] AS hc
+            FROM execution_fact
+            WHERE tenant = :tenant AND occurred_at >= :%s AND occurred_at < :%s""";
+
+    private static final String USAGE_ROLLUP_COLUMNS = """
+            SELECT bucket_start, prompt_slug, prompt_version, environment,
+                   NULL::text AS user_identifier, NULL::text AS session_id, usage_count
+            FROM %s
+            WHERE tenant = :tenant AND bucket_start >= :%s AND bucket_start < :%s""";
+
+    private static final String USAGE_RAW_COLUMNS = """
+            SELECT occurred_at AS bucket_start, prompt_slug, prompt_version, environment,
+                   user_identifier, session_id, 1::bigint AS usage_count
+            FROM usage_fact
+            WHERE tenant = :tenant AND occurred_at >= :%s AND occurred_at < :%s""";
+
+    private FactSources() {}
+
+    /** Executions matching the filter; {@code errorsOnly} keeps status error and timeout. */
+    static String executions(
+            String tenant,
+            QueryFilter filter,
+            boolean allowDaily,
+            boolean forceRaw,
+            boolean errorsOnly,
+            MapSqlParameterSource params) {
+        params.addValue("tenant", tenant);
+        var branches = new ArrayList<String>();
+        int i = 0;
+        for (Segment segment : segments(filter, allowDaily, forceRaw)) {
+            String fromName = "seg" + i + "_from";
+            String toName = "seg" + i + "_to";
+            params.addValue(fromName, timestamp(segment.from()));
+            params.addValue(toName, timestamp(segment.to()));
+            var sql = new StringBuilder(
+                    switch (segment.source()) {
+                        case DAILY -> EXECUTION_ROLLUP_COLUMNS.formatted("execution_rollup_daily", fromName, toName);
+                        case HOURLY -> EXECUTION_ROLLUP_COLUMNS.formatted("execution_rollup_hourly", fromName, toName);
+                        case RAW -> EXECUTION_RAW_COLUMNS.formatted(fromName, toName);
+                    });
+            appendFilters(sql, filter, true, params);
+            if (errorsOnly) {
+                sql.append("\n  AND status IN ('error', 'timeout')");
+            }
+            branches.add(sql.toString());
+            i++;
+        }
+        if (branches.isEmpty()) {
+            // An empty range: a source with the right columns and no rows.
+            params.addValue("seg_empty", timestamp(filter.from()));
+            return EXECUTION_RAW_COLUMNS.formatted("seg_empty", "seg_empty") + " AND false";
+        }
+        return String.join("\nUNION ALL\n", branches);
+    }
+
+    /** Usages matching the filter (provider and model do not apply: usages have neither). */
+    static String usages(
+            String tenant, QueryFilter filter, boolean allowDaily, boolean forceRaw, MapSqlParameterSource params) {
+        params.addValue("tenant", tenant);
+        var branches = new ArrayList<String>();
+        int i = 0;
+        for (Segment segment : segments(filter, allowDaily, forceRaw)) {
+            String fromName = "useg" + i + "_from";
+            String toName = "useg" + i + "_to";
+            params.addValue(fromName, timestamp(segment.from()));
+            params.addValue(toName, timestamp(segment.to()));
+            var sql = new StringBuilder(
+                    switch (segment.source()) {
+                        case DAILY -> USAGE_ROLLUP_COLUMNS.formatted("usage_rollup_daily", fromName, toName);
+                        case HOURLY -> USAGE_ROLLUP_COLUMNS.formatted("usage_rollup_hourly", fromName, toName);
+                        case RAW -> USAGE_RAW_COLUMNS.formatted(fromName, toName);
+                    });
+            appendFilters(sql, filter, false, params);
+            branches.add(sql.toString());
+            i++;
+        }
+        if (branches.isEmpty()) {
+            params.addValue("useg_empty", timestamp(filter.from()));
+            return USAGE_RAW_COLUMNS.formatted("useg_empty", "useg_empty") + " AND false";
+        }
+        return String.join("\nUNION ALL\n", branches);
+    }
+
+    private static List<Segment> segments(QueryFilter filter, boolean allowDaily, boolean forceRaw) {
+        return RangePlan.plan(filter.from(), filter.to(), allowDaily, forceRaw || filter.needsRawFacts());
+    }
+
+    static void appendFilters(StringBuilder sql, QueryFilter filter, boolean executions, MapSqlParameterSource params) {
+        if (filter.prompt() != null) {
+            sql.append("\n  AND prompt_slug = :prompt");
+            params.addValue("prompt", filter.prompt());
+        }
+        if (filter.version() != null) {
+            sql.append("\n  AND prompt_version = :version");
+            params.addValue("version", filter.version());
+        }
+        if (filter.environment() != null) {
+            sql.append("\n  AND environment = :environment");
+            params.addValue("environment", filter.environment());
+        }
+        if (executions && filter.provider() != null) {
+            sql.append("\n  AND provider = :provider");
+            params.addValue("provider", filter.provider());
+        }
+        if (executions && filter.model() != null) {
+            sql.append("\n  AND model = :model");
+            params.addValue("model", filter.model());
+        }
+        // user and session only ever reach raw branches (RangePlan makes the whole range raw)
+        if (filter.user() != null) {
+            sql.append("\n  AND user_identifier = :user");
+            params.addValue("user", filter.user());
+        }
+        if (filter.session() != null) {
+            sql.append("\n  AND session_id = :session");
+            params.addValue("session", filter.session());
+        }
+    }
+
+    static java.time.OffsetDateTime timestamp(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.promptengine.analytics.query;
+
+import dev.promptengine.service.auth.Problems;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+
+/** RFC 9457 answers of the query, export and audit endpoints, naming the offending parameter. */
+@RestControllerAdvice(
+        basePackages = {
+            "dev.promptengine.analytics.query",
+            "dev.promptengine.analytics.export",
+            "dev.promptengine.analytics.audit"
+        })
+class QueryProblems {
+
+    /** Thrown when an execution (or another addressed resource) is not in the caller's tenant. */
+    static class NotFoundException extends RuntimeException {
+        NotFoundException(String message) {
+            super(message);
+        }
+    }
+
+    @ExceptionHandler(InvalidParameterException.class)
+    ProblemDetail invalidParameter(InvalidParameterException e) {
+        return badRequest(e.parameter(), e.getMessage());
+    }
+
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ProblemDetail missingParameter(MissingServletRequestParameterException e) {
+        return badRequest(e.getParameterName(), "'" + e.getParameterName() + "' is required");
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
+        return badRequest(e.getName(), "'" + e.getName() + "' has an invalid value: '" + e.getValue() + "'");
+    }
+
+    @ExceptionHandler(NotFoundException.class)
+    ProblemDetail notFound(NotFoundException e) {
+        var problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+        problem.setType(Problems.type("not-found"));
+        return problem;
+    }
+
+    private static ProblemDetail badRequest(String parameter, String detail) {
+        var problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+        problem.setType(Problems.type("invalid-parameter"));
+        problem.setTitle("Invalid parameter");
+        problem.setProperty("parameter", parameter);
+        return problem;
+    }
+}

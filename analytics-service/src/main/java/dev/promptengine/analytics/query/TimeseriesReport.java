@@ -1,0 +1,171 @@
+package dev.promptengine.analytics.query;
+
+import dev.promptengine.analytics.query.ExecutionAggregates.Aggregation;
+import dev.promptengine.analytics.query.ExecutionAggregates.Stats;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+
+/** One metric per hour or day, optionally one series per value of a dimension; every bucket present. */
+@Component
+class TimeseriesReport {
+
+    static final int MAX_BUCKETS = 5000;
+
+    enum Metric {
+        EXECUTIONS(false, s -> s.executions()),
+        USAGES(false, null),
+        COST(false, s -> Numbers.money(s.totalCost())),
+        TOKENS(false, s -> s.totalTokens()),
+        AVERAGE_LATENCY_MS(false, s -> s.executions() == 0 ? null : Numbers.average(s.latencySumMs(), s.executions())),
+        P50_LATENCY_MS(true, s -> Numbers.latency(s.p50())),
+        P95_LATENCY_MS(true, s -> Numbers.latency(s.p95())),
+        P99_LATENCY_MS(true, s -> Numbers.latency(s.p99())),
+        ERROR_RATE(false, s -> s.executions() == 0 ? null : Numbers.percent(s.errors(), s.executions())),
+        SUCCESS_RATE(false, s -> s.executions() == 0 ? null : Numbers.percent(s.successes(), s.executions()));
+
+        final boolean percentiles;
+        final Function<Stats, Object> value;
+
+        Metric(boolean percentiles, Function<Stats, Object> value) {
+            this.percentiles = percentiles;
+            this.value = value;
+        }
+
+        String parameterValue() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Metric parse(String value) {
+            for (Metric m : values()) {
+                if (m.parameterValue().equals(value)) {
+                    return m;
+                }
+            }
+            throw new InvalidParameterException(
+                    "metric",
+                    "'metric' must be one of executions, usages, cost, tokens, average_latency_ms, p50_latency_ms,"
+                            + " p95_latency_ms, p99_latency_ms, error_rate, success_rate; got '" + value + "'");
+        }
+    }
+
+    static TimeBucket parseBucket(String value) {
+        return switch (value) {
+            case "hour" -> TimeBucket.HOUR;
+            case "day" -> TimeBucket.DAY;
+            default ->
+                throw new InvalidParameterException("bucket", "'bucket' must be hour or day; got '" + value + "'");
+        };
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Timeseries(
+            Instant from,
+            Instant to,
+            @Schema(example = "p95_latency_ms") String metric,
+            @Schema(example = "day") String bucket,
+            @Schema(example = "model", nullable = true) String groupBy,
+
+            @Schema(description = "One series per group value (a single series named null when not grouped)")
+            List<Series> series) {}
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Series(
+            @Schema(example = "gpt-4o", nullable = true) String name, List<Point> points) {}
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Point(
+            @Schema(description = "Start of the UTC hour or day")
+            Instant bucketStart,
+
+            @Schema(
+                    description = "Counts are integers (0 when empty), cost an exact decimal string, latencies"
+                            + " and rates numbers (null when the bucket has no executions)",
+                    example = "1234.5")
+            Object value) {}
+
+    private final ExecutionAggregates executions;
+    private final UsageAggregates usages;
+
+    TimeseriesReport(ExecutionAggregates executions, UsageAggregates usages) {
+        this.executions = executions;
+        this.usages = usages;
+    }
+
+    /** Validates a combination before any query runs. */
+    static void check(QueryFilter filter, Metric metric, TimeBucket bucket, Dimension groupBy) {
+        if (metric == Metric.USAGES && groupBy != null && !groupBy.ofUsages) {
+            throw new InvalidParameterException(
+                    "group_by",
+                    "usages have no " + groupBy.parameterValue() + ": group them by prompt, version,"
+                            + " environment, user or session");
+        }
+        long buckets = buckets(filter, bucket).size();
+        if (buckets > MAX_BUCKETS) {
+            throw new InvalidParameterException(
+                    "bucket",
+                    "the range holds " + buckets + " " + bucket.name().toLowerCase(Locale.ROOT) + " buckets; at most "
+                            + MAX_BUCKETS + " are answered (use a shorter range or bucket=day)");
+        }
+    }
+
+    Timeseries answer(String tenant, QueryFilter filter, Metric metric, TimeBucket bucket, Dimension groupBy) {
+        check(filter, metric, bucket, groupBy);
+        List<Instant> buckets = buckets(filter, bucket);
+        Map<String, Map<Instant, Object>> values = new TreeMap<>(java.util.Comparator.nullsFirst(String::compareTo));
+        if (metric == Metric.USAGES) {
+            for (var count : usages.count(tenant, filter, bucket, groupBy)) {
+                values.computeIfAbsent(count.key(), k -> new HashMap<>()).put(count.bucket(), count.usages());
+            }
+        } else {
+            var aggregation = new Aggregation(bucket, groupBy, metric.percentiles, false);
+            for (Stats s : executions.aggregate(tenant, filter, aggregation)) {
+                values.computeIfAbsent(s.key(), k -> new HashMap<>()).put(s.bucket(), metric.value.apply(s));
+            }
+        }
+        if (values.isEmpty() && groupBy == null) {
+            values.put(null, Map.of());
+        }
+        Object empty = metric == Metric.USAGES ? Long.valueOf(0) : metric.value.apply(Stats.empty(null, null));
+        var series = new ArrayList<Series>();
+        values.forEach((name, byBucket) -> {
+            var points = new ArrayList<Point>(buckets.size());
+            for (Instant start : buckets) {
+                points.add(new Point(start, byBucket.containsKey(start) ? byBucket.get(start) : empty));
+            }
+            series.add(new Series(name, points));
+        });
+        return new Timeseries(
+                filter.from(),
+                filter.to(),
+                metric.parameterValue(),
+                bucket.name().toLowerCase(Locale.ROOT),
+                groupBy == null ? null : groupBy.parameterValue(),
+                series);
+    }
+
+    /** Starts of the UTC hours or days that intersect {@code [from, to)}. */
+    static List<Instant> buckets(QueryFilter filter, TimeBucket bucket) {
+        ChronoUnit unit = bucket == TimeBucket.HOUR ? ChronoUnit.HOURS : ChronoUnit.DAYS;
+        Duration length = bucket.length;
+        var starts = new ArrayList<Instant>();
+        for (Instant t = filter.from().truncatedTo(unit); t.isBefore(filter.to()); t = t.plus(length)) {
+            starts.add(t);
+            if (starts.size() > MAX_BUCKETS) {
+                break;
+            }
+        }
+        return starts;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.promptengine.analytics.query;
+
+import dev.promptengine.analytics.AnalyticsServiceApplication;
+import dev.promptengine.analytics.partition.PartitionManager;
+import dev.promptengine.analytics.rebuild.RollupRebuilder;
+import dev.promptengine.service.auth.ApiKeys;
+import dev.promptengine.testsupport.TestInfrastructure;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One Spring context (real PostgreSQL through Flyway, real Kafka) shared by every query, export and
+ * audit test, with {@link TestData} loaded once, "now" fixed at {@link TestData#NOW} and API keys of
+ * every role for tenants acme, globex and initech.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        classes = {AnalyticsServiceApplication.class, QueryApiTestSupport.FixedClock.class})
+public abstract class QueryApiTestSupport {
+
+    public static final String ACME_ANALYST = "acme-analyst-key";
+    public static final String ACME_ADMIN = "acme-admin-key";
+    public static final String ACME_PUBLISHER = "acme-publisher-key";
+    public static final String GLOBEX_ANALYST = "globex-analyst-key";
+    public static final String GLOBEX_ADMIN = "globex-admin-key";
+    public static final String INITECH_ANALYST = "initech-analyst-key";
+
+    protected static final JsonMapper JSON = JsonMapper.builder().build();
+    private static volatile boolean loaded;
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class FixedClock {
+        @Bean
+        @Primary
+        Clock testClock() {
+            return Clock.fixed(TestData.NOW, ZoneOffset.UTC);
+        }
+    }
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfrastructure.kafkaAndPostgres(registry, "analytics_query");
+        String[][] keys = {
+            {"acme-analyst", "acme", "ANALYST", ACME_ANALYST},
+            {"acme-admin", "acme", "ADMIN", ACME_ADMIN},
+            {"acme-publisher", "acme", "PUBLISHER", ACME_PUBLISHER},
+            {"globex-analyst", "globex", "ANALYST", GLOBEX_ANALYST},
+            {"globex-admin", "globex", "ADMIN", GLOBEX_ADMIN},
+            {"initech-analyst", "initech", "ANALYST", INITECH_ANALYST},
+        };
+        for (int i = 0; i < keys.length; i++) {
+            String[] key = keys[i];
+            String prefix = "promptengine.auth.keys[" + i + "].";
+            registry.add(prefix + "name", () -> key[0]);
+            registry.add(prefix + "tenant", () -> key[1]);
+            registry.add(prefix + "role", () -> key[2]);
+            registry.add(prefix + "sha256", () -> ApiKeys.sha256Hex(key[3]));
+        }
+    }
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected JdbcClient jdbc;
+
+    @Autowired
+    private PartitionManager partitions;
+
+    @Autowired
+    private RollupRebuilder rebuilder;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void loadTestDataOnce() {
+        if (!loaded) {
+            synchronized (QueryApiTestSupport.class) {
+                if (!loaded) {
+                    TestData.load(fixture());
+                    loaded = true;
+                }
+            }
+        }
+    }
+
+    protected AnalyticsFixture fixture() {
+        return new AnalyticsFixture(jdbc, partitions, rebuilder);
+    }
+
+    protected record Response(int status, String contentType, String body) {
+        public JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
+    public static Map<String, String> params(String... nameValues) {
+        var map = new LinkedHashMap<String, String>();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            map.put(nameValues[i], nameValues[i + 1]);
+        }
+        return map;
+    }
+
+    protected Response get(String path, String key) {
+        return get(path, Map.of(), key);
+    }
+
+    protected Response get(String path, Map<String, String> query, String key) {
+        var uri = new StringBuilder("http://127.0.0.1:" + port + path);
+        String separator = "?";
+        for (var entry : query.entrySet()) {
+            uri.append(separator)
+                    .append(entry.getKey())
+                    .append('=')
+                    .append(URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8));
+            separator = "&";
+        }
+        var request = HttpRequest.newBuilder(URI.create(uri.toString()));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        try {
+            var response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(
+                    response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(""),
+                    response.body());
+        } catch (Exception e) {
+            throw new IllegalStateException("GET " + uri + " failed", e);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.promptengine.analytics.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SecurityAndValidationIntegrationTests extends QueryApiTestSupport {
+
+    static final List<String> READ_ENDPOINTS = List.of(
+            "/v1/analytics/usage-stats",
+            "/v1/analytics/prompts/summarize/performance",
+            "/v1/analytics/cost-breakdown",
+            "/v1/analytics/error-analysis",
+            "/v1/analytics/top-prompts",
+            "/v1/analytics/timeseries",
+            "/v1/analytics/prompts/summarize/versions/compare?versions=1,2",
+            "/v1/executions",
+            "/v1/executions/" + TestData.id("e1"),
+            "/v1/export/executions.csv");
+
+    @Test
+    void everyReadEndpointNeedsTheAnalystRole() {
+        for (String path : READ_ENDPOINTS) {
+            assertThat(get(path, ACME_ANALYST).status()).as(path).isEqualTo(200);
+            assertThat(get(path, ACME_PUBLISHER).status()).as(path).isEqualTo(403);
+            assertThat(get(path, ACME_ADMIN).status()).as(path).isEqualTo(403);
+            assertThat(get(path, null).status()).as(path).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void answersUnparsableDatesWith400NamingTheParameter() {
+        var response = get("/v1/analytics/usage-stats", params("from", "last tuesday"), ACME_ANALYST);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        var problem = response.json();
+        assertThat(problem.get("type").asString()).isEqualTo("https://promptengine.dev/problems/invalid-parameter");
+        assertThat(problem.get("parameter").asString()).isEqualTo("from");
+        assertThat(problem.get("detail").asString()).contains("last tuesday");
+    }
+
+    @Test
+    void answersFromAfterToWith400() {
+        var response = get(
+                "/v1/analytics/error-analysis",
+                params("from", "2026-11-20T00:00:00Z", "to", "2026-11-19T00:00:00Z"),
+                ACME_ANALYST);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("detail").asString()).contains("after");
+    }
+
+    @Test
+    void answersABadVersionOrBlankFilterWith400() {
+        assertThat(get("/v1/analytics/usage-stats", params("version", "two"), ACME_ANALYST)
+                        .json()
+                        .get("parameter")
+                        .asString())
+                .isEqualTo("version");
+        assertThat(get("/v1/analytics/usage-stats", params("model", " "), ACME_ANALYST)
+                        .json()
+                        .get("parameter")
+                        .asString())
+                .isEqualTo("model");
+    }
+
+    @Test
+    void acceptsOffsetDateTimes() {
+        var body = get(
+                        "/v1/analytics/usage-stats",
+                        params(
+                                "from",
+                                TestData.at(0, 12, 10)
+                                        .atOffset(java.time.ZoneOffset.ofHours(2))
+                                        .toString(),
+                                "to",
+                                TestData.at(0, 12, 20).toString()),
+                        ACME_ANALYST)
+                .json();
+
+        assertThat(body.get("total_executions").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void publishesAnOpenApiDocumentWithSnakeCaseFieldsAndExamples() {
+        var response = get("/v3/api-docs", null);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body())
+                .contains(
+                        "/v1/analytics/usage-stats",
+                        "/v1/analytics/prompts/{slug}/versions/compare",
+                        "/v1/export/executions.csv",
+                        "/v1/audit",
+                        "\"total_uses\"",
+                        "\"p95_latency_ms\"",
+                        "\"next_cursor\"",
+                        "\"example\"");
+        assertThat(response.body()).doesNotContain("\"totalUses\"");
+    }
+}

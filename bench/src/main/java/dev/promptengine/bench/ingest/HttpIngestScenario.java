@@ -1,0 +1,308 @@
+package dev.promptengine.bench.ingest;
+
+import dev.promptengine.bench.BenchContext;
+import dev.promptengine.bench.MetricSpec;
+import dev.promptengine.bench.Scenario;
+import dev.promptengine.bench.Services;
+import dev.promptengine.bench.Stats;
+import dev.promptengine.bench.Target;
+import dev.promptengine.bench.workload.KafkaClients;
+import dev.promptengine.bench.workload.Workload;
+import dev.promptengine.bench.workload.Workload.Content;
+import dev.promptengine.schemas.AvroSerializer;
+import dev.promptengine.schemas.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * ingest-service over HTTP on loopback: throughput of {@code POST /v1/events} with batches of 100
+ * events (50 usages + their 50 executions, ~1 KB of content each, default redaction rules on),
+ * and the latency of single {@code POST /v1/executions} at a fixed 1,000 requests/s (open loop:
+ * latency counts from the request's scheduled time, so a stall is not hidden). Baseline in the same
+ * run: a plain Kafka producer sending the same events, Avro-encoded, to the same topics with the
+ * same durability (acks=all, idempotent).
+ */
+public final class HttpIngestScenario implements Scenario {
+
+    static final String MODULE = "ingest-service";
+    static final int BATCH = 100;
+    static final int CLIENT_THREADS = 4;
+    static final int SINGLE_RATE = 1_000;
+    static final int SINGLE_CONNECTIONS = 32;
+
+    static final MetricSpec BATCHES = MetricSpec.throughput(
+            "ingest.http.batch100",
+            "HTTP ingest, batches of 100 (~1 KB content)",
+            "events/s",
+            Target.atLeast(30_000, "events/s"));
+    static final MetricSpec PLAIN =
+            MetricSpec.throughput("ingest.kafka.plain", "baseline: plain Kafka producer, same events", "events/s");
+    static final MetricSpec SINGLE_P50 =
+            MetricSpec.latency("ingest.http.single.p50", "HTTP single event p50 at 1,000 req/s");
+    static final MetricSpec SINGLE_P99 = MetricSpec.latency(
+            "ingest.http.single.p99", "HTTP single event p99 at 1,000 req/s", Target.below(10, "ms"));
+    static final MetricSpec HEAP = MetricSpec.amount(
+            "memory.ingest-service.heap", "ingest-service peak heap used", "MiB", Target.below(512, "MiB"));
+    static final MetricSpec RSS = MetricSpec.amount("memory.ingest-service.rss", "ingest-service peak RSS", "MiB");
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Override
+    public String name() {
+        return "http-ingest";
+    }
+
+    @Override
+    public String description() {
+        return "ingest-service: POST /v1/events batches of 100 (~1 KB content) and single events at 1,000 req/s,"
+                + " vs a plain Kafka producer";
+    }
+
+    @Override
+    public void run(BenchContext context) throws Exception {
+        context.services().require(MODULE);
+        String kafka = context.infrastructure().kafka();
+        var service = context.services().start(MODULE, kafka, null, Map.of());
+        var http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+        String key = context.services().keys().publisher();
+        URI events = service.uri("/v1/events");
+        int requests = Math.max(CLIENT_THREADS, context.scaled(600));
+        var workload = new Workload(3);
+        context.note(String.format(
+                "batches: %,d requests of %d events per run from %d client threads (keep-alive, HTTP/1.1);"
+                        + " the plain producer sends the same %,d events",
+                requests, BATCH, CLIENT_THREADS, requests * BATCH));
+
+        var batchRates = new ArrayList<Double>();
+        var plainRates = new ArrayList<Double>();
+        context.repeat("batches of 100", () -> {
+            var pairs = new ArrayList<Workload.Pair>(requests * BATCH / 2);
+            var bodies = new ArrayList<byte[]>(requests);
+            for (int r = 0; r < requests; r++) {
+                var usages = new ArrayList<Object>();
+                var executions = new ArrayList<Object>();
+                for (int i = 0; i < BATCH / 2; i++) {
+                    var pair = workload.next(Content.KB1, Instant.now());
+                    pairs.add(pair);
+                    usages.add(Workload.usageJson(pair.usage()));
+                    executions.add(Workload.executionJson(pair.execution()));
+                }
+                bodies.add(JSON.writeValueAsBytes(Map.of("usages", usages, "executions", executions)));
+            }
+            double perSecond = postAll(http, events, key, bodies);
+            double plain = plainProducer(kafka, pairs);
+            batchRates.add(perSecond * BATCH);
+            plainRates.add(plain);
+            return String.format("http %,.0f events/s, plain producer %,.0f events/s", perSecond * BATCH, plain);
+        });
+        context.record(BATCHES, last(batchRates, context), null);
+        context.record(PLAIN, last(plainRates, context), null);
+
+        double seconds = Math.max(5, 15 * context.options().scale());
+        context.note(String.format(
+                "single events: POST /v1/executions (~1 KB content) at %,d req/s for %.0f s per run, over %d keep-alive"
+                        + " connections, latency from each request's scheduled time",
+                SINGLE_RATE, seconds, SINGLE_CONNECTIONS));
+        var latencies = context.repeat("single events at 1,000/s", () -> {
+            var bodies = new ArrayList<byte[]>();
+            int count = (int) (SINGLE_RATE * seconds);
+            for (int i = 0; i < count; i++) {
+                bodies.add(JSON.writeValueAsBytes(Workload.executionJson(
+                        workload.next(Content.KB1, Instant.now()).execution())));
+            }
+            return fixedRate(http, service.uri("/v1/executions"), key, bodies, SINGLE_RATE);
+        });
+        context.record(SINGLE_P50, latencies.stream().map(Latency::p50).toList());
+        context.record(SINGLE_P99, latencies.stream().map(Latency::p99).toList());
+        context.record(
+                MetricSpec.amount("ingest.http.single.errors", "HTTP single event failed requests per run", "requests"),
+                latencies.stream().map(l -> (double) l.errors()).toList());
+
+        Services.Memory memory = service.memory();
+        context.record(HEAP, List.of(memory.peakHeapUsedMiB()), "peak over the whole scenario, -Xmx512m");
+        context.record(RSS, List.of(memory.peakRssMiB()), "VmHWM of the process");
+    }
+
+    /** The measured runs only: {@link BenchContext#repeat} also ran warm-ups that appended here. */
+    static List<Double> last(List<Double> all, BenchContext context) {
+        return List.copyOf(all.subList(all.size() - context.options().runs(), all.size()));
+    }
+
+    /** Posts every body from {@link #CLIENT_THREADS} threads; answers requests per second. */
+    static double postAll(HttpClient http, URI uri, String key, List<byte[]> bodies) throws Exception {
+        var next = new AtomicInteger();
+        var failure = new AtomicReference<String>();
+        var retries = new AtomicInteger();
+        var pool = Executors.newFixedThreadPool(CLIENT_THREADS);
+        var done = new CountDownLatch(CLIENT_THREADS);
+        long started = System.nanoTime();
+        for (int t = 0; t < CLIENT_THREADS; t++) {
+            pool.execute(() -> {
+                try {
+                    int i;
+                    while ((i = next.getAndIncrement()) < bodies.size() && failure.get() == null) {
+                        var response =
+                                http.send(request(uri, key, bodies.get(i)), HttpResponse.BodyHandlers.ofString());
+                        // 503 means "not acknowledged by Kafka, retry with the same ids": what a client does
+                        for (int attempt = 1; response.statusCode() == 503 && attempt <= 3; attempt++) {
+                            retries.incrementAndGet();
+                            response =
+                                    http.send(request(uri, key, bodies.get(i)), HttpResponse.BodyHandlers.ofString());
+                        }
+                        if (response.statusCode() != 202) {
+                            failure.compareAndSet(null, response.statusCode() + " " + response.body());
+                        }
+                    }
+                } catch (Exception e) {
+                    failure.compareAndSet(null, e.toString());
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        done.await(10, TimeUnit.MINUTES);
+        double rate = bodies.size() / ((System.nanoTime() - started) / 1e9);
+        pool.shutdownNow();
+        if (failure.get() != null) {
+            throw new IllegalStateException("ingest refused a batch: " + failure.get());
+        }
+        if (retries.get() > 0) {
+            BenchContext.log("  %d batch requests answered 503 and were retried", retries.get());
+        }
+        return rate;
+    }
+
+    static HttpRequest request(URI uri, String key, byte[] body) {
+        return HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+    }
+
+    /** The same events through a plain producer, Avro encoding included in the timing. */
+    static double plainProducer(String kafka, List<Workload.Pair> pairs) {
+        var serializer = new AvroSerializer<SpecificRecord>();
+        var failure = new AtomicReference<Exception>();
+        try (var producer = KafkaClients.producer(kafka)) {
+            producer.partitionsFor(Topics.USAGE.name());
+            producer.partitionsFor(Topics.EXECUTION.name());
+            long started = System.nanoTime();
+            for (var pair : pairs) {
+                String id = pair.usage().getId().toString();
+                producer.send(
+                        new ProducerRecord<>(
+                                Topics.USAGE.name(), id, serializer.serialize(Topics.USAGE.name(), pair.usage())),
+                        (m, e) -> failure.compareAndSet(null, e));
+                producer.send(
+                        new ProducerRecord<>(
+                                Topics.EXECUTION.name(),
+                                id,
+                                serializer.serialize(Topics.EXECUTION.name(), pair.execution())),
+                        (m, e) -> failure.compareAndSet(null, e));
+            }
+            producer.flush();
+            double rate = pairs.size() * 2 / ((System.nanoTime() - started) / 1e9);
+            if (failure.get() != null) {
+                throw new IllegalStateException("plain producer failed", failure.get());
+            }
+            return rate;
+        }
+    }
+
+    record Latency(double p50, double p99, double max, int errors, double achievedRate) {
+        @Override
+        public String toString() {
+            return String.format(
+                    "p50 %.2f ms, p99 %.2f ms, max %.1f ms, %d errors, %.0f req/s",
+                    p50, p99, max, errors, achievedRate);
+        }
+    }
+
+    /**
+     * Issues one request every {@code 1/rate} s through {@link #SINGLE_CONNECTIONS} keep-alive
+     * connections and measures each latency from the moment it was due, not when a connection was
+     * free to send it: queueing behind a slow response counts (no coordinated omission). Failed
+     * requests count with the time until they failed, and are reported.
+     */
+    static Latency fixedRate(HttpClient http, URI uri, String key, List<byte[]> bodies, int rate) throws Exception {
+        long[] latencies = new long[bodies.size()];
+        var errors = new AtomicInteger();
+        var firstError = new AtomicReference<String>();
+        var next = new AtomicInteger();
+        long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime() + 20_000_000;
+        var lastSent = new AtomicLong();
+        var pool = Executors.newFixedThreadPool(SINGLE_CONNECTIONS);
+        var done = new CountDownLatch(SINGLE_CONNECTIONS);
+        for (int t = 0; t < SINGLE_CONNECTIONS; t++) {
+            pool.execute(() -> {
+                try {
+                    int i;
+                    while ((i = next.getAndIncrement()) < bodies.size()) {
+                        long due = start + i * interval;
+                        long wait;
+                        while ((wait = due - System.nanoTime()) > 0) {
+                            LockSupport.parkNanos(wait);
+                        }
+                        lastSent.accumulateAndGet(System.nanoTime(), Math::max);
+                        try {
+                            var response =
+                                    http.send(request(uri, key, bodies.get(i)), HttpResponse.BodyHandlers.discarding());
+                            if (response.statusCode() != 202) {
+                                errors.incrementAndGet();
+                                firstError.compareAndSet(null, "status " + response.statusCode());
+                            }
+                        } catch (java.io.IOException e) {
+                            errors.incrementAndGet();
+                            firstError.compareAndSet(null, e.toString());
+                        }
+                        latencies[i] = System.nanoTime() - due;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        boolean finished = done.await(5, TimeUnit.MINUTES);
+        pool.shutdownNow();
+        if (!finished) {
+            throw new IllegalStateException("single-event requests still running after 5 minutes");
+        }
+        if (firstError.get() != null) {
+            BenchContext.log("  %d single-event requests failed, first: %s", errors.get(), firstError.get());
+        }
+        long[] sorted = latencies.clone();
+        java.util.Arrays.sort(sorted);
+        double achieved = bodies.size() / ((lastSent.get() - start) / 1e9);
+        return new Latency(
+                Stats.percentile(sorted, 50) / 1e6,
+                Stats.percentile(sorted, 99) / 1e6,
+                sorted[sorted.length - 1] / 1e6,
+                errors.get(),
+                achieved);
+    }
+}

@@ -1,0 +1,171 @@
+package dev.promptengine.deploy.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code bin/promptengine} as a user runs it, on free ports and a state directory of its own: up
+ * until healthy, a second up, down leaving no process behind, data surviving down and up.
+ * Needs the services' executable jars (the reactor packages them before this module).
+ */
+class LocalStackIntegrationTests {
+
+    private static final Path ROOT = Path.of(System.getProperty("promptengine.root", ".."))
+            .toAbsolutePath()
+            .normalize();
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(6);
+
+    private final Path home = ROOT.resolve(
+            "deploy/target/stack-it-" + UUID.randomUUID().toString().substring(0, 8));
+    private final Map<String, String> environment = new HashMap<>();
+
+    record Result(int exitCode, String output) {}
+
+    @AfterEach
+    void stopWhateverRuns() throws Exception {
+        if (!environment.isEmpty()) {
+            run("down");
+        }
+    }
+
+    @Test
+    void upStartsAHealthyStackDownLeavesNoProcessAndDataSurvives() throws Exception {
+        // Given the executable jars and seven free ports
+        for (String module : List.of("ingest-service", "cost-service", "analytics-service")) {
+            assumeTrue(
+                    Files.list(ROOT.resolve(module).resolve("target"))
+                            .anyMatch(jar -> jar.getFileName().toString().endsWith("-exec.jar")),
+                    module + " is not packaged; run ./mvnw package first");
+        }
+        int ingestPort = freePort();
+        int postgresPort = freePort();
+        environment.putAll(Map.of(
+                "PE_HOME", home.toString(),
+                "PE_SKIP_BUILD", "1",
+                "PE_KAFKA_PORT", Integer.toString(freePort()),
+                "PE_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()),
+                "PE_POSTGRES_PORT", Integer.toString(postgresPort),
+                "PE_INGEST_PORT", Integer.toString(ingestPort),
+                "PE_COST_PORT", Integer.toString(freePort()),
+                "PE_ANALYTICS_PORT", Integer.toString(freePort())));
+
+        // When the stack comes up
+        Result up = run("up");
+
+        // Then every service is healthy, and the credentials are private
+        assertThat(up.exitCode()).as(up.output()).isZero();
+        assertThat(up.output()).contains("all healthy", "credentials.env");
+        assertThat(run("status").exitCode()).isZero();
+        assertThat(health(ingestPort)).isEqualTo(200);
+        Path credentials = home.resolve("credentials.env");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials)))
+                .isEqualTo("rw-------");
+        assertThat(Files.readString(credentials)).contains("PE_PUBLISHER_KEY=", "PE_ANALYST_KEY=", "PE_ADMIN_KEY=");
+
+        // And a second up starts nothing
+        assertThat(run("up").output()).contains("Nothing to start");
+
+        // When a row is written and the stack goes down
+        String marker = "written before down " + UUID.randomUUID();
+        sql(postgresPort, "CREATE TABLE stack_check (note text)", "INSERT INTO stack_check VALUES ('" + marker + "')");
+        String clusterId = Files.readString(home.resolve("kafka/data/meta.properties"));
+        Result down = run("down");
+
+        // Then no process of this stack is left and its ports are free
+        assertThat(down.exitCode()).as(down.output()).isZero();
+        assertThat(processesOfThisStack()).isEmpty();
+        assertThat(listening(ingestPort)).isFalse();
+        assertThat(listening(postgresPort)).isFalse();
+
+        // When it comes up again
+        Result again = run("up");
+
+        // Then the data is still there: the row, and the same Kafka cluster
+        assertThat(again.exitCode()).as(again.output()).isZero();
+        assertThat(again.output()).doesNotContain("formatted Kafka storage", "generated API keys");
+        assertThat(sql(postgresPort, "SELECT note FROM stack_check")).isEqualTo(marker);
+        assertThat(Files.readString(home.resolve("kafka/data/meta.properties"))).isEqualTo(clusterId);
+    }
+
+    private Result run(String command) throws IOException, InterruptedException {
+        Files.createDirectories(home);
+        Path output = Files.createTempFile(home, command + "-", ".out");
+        var process = new ProcessBuilder(
+                        "bash", ROOT.resolve("bin/promptengine").toString(), command)
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        process.environment().putAll(environment);
+        Process started = process.start();
+        if (!started.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            started.destroyForcibly().waitFor();
+        }
+        return new Result(started.exitValue(), Files.readString(output));
+    }
+
+    private List<String> processesOfThisStack() {
+        return ProcessHandle.allProcesses()
+                .map(process -> process.info().commandLine().orElse(""))
+                .filter(commandLine -> commandLine.contains(home.toString()))
+                .toList();
+    }
+
+    private static int health(int port) throws IOException, InterruptedException {
+        var http = HttpClient.newHttpClient();
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static String sql(int port, String... statements) throws SQLException {
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/promptengine";
+        try (var connection = DriverManager.getConnection(url, "promptengine", "promptengine");
+                var statement = connection.createStatement()) {
+            String last = null;
+            for (String sql : statements) {
+                if (statement.execute(sql)) {
+                    try (var rows = statement.getResultSet()) {
+                        last = rows.next() ? rows.getString(1) : null;
+                    }
+                }
+            }
+            return last;
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (var socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
