@@ -430,6 +430,26 @@ class DashboardIntegrationTests {
         }
     }
 
+    @Test
+    void formatsMoneyExactlyWithoutFloatingPoint() {
+        // given the page's own formatting module, in the browser
+        browser.open(pipeline.dashboard("/"));
+
+        // when amounts with more digits than a double holds are formatted
+        Object formatted = browser.asyncScript("""
+                const done = arguments[arguments.length - 1];
+                import('/js/format.js').then(f => done([
+                  f.money('0.000450000000000000'),
+                  f.money('12345678901234.123456789012345678'),
+                  f.money('-0.1'),
+                  f.money('7'),
+                  f.money(null)]));""");
+
+        // then every digit survives, with thousands separators and at least two decimals
+        assertThat(formatted)
+                .isEqualTo(List.of("$0.00045", "$12,345,678,901,234.123456789012345678", "-$0.10", "$7.00", "–"));
+    }
+
     // ------------------------------------------------------------------------------------------
 
     private void signIn(String key) {
