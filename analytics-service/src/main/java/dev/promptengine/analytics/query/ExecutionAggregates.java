@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -123,14 +124,15 @@ class ExecutionAggregates {
                 aggregation.needsRawFacts(),
                 aggregation.errorsOnly(),
                 params);
-        String time = aggregation.time().sql;
-        String key = aggregation.group() == null ? "NULL::text" : aggregation.group().sql;
-        // Ungrouped percentiles over whole days reuse the cached per-day histograms.
+        // Ungrouped percentiles over whole days reuse the cached per-day histograms; the query then
+        // groups by day so that its per-day counts validate the cache (see DailyHistograms).
         boolean perDayHistograms = aggregation.percentiles()
                 && aggregation.group() == null
                 && aggregation.time() != TimeBucket.HOUR
                 && !aggregation.errorsOnly()
                 && DailyHistograms.applies(filter);
+        String time = perDayHistograms ? TimeBucket.DAY.sql : aggregation.time().sql;
+        String key = aggregation.group() == null ? "NULL::text" : aggregation.group().sql;
         String tail = aggregation.percentiles() && !perDayHistograms
                 ? WITH_PERCENTILES.formatted(time, key)
                 : WITHOUT_PERCENTILES;
@@ -142,14 +144,37 @@ class ExecutionAggregates {
         if (!perDayHistograms || rows.isEmpty()) {
             return rows;
         }
-        Map<Instant, LatencyHistogram> days = dailyHistograms.perDay(tenant, filter);
+        var dayCounts = new HashMap<Instant, Long>();
+        rows.forEach(row -> dayCounts.put(row.bucket(), row.executions()));
+        Map<Instant, LatencyHistogram> days = dailyHistograms.perDay(tenant, filter, dayCounts);
+        if (aggregation.time() == TimeBucket.NONE) {
+            return List.of(withPercentiles(sum(rows), DailyHistograms.merge(days.values())));
+        }
         return rows.stream()
-                .map(row -> withPercentiles(
-                        row,
-                        row.bucket() == null
-                                ? DailyHistograms.merge(days.values())
-                                : days.getOrDefault(row.bucket(), new LatencyHistogram())))
+                .map(row -> withPercentiles(row, days.getOrDefault(row.bucket(), new LatencyHistogram())))
                 .toList();
+    }
+
+    /** The total of per-day rows (no bucket, no key). */
+    private static Stats sum(List<Stats> rows) {
+        Stats total = Stats.empty(null, null);
+        for (Stats r : rows) {
+            total = new Stats(
+                    null,
+                    null,
+                    total.executions() + r.executions(),
+                    total.successes() + r.successes(),
+                    total.errors() + r.errors(),
+                    total.inputTokens() + r.inputTokens(),
+                    total.outputTokens() + r.outputTokens(),
+                    total.totalTokens() + r.totalTokens(),
+                    total.totalCost().add(r.totalCost()),
+                    total.latencySumMs() + r.latencySumMs(),
+                    null,
+                    null,
+                    null);
+        }
+        return total;
     }
 
     private static Stats withPercentiles(Stats s, LatencyHistogram histogram) {
