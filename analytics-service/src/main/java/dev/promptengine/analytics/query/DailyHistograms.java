@@ -28,11 +28,6 @@ class DailyHistograms {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private static final String DAY_COUNTS = """
-            SELECT bucket_start AS day, sum(execution_count) AS n
-            FROM execution_rollup_daily
-            WHERE tenant = :tenant AND bucket_start >= :dayFrom AND bucket_start < :dayTo""";
-
     private static final String CACHED = """
             SELECT day, execution_count, buckets, counts
             FROM latency_histogram_cache
@@ -70,8 +65,13 @@ class DailyHistograms {
         return !filter.needsRawFacts();
     }
 
-    /** Histograms of the executions matching {@code filter}, by start of UTC day. */
-    Map<Instant, LatencyHistogram> perDay(String tenant, QueryFilter filter) {
+    /**
+     * Histograms of the executions matching {@code filter}, by start of UTC day.
+     *
+     * @param dayCounts executions per UTC day for the same filter and range (a whole day's count is
+     *     the daily rollup's count, which validates the cached histogram)
+     */
+    Map<Instant, LatencyHistogram> perDay(String tenant, QueryFilter filter, Map<Instant, Long> dayCounts) {
         var days = new TreeMap<Instant, LatencyHistogram>();
         Instant dailyFrom = null;
         Instant dailyTo = null;
@@ -82,7 +82,7 @@ class DailyHistograms {
             }
         }
         if (dailyFrom != null) {
-            wholeDays(tenant, filter, dailyFrom, dailyTo, days);
+            wholeDays(tenant, filter, dailyFrom, dailyTo, dayCounts, days);
             edges(tenant, filter, filter.from(), dailyFrom, days);
             edges(tenant, filter, dailyTo, filter.to(), days);
         } else {
@@ -92,14 +92,18 @@ class DailyHistograms {
     }
 
     private void wholeDays(
-            String tenant, QueryFilter filter, Instant from, Instant to, Map<Instant, LatencyHistogram> days) {
+            String tenant,
+            QueryFilter filter,
+            Instant from,
+            Instant to,
+            Map<Instant, Long> dayCounts,
+            Map<Instant, LatencyHistogram> days) {
         var params = base(tenant, from, to).addValue("filterKey", filterKey(filter));
         var counts = new HashMap<Instant, Long>();
-        var countSql = new StringBuilder(DAY_COUNTS);
-        FactSources.appendFilters(countSql, filter, true, params);
-        countSql.append("\nGROUP BY 1");
-        jdbc.sql(countSql.toString()).paramSource(params).query(rs -> {
-            counts.put(rs.getObject("day", OffsetDateTime.class).toInstant(), rs.getLong("n"));
+        dayCounts.forEach((day, n) -> {
+            if (!day.isBefore(from) && day.isBefore(to) && n > 0) {
+                counts.put(day, n);
+            }
         });
         var stale = new ArrayList<Instant>(counts.keySet());
         jdbc.sql(CACHED).paramSource(params).query(rs -> {
