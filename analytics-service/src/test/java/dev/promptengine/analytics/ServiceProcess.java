@@ -54,11 +54,14 @@ public final class ServiceProcess implements AutoCloseable {
         settings.put("promptengine.analytics.topics.usage", usageTopic);
         settings.put("promptengine.analytics.topics.execution-costed", costedTopic);
         settings.put("spring.main.banner-mode", "off");
+        settings.put("spring.main.web-application-type", "none"); // starts faster; only the write path is under test
         settings.putAll(overrides);
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         command = new ArrayList<>(List.of(
                 java,
                 "-Xmx512m",
+                // the interrupt-friendly default favours start-up time over peak speed
+                overrides.isEmpty() ? "-XX:TieredStopAtLevel=1" : "-XX:+UseParallelGC",
                 "-cp",
                 System.getProperty("java.class.path"),
                 AnalyticsServiceApplication.class.getName()));
