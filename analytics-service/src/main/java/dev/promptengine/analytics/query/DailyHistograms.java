@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Latency histograms per UTC day for a filter on rollup dimensions. Whole days come from
  * {@code latency_histogram_cache} when the cached execution count still equals the daily rollup's
- * (see V101), otherwise they are merged from the daily rollup rows and cached; the hours and partial
+ * (see V4), otherwise they are merged from the daily rollup rows and cached; the hours and partial
  * hours at the edges are merged from the hourly rollup and raw facts on every request (they are
  * small). Merging happens in the database; the quantiles use {@link LatencyHistogram}, the same
  * definition as {@code hist_quantile}.

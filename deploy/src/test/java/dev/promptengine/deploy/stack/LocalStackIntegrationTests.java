@@ -152,8 +152,19 @@ class LocalStackIntegrationTests {
                 .toList();
     }
 
+    /** The same fixed window before and after the restart, so the answers compare byte for byte. */
+    private static final String STATS_WINDOW = "?from="
+            + java.time.Instant.now()
+                    .truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+                    .minus(java.time.Duration.ofDays(10))
+            + "&to="
+            + java.time.Instant.now()
+                    .truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+                    .plus(java.time.Duration.ofHours(2));
+
     private static String usageStats(int port, String analystKey) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/analytics/usage-stats"))
+        var request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/v1/analytics/usage-stats" + STATS_WINDOW))
                 .header("Authorization", "Bearer " + analystKey)
                 .build();
         var response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
