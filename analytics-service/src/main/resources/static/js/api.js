@@ -12,9 +12,6 @@ export const METRICS = {
   errorRate: 'error_rate',
 };
 
-/** The filters every analytics endpoint takes. */
-export const FILTERS = ['from', 'to', 'prompt', 'version', 'environment', 'provider', 'model', 'user', 'session'];
-
 export class ApiError extends Error {
   constructor(status, problem, url) {
     super(problem?.detail || problem?.title || `HTTP ${status}`);

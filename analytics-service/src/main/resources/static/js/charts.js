@@ -1,7 +1,7 @@
 // Charts (Apache ECharts, served from the jar). Every chart is a <figure> with a caption, an
 // ECharts-generated text description for screen readers, and a "Data" table with the same numbers.
 
-import {h, clear, fill, table} from './dom.js';
+import {h, fill, table} from './dom.js';
 
 // Colour-blind-safe palette (Okabe–Ito), darkened where needed for contrast against white.
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#8a6d00', '#56B4E9', '#5b5b5b', '#E69F00'];

@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param partitions how far ahead daily partitions are created
  * @param maxFutureSkew events further in the future than this are poison (dead-letter topic)
  * @param retryBackoff pause before a failed batch (database down, deadlock) is retried
+ * @param synchronousCommit whether batch transactions wait for their WAL flush; off by default
+ *     because offsets commit with the facts, so a commit lost in a database crash is replayed
  * @param instanceId identifies this instance as owner of its partitions in {@code consumer_offset}
  * @param topics the topics consumed (tests use topics of their own)
  */
@@ -27,6 +29,7 @@ public record AnalyticsProperties(
         @Valid @NotNull @DefaultValue Partitions partitions,
         @NotNull @DefaultValue("1d") Duration maxFutureSkew,
         @NotNull @DefaultValue("1s") Duration retryBackoff,
+        @DefaultValue("false") boolean synchronousCommit,
         String instanceId,
         @Valid @NotNull @DefaultValue ConsumedTopics topics) {
 

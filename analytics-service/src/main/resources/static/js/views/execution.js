@@ -1,7 +1,7 @@
 // One execution: what was sent, what came back, tokens, cost breakdown and the usage it belongs to.
 
 import {api, pick} from '../api.js';
-import {h, clear, fill} from '../dom.js';
+import {h, fill} from '../dom.js';
 import * as fmt from '../format.js';
 import * as state from '../state.js';
 import {statusBadge} from './executions.js';

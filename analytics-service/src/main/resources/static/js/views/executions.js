@@ -2,7 +2,7 @@
 // links to each execution, and the CSV export of exactly the current filter.
 
 import {api, pick} from '../api.js';
-import {h, clear, fill, table} from '../dom.js';
+import {h, fill, table} from '../dom.js';
 import * as fmt from '../format.js';
 import * as state from '../state.js';
 import {list} from './overview.js';

@@ -2,7 +2,7 @@
 // selected range and filters.
 
 import {api, entries, pick, series, METRICS} from '../api.js';
-import {h, clear, fill, metric, table} from '../dom.js';
+import {h, fill, metric, table} from '../dom.js';
 import * as fmt from '../format.js';
 import * as charts from '../charts.js';
 import {bucketFor, describeRange, href} from '../state.js';

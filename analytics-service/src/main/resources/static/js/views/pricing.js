@@ -2,7 +2,7 @@
 // models seen without a price. Calls cost-service directly; it must allow this page's origin (CORS).
 
 import {api, iso} from '../api.js';
-import {h, clear, fill, table} from '../dom.js';
+import {h, fill, table} from '../dom.js';
 import * as fmt from '../format.js';
 import * as session from '../session.js';
 import {list} from './overview.js';

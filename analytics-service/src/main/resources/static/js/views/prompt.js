@@ -2,7 +2,7 @@
 // significance in plain words. Without a slug: the list of prompts to choose from.
 
 import {api, entries, pick} from '../api.js';
-import {h, clear, fill, metric, table} from '../dom.js';
+import {h, fill, metric, table} from '../dom.js';
 import * as fmt from '../format.js';
 import * as charts from '../charts.js';
 import * as state from '../state.js';

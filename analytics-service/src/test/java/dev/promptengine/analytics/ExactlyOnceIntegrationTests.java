@@ -7,16 +7,20 @@ import dev.promptengine.testsupport.TestKafka;
 import dev.promptengine.testsupport.TestPostgres;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -103,7 +107,14 @@ class ExactlyOnceIntegrationTests {
             return new ServiceProcess(name, database, usageTopic, costedTopic, group);
         }
 
-        /** Publishes the stream in chunks of 500 records with a pause between them. */
+        /** Where each published record landed, "topic/key" to "partition@offset" (for diagnostics). */
+        final Map<String, List<String>> landed = new ConcurrentHashMap<>();
+
+        /**
+         * Publishes the stream in chunks of 500 records with a pause between them. A send that fails
+         * (the machine may be overloaded) is sent again: a duplicate is harmless by design, a lost
+         * record would make the expected totals wrong.
+         */
         CompletableFuture<Void> publish(double duplicateShare, Duration pause) {
             List<ProducerRecord<String, byte[]>> records = stream.records(usageTopic, costedTopic, duplicateShare);
             return CompletableFuture.runAsync(() -> {
@@ -117,14 +128,29 @@ class ExactlyOnceIntegrationTests {
                                 "all"),
                         new StringSerializer(),
                         new ByteArraySerializer())) {
-                    for (int i = 0; i < records.size(); i++) {
-                        producer.send(records.get(i));
-                        if (i % 500 == 499) {
+                    for (int from = 0; from < records.size(); from += 500) {
+                        var chunk = records.subList(from, Math.min(records.size(), from + 500));
+                        while (!chunk.isEmpty()) {
+                            var sends = chunk.stream().map(producer::send).toList();
                             producer.flush();
-                            sleep(pause);
+                            var failed = new ArrayList<ProducerRecord<String, byte[]>>();
+                            for (int i = 0; i < sends.size(); i++) {
+                                try {
+                                    var metadata = sends.get(i).get();
+                                    landed.computeIfAbsent(
+                                                    chunk.get(i).topic() + "/"
+                                                            + chunk.get(i).key(),
+                                                    k -> new CopyOnWriteArrayList<>())
+                                            .add(metadata.partition() + "@" + metadata.offset());
+                                } catch (Exception e) {
+                                    System.err.println("send failed, sending again: " + e);
+                                    failed.add(chunk.get(i));
+                                }
+                            }
+                            chunk = failed;
                         }
+                        sleep(pause);
                     }
-                    producer.flush();
                 }
             });
         }
@@ -151,10 +177,38 @@ class ExactlyOnceIntegrationTests {
         }
 
         void awaitExactTotals() {
-            await().atMost(Duration.ofSeconds(240))
-                    .pollInterval(Duration.ofSeconds(1))
-                    .untilAsserted(() -> RollupChecks.assertTotals(jdbc, stream.totalsByTenant()));
+            try {
+                await().atMost(Duration.ofSeconds(240))
+                        .pollInterval(Duration.ofSeconds(1))
+                        .untilAsserted(() -> RollupChecks.assertTotals(jdbc, stream.totalsByTenant()));
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError(diagnosis(), e);
+            }
             assertThat(progress()).isEqualTo(expectedRows());
+        }
+
+        /** Which expected facts are missing, where they were published, and the stored offsets. */
+        String diagnosis() {
+            var executions = new java.util.HashSet<>(
+                    jdbc.sql("SELECT id FROM execution_fact").query(UUID.class).list());
+            var usages = new java.util.HashSet<>(
+                    jdbc.sql("SELECT id FROM usage_fact").query(UUID.class).list());
+            var missing = new ArrayList<String>();
+            stream.executions().stream()
+                    .map(c -> c.getExecution())
+                    .filter(e -> !executions.contains(e.getId()))
+                    .forEach(e -> missing.add("execution " + e.getId() + " at " + e.getOccurredAt() + " landed "
+                            + landed.get(costedTopic + "/" + e.getUsageId())));
+            stream.usages().stream()
+                    .filter(u -> !usages.contains(u.getId()))
+                    .forEach(u ->
+                            missing.add("usage " + u.getId() + " landed " + landed.get(usageTopic + "/" + u.getId())));
+            return "raw executions " + executions.size() + ", usages " + usages.size() + "; missing " + missing
+                    + "; rollup differences " + RollupChecks.differences(jdbc) + "; offsets "
+                    + jdbc.sql("SELECT topic || '-' || kafka_partition || '=' || next_offset || ' e' || epoch"
+                                    + " FROM consumer_offset ORDER BY 1")
+                            .query(String.class)
+                            .list();
         }
     }
 

@@ -48,17 +48,32 @@ public final class KnownStream {
     private final List<PromptUsage> usages = new ArrayList<>();
     private final List<CostedLlmExecution> executions = new ArrayList<>();
     private final Random random;
+    private final int contentChars;
 
     /**
      * @param events distinct usages (each with one execution)
      * @param now events fall in the 36 hours before it, 5 % of them 3 to 20 days before it (late)
      */
     public KnownStream(int events, Instant now, long seed) {
+        this(events, now, seed, -1);
+    }
+
+    /**
+     * @param contentChars 0: metadata only (no content, messages or response); above 0: rendered
+     *     content, one message and a response of that many characters; -1: short content
+     */
+    public KnownStream(int events, Instant now, long seed, int contentChars) {
+        this(events, now, seed, contentChars, 36 * 60);
+    }
+
+    /** @param spreadMinutes all but the late events fall in this many minutes before now */
+    public KnownStream(int events, Instant now, long seed, int contentChars, int spreadMinutes) {
         this.random = new Random(seed);
+        this.contentChars = contentChars;
         for (int i = 0; i < events; i++) {
             Instant at = random.nextInt(20) == 0
                     ? now.minus(Duration.ofDays(3 + random.nextInt(18)))
-                    : now.minus(Duration.ofMinutes(random.nextInt(36 * 60)));
+                    : now.minus(Duration.ofSeconds(random.nextInt(spreadMinutes * 60)));
             at = at.truncatedTo(ChronoUnit.MILLIS).minusMillis(random.nextInt(1000));
             String tenant = TENANTS[random.nextInt(TENANTS.length)];
             String slug = SLUGS[random.nextInt(SLUGS.length)];
@@ -74,8 +89,8 @@ public final class KnownStream {
                     .setSessionId("s-" + random.nextInt(50))
                     .setUserIdentifier("u-" + random.nextInt(20))
                     .setParameters("{\"topic\":\"t" + i + "\"}")
-                    .setRenderedContent(random.nextBoolean() ? "Hello " + i : null)
-                    .setCaptureMode(CaptureMode.FULL)
+                    .setRenderedContent(content(random.nextBoolean() ? "Hello " + i : null))
+                    .setCaptureMode(contentChars == 0 ? CaptureMode.METADATA_ONLY : CaptureMode.FULL)
                     .build();
             usages.add(usage);
             executions.add(execution(usage));
@@ -102,8 +117,9 @@ public final class KnownStream {
                 .setProvider(model[0])
                 .setModel(model[1])
                 .setTemperature(0.7)
-                .setMessages(List.of(new Message("user", "Say hi")))
-                .setResponseContent(status == ExecutionStatus.SUCCESS ? "hi" : null)
+                .setMessages(contentChars == 0 ? List.of() : List.of(new Message("user", content("Say hi"))))
+                .setResponseContent(content(status == ExecutionStatus.SUCCESS ? "hi" : null))
+                .setCaptureMode(contentChars == 0 ? CaptureMode.METADATA_ONLY : CaptureMode.FULL)
                 .setInputTokens(input)
                 .setOutputTokens(output)
                 .setTotalTokens(input + output)
@@ -132,6 +148,13 @@ public final class KnownStream {
                     .setPricedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         }
         return new CostedLlmExecution(execution, cost.build());
+    }
+
+    private String content(String shortContent) {
+        if (contentChars < 0) {
+            return shortContent;
+        }
+        return contentChars == 0 ? null : "x".repeat(contentChars);
     }
 
     /** Every event once plus {@code duplicateShare} of them again, shuffled. */

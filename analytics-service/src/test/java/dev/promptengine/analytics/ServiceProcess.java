@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,32 +25,47 @@ public final class ServiceProcess implements AutoCloseable {
 
     public ServiceProcess(
             String name, TestPostgres.Database database, String usageTopic, String costedTopic, String group) {
+        this(name, database, usageTopic, costedTopic, group, Map.of());
+    }
+
+    /** @param overrides settings replacing the interrupt-friendly test defaults (small batches, quick rebalances) */
+    public ServiceProcess(
+            String name,
+            TestPostgres.Database database,
+            String usageTopic,
+            String costedTopic,
+            String group,
+            Map<String, String> overrides) {
         this.name = name;
         this.log = Path.of("target", "service-processes", name + ".log");
+        var settings = new LinkedHashMap<String, String>();
+        settings.put("server.port", "0");
+        settings.put("spring.datasource.url", database.url());
+        settings.put("spring.datasource.username", database.username());
+        settings.put("spring.datasource.password", database.password());
+        settings.put("spring.kafka.bootstrap-servers", TestKafka.bootstrapServers());
+        settings.put("spring.kafka.consumer.group-id", group);
+        // small batches and quick rebalances: many transactions and handovers to interrupt
+        settings.put("spring.kafka.consumer.max-poll-records", "300");
+        settings.put("spring.kafka.consumer.properties.session.timeout.ms", "6000");
+        settings.put("spring.kafka.consumer.properties.heartbeat.interval.ms", "1000");
+        settings.put("promptengine.topics.create", "false");
+        settings.put("promptengine.analytics.instance-id", name);
+        settings.put("promptengine.analytics.topics.usage", usageTopic);
+        settings.put("promptengine.analytics.topics.execution-costed", costedTopic);
+        settings.put("spring.main.banner-mode", "off");
+        settings.put("spring.main.web-application-type", "none"); // starts faster; only the write path is under test
+        settings.putAll(overrides);
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         command = new ArrayList<>(List.of(
                 java,
-                "-Xmx384m",
-                "-XX:TieredStopAtLevel=1",
+                "-Xmx512m",
+                // the interrupt-friendly default favours start-up time over peak speed
+                overrides.isEmpty() ? "-XX:TieredStopAtLevel=1" : "-XX:+UseParallelGC",
                 "-cp",
                 System.getProperty("java.class.path"),
-                AnalyticsServiceApplication.class.getName(),
-                "--server.port=0",
-                "--spring.datasource.url=" + database.url(),
-                "--spring.datasource.username=" + database.username(),
-                "--spring.datasource.password=" + database.password(),
-                "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
-                "--spring.kafka.consumer.group-id=" + group,
-                // small batches and quick rebalances: many transactions and handovers to interrupt
-                "--spring.kafka.consumer.max-poll-records=300",
-                "--spring.kafka.consumer.properties.session.timeout.ms=6000",
-                "--spring.kafka.consumer.properties.heartbeat.interval.ms=1000",
-                "--spring.kafka.listener.concurrency=2",
-                "--promptengine.topics.create=false",
-                "--promptengine.analytics.instance-id=" + name,
-                "--promptengine.analytics.topics.usage=" + usageTopic,
-                "--promptengine.analytics.topics.execution-costed=" + costedTopic,
-                "--spring.main.banner-mode=off"));
+                AnalyticsServiceApplication.class.getName()));
+        settings.forEach((key, value) -> command.add("--" + key + "=" + value));
     }
 
     public ServiceProcess start() {

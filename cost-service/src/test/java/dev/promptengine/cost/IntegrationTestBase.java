@@ -41,7 +41,7 @@ public abstract class IntegrationTestBase {
 
     public static final String ADMIN_KEY = "pe_admin_secret";
     // printf %s pe_admin_secret | sha256sum
-    static final String ADMIN_HASH = "ebad6e6022c66bb318ff0beb34b0bfc1ad5a957e6cf127e6a867d9767d95097f";
+    protected static final String ADMIN_HASH = "ebad6e6022c66bb318ff0beb34b0bfc1ad5a957e6cf127e6a867d9767d95097f";
     public static final String ANALYST_KEY = "pe_analyst_secret";
     static final String ANALYST_HASH = "61f9883f62e32e3308c941b94abaf5899f6a6e64b70c7b537ec9747e9809ddb6";
 

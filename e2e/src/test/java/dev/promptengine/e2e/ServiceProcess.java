@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** One service started from its executable jar as a child process, the way the local stack runs it. */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     private final String module;
     private final int port;
@@ -28,7 +28,7 @@ final class ServiceProcess implements AutoCloseable {
         this.process = process;
     }
 
-    static ServiceProcess start(String module, List<String> arguments) throws IOException {
+    public static ServiceProcess start(String module, List<String> arguments) throws IOException {
         Path root = Path.of(System.getProperty("promptengine.root", ".."));
         String version = System.getProperty("promptengine.version", "0.1.0-SNAPSHOT");
         Path jar = root.resolve(module).resolve("target").resolve(module + "-" + version + "-exec.jar");
@@ -53,12 +53,12 @@ final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(module, port, log, process);
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
     /** Waits until {@code /actuator/health} answers UP, failing early when the process dies. */
-    void awaitHealthy(Duration timeout) throws Exception {
+    public void awaitHealthy(Duration timeout) throws Exception {
         var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer";
@@ -85,9 +85,14 @@ final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException(module + " not healthy after " + timeout + ": " + last + "\n" + tail());
     }
 
-    String tail() throws IOException {
-        var lines = Files.readAllLines(log);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    /** The last 40 lines of the service's log, for failure messages. */
+    public String tail() {
+        try {
+            var lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e + ")";
+        }
     }
 
     @Override

@@ -121,6 +121,7 @@ class FactsListener implements ConsumerSeekAware {
                 return;
             }
         }
+        long started = System.nanoTime();
         var batch = new ArrayList<FactsWriter.Consumed>(records.size());
         var batchEpochs = new HashMap<TopicPartition, Long>();
         var firstOffsets = new LinkedHashMap<TopicPartition, Long>();
@@ -138,10 +139,18 @@ class FactsListener implements ConsumerSeekAware {
             ack.acknowledge();
             return;
         }
+        long decoded = System.nanoTime();
         try {
             var outcome = writer.write(group, batch, batchEpochs);
             ack.acknowledge();
-            log.debug("Batch of {}: {}", batch.size(), outcome);
+            if (log.isDebugEnabled()) {
+                log.debug(
+                        "Batch of {} decoded in {} ms, written in {} ms: {}",
+                        batch.size(),
+                        (decoded - started) / 1_000_000,
+                        (System.nanoTime() - decoded) / 1_000_000,
+                        outcome);
+            }
         } catch (PartitionFencedException e) {
             log.warn("{}; ignoring their records until they are assigned to this instance again", e.getMessage());
             e.partitions().forEach(tp -> {

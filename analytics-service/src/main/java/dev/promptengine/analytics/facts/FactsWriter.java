@@ -1,5 +1,6 @@
 package dev.promptengine.analytics.facts;
 
+import dev.promptengine.analytics.AnalyticsProperties;
 import dev.promptengine.analytics.partition.PartitionManager;
 import dev.promptengine.analytics.partition.RollupLock;
 import java.math.BigDecimal;
@@ -52,6 +53,7 @@ class FactsWriter {
     private final OffsetStore offsets;
     private final DeadLetterPublisher deadLetters;
     private final PartitionManager partitions;
+    private final AnalyticsProperties properties;
 
     FactsWriter(
             JdbcClient jdbc,
@@ -59,7 +61,9 @@ class FactsWriter {
             TransactionTemplate transactions,
             OffsetStore offsets,
             DeadLetterPublisher deadLetters,
-            PartitionManager partitions) {
+            PartitionManager partitions,
+            AnalyticsProperties properties) {
+        this.properties = properties;
         this.jdbc = jdbc;
         this.dataSource = dataSource;
         this.transactions = transactions;
@@ -75,7 +79,7 @@ class FactsWriter {
                 .map(FactKey::occurredAt)
                 .collect(Collectors.toSet()));
         return transactions.execute(status -> {
-            RollupLock.shared(jdbc);
+            RollupLock.shared(jdbc, properties.synchronousCommit());
             Map<TopicPartition, Long> stored = offsets.lockOwned(group, epochs);
             var fresh = batch.stream()
                     .filter(c -> c.record().offset() >= stored.get(c.partition()))

@@ -1,11 +1,14 @@
 package dev.promptengine.analytics.query;
 
+import dev.promptengine.analytics.facts.LatencyHistogram;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -105,9 +108,11 @@ class ExecutionAggregates {
             ORDER BY g_time, g_key""";
 
     private final JdbcClient jdbc;
+    private final DailyHistograms dailyHistograms;
 
-    ExecutionAggregates(JdbcClient jdbc) {
+    ExecutionAggregates(JdbcClient jdbc, DailyHistograms dailyHistograms) {
         this.jdbc = jdbc;
+        this.dailyHistograms = dailyHistograms;
     }
 
     List<Stats> aggregate(String tenant, QueryFilter filter, Aggregation aggregation) {
@@ -119,14 +124,164 @@ class ExecutionAggregates {
                 aggregation.needsRawFacts(),
                 aggregation.errorsOnly(),
                 params);
-        String time = aggregation.time().sql;
+        // Ungrouped percentiles over whole days reuse the cached per-day histograms; the query then
+        // groups by day so that its per-day counts validate the cache (see DailyHistograms).
+        boolean perDayHistograms = aggregation.percentiles()
+                && aggregation.group() == null
+                && aggregation.time() != TimeBucket.HOUR
+                && !aggregation.errorsOnly()
+                && DailyHistograms.applies(filter);
+        String time = perDayHistograms ? TimeBucket.DAY.sql : aggregation.time().sql;
         String key = aggregation.group() == null ? "NULL::text" : aggregation.group().sql;
-        String tail = aggregation.percentiles() ? WITH_PERCENTILES.formatted(time, key) : WITHOUT_PERCENTILES;
+        String tail = aggregation.percentiles() && !perDayHistograms
+                ? WITH_PERCENTILES.formatted(time, key)
+                : WITHOUT_PERCENTILES;
         String sql = AGGREGATE.formatted(source, time, key, tail);
-        return jdbc.sql(sql)
+        List<Stats> rows = jdbc.sql(sql)
                 .paramSource(params)
                 .query(ExecutionAggregates::stats)
                 .list();
+        if (!perDayHistograms || rows.isEmpty()) {
+            return rows;
+        }
+        var dayCounts = new HashMap<Instant, Long>();
+        rows.forEach(row -> dayCounts.put(row.bucket(), row.executions()));
+        Map<Instant, LatencyHistogram> days = dailyHistograms.perDay(tenant, filter, dayCounts);
+        if (aggregation.time() == TimeBucket.NONE) {
+            return List.of(withPercentiles(sum(rows), DailyHistograms.merge(days.values())));
+        }
+        return rows.stream()
+                .map(row -> withPercentiles(row, days.getOrDefault(row.bucket(), new LatencyHistogram())))
+                .toList();
+    }
+
+    /** The total of per-day rows (no bucket, no key). */
+    private static Stats sum(List<Stats> rows) {
+        Stats total = Stats.empty(null, null);
+        for (Stats r : rows) {
+            total = new Stats(
+                    null,
+                    null,
+                    total.executions() + r.executions(),
+                    total.successes() + r.successes(),
+                    total.errors() + r.errors(),
+                    total.inputTokens() + r.inputTokens(),
+                    total.outputTokens() + r.outputTokens(),
+                    total.totalTokens() + r.totalTokens(),
+                    total.totalCost().add(r.totalCost()),
+                    total.latencySumMs() + r.latencySumMs(),
+                    null,
+                    null,
+                    null);
+        }
+        return total;
+    }
+
+    private static Stats withPercentiles(Stats s, LatencyHistogram histogram) {
+        return new Stats(
+                s.bucket(),
+                s.key(),
+                s.executions(),
+                s.successes(),
+                s.errors(),
+                s.inputTokens(),
+                s.outputTokens(),
+                s.totalTokens(),
+                s.totalCost(),
+                s.latencySumMs(),
+                quantile(histogram, 0.50),
+                quantile(histogram, 0.95),
+                quantile(histogram, 0.99));
+    }
+
+    private static Double quantile(LatencyHistogram histogram, double q) {
+        return histogram.count() == 0 ? null : histogram.quantile(q);
+    }
+
+    /** The total (with percentiles), the total per UTC day, and one breakdown per dimension. */
+    record Breakdowns(Stats total, List<Stats> byDay, Map<Dimension, List<Stats>> groups) {}
+
+    private static final String BREAKDOWNS = """
+            WITH src AS NOT MATERIALIZED (
+            %s
+            )
+            SELECT GROUPING(%s) AS g_mask, %s AS g_time, NULL::text AS g_key, %s,
+                   sum(execution_count) AS executions,
+                   coalesce(sum(execution_count) FILTER (WHERE status = 'success'), 0) AS successes,
+                   coalesce(sum(execution_count) FILTER (WHERE status IN ('error', 'timeout')), 0) AS errors,
+                   sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+                   sum(total_tokens) AS total_tokens, sum(total_cost) AS total_cost,
+                   sum(latency_sum_ms) AS latency_sum_ms,
+                   NULL::float8 AS p50, NULL::float8 AS p95, NULL::float8 AS p99
+            FROM src
+            GROUP BY GROUPING SETS (%s)""";
+
+    /**
+     * Totals per day and per value of each dimension in one scan of the source ({@code GROUPING
+     * SETS}); the total's percentiles come from the per-day histograms (or, for user and session
+     * filters, from a second query that merges the raw facts' buckets).
+     */
+    Breakdowns breakdowns(String tenant, QueryFilter filter, List<Dimension> dimensions) {
+        var params = new MapSqlParameterSource();
+        boolean raw = dimensions.stream().anyMatch(Dimension::needsRawFacts);
+        String source = FactSources.executions(tenant, filter, true, raw, false, params);
+        var expressions = new java.util.ArrayList<String>();
+        expressions.add(TimeBucket.DAY.sql);
+        dimensions.forEach(d -> expressions.add(d.sql));
+        var keyColumns = new java.util.ArrayList<String>();
+        for (int i = 0; i < dimensions.size(); i++) {
+            keyColumns.add(dimensions.get(i).sql + " AS k" + i);
+        }
+        String sets =
+                String.join(", ", expressions.stream().map(e -> "(" + e + ")").toList());
+        String sql = BREAKDOWNS.formatted(
+                source, String.join(", ", expressions), TimeBucket.DAY.sql, String.join(", ", keyColumns), sets);
+        var byDay = new java.util.ArrayList<Stats>();
+        var groups = new java.util.LinkedHashMap<Dimension, List<Stats>>();
+        dimensions.forEach(d -> groups.put(d, new java.util.ArrayList<>()));
+        int width = expressions.size();
+        jdbc.sql(sql).paramSource(params).query(rs -> {
+            int mask = rs.getInt("g_mask");
+            // GROUPING(...) has a 0 bit (most significant first) for the one expression grouped by
+            int grouped = width - 1 - Integer.numberOfTrailingZeros(~mask);
+            Stats row = stats(rs, 0);
+            if (grouped == 0) {
+                byDay.add(row);
+            } else {
+                String key = rs.getString("k" + (grouped - 1));
+                groups.get(dimensions.get(grouped - 1)).add(withKey(row, key));
+            }
+        });
+        byDay.sort(java.util.Comparator.comparing(Stats::bucket));
+        Stats total;
+        if (byDay.isEmpty()) {
+            total = Stats.empty(null, null);
+        } else if (DailyHistograms.applies(filter) && !raw) {
+            var dayCounts = new HashMap<Instant, Long>();
+            byDay.forEach(row -> dayCounts.put(row.bucket(), row.executions()));
+            var days = dailyHistograms.perDay(tenant, filter, dayCounts);
+            total = withPercentiles(sum(byDay), DailyHistograms.merge(days.values()));
+        } else {
+            total = total(tenant, filter);
+        }
+        return new Breakdowns(total, List.copyOf(byDay), groups);
+    }
+
+    private static Stats withKey(Stats s, String key) {
+        return new Stats(
+                null,
+                key,
+                s.executions(),
+                s.successes(),
+                s.errors(),
+                s.inputTokens(),
+                s.outputTokens(),
+                s.totalTokens(),
+                s.totalCost(),
+                s.latencySumMs(),
+                null,
+                null,
+                null);
     }
 
     /** The totals over the whole filter (a zero row when nothing matched). */

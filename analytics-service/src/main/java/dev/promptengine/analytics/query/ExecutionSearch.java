@@ -78,6 +78,8 @@ public class ExecutionSearch {
         var params = new MapSqlParameterSource();
         var sql = where(tenant, criteria, params);
         if (after != null) {
+            // the first condition is implied by the second; it is the one the index can seek to
+            sql.append("\n  AND occurred_at <= :cursorAt");
             sql.append("\n  AND (occurred_at < :cursorAt OR (occurred_at = :cursorAt AND id > :cursorId))");
             params.addValue("cursorAt", FactSources.timestamp(after.occurredAt()));
             params.addValue("cursorId", after.id());

@@ -1,6 +1,5 @@
 package dev.promptengine.analytics.query;
 
-import dev.promptengine.analytics.query.ExecutionAggregates.Aggregation;
 import dev.promptengine.analytics.query.ExecutionAggregates.Stats;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
@@ -89,8 +88,9 @@ class PromptPerformanceReport {
     }
 
     PromptPerformance answer(String tenant, QueryFilter filter) {
-        Stats total = executions.total(tenant, filter);
-        var byDay = executions.aggregate(tenant, filter, new Aggregation(TimeBucket.DAY, null, false, false)).stream()
+        var breakdowns = executions.breakdowns(tenant, filter, List.of(Dimension.VERSION, Dimension.MODEL));
+        Stats total = breakdowns.total();
+        var byDay = breakdowns.byDay().stream()
                 .collect(Collectors.toMap(s -> LocalDate.ofInstant(s.bucket(), ZoneOffset.UTC), s -> s));
         var costByDay = new ArrayList<DayCost>();
         for (LocalDate day : days(filter.from(), filter.to())) {
@@ -100,8 +100,7 @@ class PromptPerformanceReport {
         Map<String, Long> usesByVersion = usages.count(tenant, filter, TimeBucket.NONE, Dimension.VERSION).stream()
                 .collect(Collectors.toMap(UsageAggregates.Count::key, UsageAggregates.Count::usages));
         Map<Integer, VersionUsage> versions = new TreeMap<>();
-        for (Stats s : executions.aggregate(
-                tenant, filter, Aggregation.by(Dimension.VERSION).withoutPercentiles())) {
+        for (Stats s : breakdowns.groups().get(Dimension.VERSION)) {
             versions.put(
                     Integer.parseInt(s.key()),
                     new VersionUsage(
@@ -117,9 +116,7 @@ class PromptPerformanceReport {
                 Integer.parseInt(version),
                 v -> new VersionUsage(
                         v, uses, 0, Numbers.percent(0, 0), Numbers.percent(0, 0), "0", Numbers.average(0, 0))));
-        var models = executions
-                .aggregate(tenant, filter, Aggregation.by(Dimension.MODEL).withoutPercentiles())
-                .stream()
+        var models = breakdowns.groups().get(Dimension.MODEL).stream()
                 .sorted(Comparator.comparingLong(Stats::executions).reversed().thenComparing(Stats::key))
                 .map(s -> new ModelShare(s.key(), s.executions(), Numbers.percent(s.executions(), total.executions())))
                 .toList();

@@ -1,6 +1,5 @@
 package dev.promptengine.analytics.query;
 
-import dev.promptengine.analytics.query.ExecutionAggregates.Aggregation;
 import dev.promptengine.analytics.query.ExecutionAggregates.Stats;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
@@ -56,7 +55,8 @@ class UsageStatsReport {
     }
 
     UsageStats answer(String tenant, QueryFilter filter) {
-        Stats total = executions.total(tenant, filter);
+        var breakdowns = executions.breakdowns(tenant, filter, List.of(Dimension.ENVIRONMENT, Dimension.MODEL));
+        Stats total = breakdowns.total();
         Map<String, Long> usesByEnvironment =
                 usages.count(tenant, filter, TimeBucket.NONE, Dimension.ENVIRONMENT).stream()
                         .collect(Collectors.toMap(UsageAggregates.Count::key, UsageAggregates.Count::usages));
@@ -64,8 +64,7 @@ class UsageStatsReport {
                 usesByEnvironment.values().stream().mapToLong(Long::longValue).sum();
         var byEnvironment = new java.util.ArrayList<GroupSummary>();
         var seen = new java.util.HashSet<String>();
-        for (Stats s : executions.aggregate(
-                tenant, filter, Aggregation.by(Dimension.ENVIRONMENT).withoutPercentiles())) {
+        for (Stats s : breakdowns.groups().get(Dimension.ENVIRONMENT)) {
             byEnvironment.add(GroupSummary.of(s, usesByEnvironment.getOrDefault(s.key(), 0L)));
             seen.add(s.key());
         }
@@ -75,14 +74,10 @@ class UsageStatsReport {
             }
         });
         byEnvironment.sort(GroupSummary.BY_EXECUTIONS);
-        var byModel =
-                executions
-                        .aggregate(
-                                tenant, filter, Aggregation.by(Dimension.MODEL).withoutPercentiles())
-                        .stream()
-                        .map(s -> GroupSummary.of(s, null))
-                        .sorted(GroupSummary.BY_EXECUTIONS)
-                        .toList();
+        var byModel = breakdowns.groups().get(Dimension.MODEL).stream()
+                .map(s -> GroupSummary.of(s, null))
+                .sorted(GroupSummary.BY_EXECUTIONS)
+                .toList();
         return new UsageStats(
                 filter.from(),
                 filter.to(),

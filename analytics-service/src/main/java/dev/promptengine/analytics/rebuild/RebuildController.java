@@ -1,9 +1,13 @@
 package dev.promptengine.analytics.rebuild;
 
+import dev.promptengine.service.auth.Problems;
 import dev.promptengine.service.auth.RequiresRole;
 import dev.promptengine.service.auth.Role;
 import java.time.Instant;
 import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -24,5 +28,12 @@ class RebuildController {
             @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
             @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to) {
         return rebuilder.rebuild(from, to);
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ProblemDetail badRange(IllegalArgumentException e) {
+        var problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        problem.setType(Problems.type("invalid-range"));
+        return problem;
     }
 }

@@ -1,7 +1,9 @@
 package dev.promptengine.analytics.rebuild;
 
+import dev.promptengine.analytics.AnalyticsProperties;
 import dev.promptengine.analytics.partition.PartitionManager;
 import dev.promptengine.analytics.partition.RollupLock;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -16,9 +18,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Recomputes the hourly and daily rollups of a time range from the raw facts, in one transaction
  * that holds the rollup lock exclusively (live batches wait, then add on top). The range is widened
- * to whole UTC days so daily rows are complete. Rollups of days whose raw partitions were already
- * dropped by retention cannot be rebuilt: they are deleted and recomputed only where raw facts exist,
- * so do not rebuild beyond the raw retention.
+ * to whole UTC days so daily rows are complete. Ranges reaching past the raw retention are refused:
+ * their facts are gone, and a rebuild would erase rollups it cannot recompute.
  */
 @Component
 public class RollupRebuilder {
@@ -31,11 +32,20 @@ public class RollupRebuilder {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final PartitionManager partitions;
+    private final AnalyticsProperties properties;
+    private final Clock clock;
 
-    RollupRebuilder(JdbcClient jdbc, TransactionTemplate transactions, PartitionManager partitions) {
+    RollupRebuilder(
+            JdbcClient jdbc,
+            TransactionTemplate transactions,
+            PartitionManager partitions,
+            AnalyticsProperties properties,
+            Clock clock) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.partitions = partitions;
+        this.properties = properties;
+        this.clock = clock;
     }
 
     public Result rebuild(Instant requestedFrom, Instant requestedTo) {
@@ -43,6 +53,15 @@ public class RollupRebuilder {
             throw new IllegalArgumentException("from must be before to");
         }
         Instant from = requestedFrom.truncatedTo(ChronoUnit.DAYS);
+        Instant oldestRaw = LocalDate.now(clock.withZone(ZoneOffset.UTC))
+                .minusDays(properties.retention().rawDays())
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant();
+        if (from.isBefore(oldestRaw)) {
+            throw new IllegalArgumentException(
+                    "from " + requestedFrom + " is older than the raw retention (facts before " + oldestRaw
+                            + " are dropped), so its rollups cannot be recomputed");
+        }
         Instant to = requestedTo.truncatedTo(ChronoUnit.DAYS).equals(requestedTo)
                 ? requestedTo
                 : requestedTo.truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);

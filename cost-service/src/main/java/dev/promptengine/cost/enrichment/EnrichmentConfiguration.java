@@ -1,14 +1,23 @@
 package dev.promptengine.cost.enrichment;
 
+import dev.promptengine.schemas.AvroDeserializer;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.support.serializer.DeserializationException;
 
 /** What {@code spring.kafka} properties cannot express: where dead letters go. */
 @Configuration(proxyBeanMethods = false)
 class EnrichmentConfiguration {
+
+    static final String REASON_HEADER = "promptengine-dlt-reason";
 
     /**
      * Publishes with Boot's (transactional) template, so inside the listener a dead letter joins the
@@ -18,7 +27,29 @@ class EnrichmentConfiguration {
     @Bean
     DeadLetterPublishingRecoverer executionDeadLetters(
             KafkaOperations<String, Object> template, EnrichmentProperties properties) {
-        return new DeadLetterPublishingRecoverer(
+        var recoverer = new DeadLetterPublishingRecoverer(
                 template, (record, exception) -> new TopicPartition(properties.deadLetterTopic(), -1));
+        // For a decoding failure spring-kafka's kafka_dlt-exception-message is only "failed to
+        // deserialize"; this header always carries the actual reason in one line.
+        recoverer.setHeadersFunction((record, exception) -> new RecordHeaders(new Header[] {
+            new RecordHeader(REASON_HEADER, reason(record.topic(), exception).getBytes(StandardCharsets.UTF_8))
+        }));
+        return recoverer;
+    }
+
+    /**
+     * One line saying why. The decoding failure reaches the recoverer without its cause (it travels
+     * Java-serialized in a header), so the original bytes are decoded again to recover the message.
+     */
+    static String reason(String topic, Exception exception) {
+        if (exception instanceof DeserializationException failure && failure.getData() != null) {
+            try {
+                new AvroDeserializer<>().deserialize(topic, failure.getData());
+            } catch (RuntimeException e) {
+                return "Cannot decode execution: " + e.getMessage();
+            }
+        }
+        return String.valueOf(
+                NestedExceptionUtils.getMostSpecificCause(exception).getMessage());
     }
 }

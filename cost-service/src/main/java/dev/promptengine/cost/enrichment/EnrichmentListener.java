@@ -86,6 +86,7 @@ class EnrichmentListener {
     @KafkaListener(
             id = ID,
             topics = "${promptengine.enrichment.input-topic:#{T(dev.promptengine.schemas.Topics).EXECUTION.name()}}",
+            idIsGroup = false,
             autoStartup = "false",
             batch = "true")
     void enrich(List<ConsumerRecord<String, LlmExecution>> records) {

@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
@@ -37,13 +36,13 @@ class PricingOutbox {
     private record Pending(long seq, String key, byte[] payload) {}
 
     private final JdbcClient jdbc;
-    private final Producer<String, byte[]> producer;
+    private final PricingRelayProducer producer;
     private final Clock clock;
     private final AvroSerializer<dev.promptengine.events.ModelPrice> serializer = new AvroSerializer<>();
 
     PricingOutbox(JdbcClient jdbc, PricingRelayProducer producer, Clock clock) {
         this.jdbc = jdbc;
-        this.producer = producer.producer();
+        this.producer = producer;
         this.clock = clock;
     }
 
@@ -84,13 +83,19 @@ class PricingOutbox {
         if (pending.isEmpty()) {
             return 0;
         }
+        var kafka = producer.producer();
         List<Future<RecordMetadata>> sends = new ArrayList<>();
-        for (var record : pending) {
-            sends.add(producer.send(new ProducerRecord<>(Topics.PRICING.name(), record.key(), record.payload())));
-        }
-        producer.flush();
-        for (var send : sends) {
-            await(send);
+        try {
+            for (var record : pending) {
+                sends.add(kafka.send(new ProducerRecord<>(Topics.PRICING.name(), record.key(), record.payload())));
+            }
+            kafka.flush();
+            for (var send : sends) {
+                await(send);
+            }
+        } catch (RuntimeException e) {
+            producer.replace(); // the rows stay (this transaction rolls back); the next run republishes
+            throw e;
         }
         jdbc.sql("DELETE FROM pricing_outbox WHERE seq <= :last")
                 .param("last", pending.get(pending.size() - 1).seq())

@@ -21,7 +21,7 @@ public record PricingProperties(
         Map<String, String> providerAliases,
         @DefaultValue("true") boolean loadDefaultCatalog,
         @DefaultValue("200ms") Duration relayInterval,
-        @DefaultValue("60s") Duration startupTimeout) {
+        @DefaultValue("120s") Duration startupTimeout) {
 
     public PricingProperties {
         aliases = aliases == null ? List.of() : List.copyOf(aliases);

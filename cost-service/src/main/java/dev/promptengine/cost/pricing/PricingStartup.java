@@ -54,8 +54,13 @@ class PricingStartup implements ApplicationRunner {
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException("Pricing outbox not relayed within " + properties.startupTimeout());
             }
-            if (outbox.relay() == 0) {
-                Thread.sleep(100); // another instance holds the relay lock; it is publishing
+            try {
+                if (outbox.relay() == 0) {
+                    Thread.sleep(100); // another instance holds the relay lock; it is publishing
+                }
+            } catch (RuntimeException e) {
+                log.warn("Relaying pricing changes failed, retrying: {}", e.getMessage());
+                Thread.sleep(500);
             }
         }
         try {

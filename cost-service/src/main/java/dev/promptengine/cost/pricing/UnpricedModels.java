@@ -64,20 +64,27 @@ public class UnpricedModels {
             batch = pending;
             pending = new HashMap<>();
         }
-        batch.forEach((key, tally) -> jdbc.sql("""
-                        INSERT INTO unpriced_models (provider, model, executions, first_seen, last_seen)
-                        VALUES (:provider, :model, :count, :first, :last)
-                        ON CONFLICT (provider, model) DO UPDATE SET
-                            executions = unpriced_models.executions + EXCLUDED.executions,
-                            first_seen = LEAST(unpriced_models.first_seen, EXCLUDED.first_seen),
-                            last_seen = GREATEST(unpriced_models.last_seen, EXCLUDED.last_seen)
-                        """)
-                .param("provider", key.get(0))
-                .param("model", key.get(1))
-                .param("count", tally.count())
-                .param("first", Timestamp.from(tally.firstSeen()))
-                .param("last", Timestamp.from(tally.lastSeen()))
-                .update());
+        try {
+            batch.forEach((key, tally) -> jdbc.sql("""
+                            INSERT INTO unpriced_models (provider, model, executions, first_seen, last_seen)
+                            VALUES (:provider, :model, :count, :first, :last)
+                            ON CONFLICT (provider, model) DO UPDATE SET
+                                executions = unpriced_models.executions + EXCLUDED.executions,
+                                first_seen = LEAST(unpriced_models.first_seen, EXCLUDED.first_seen),
+                                last_seen = GREATEST(unpriced_models.last_seen, EXCLUDED.last_seen)
+                            """)
+                    .param("provider", key.get(0))
+                    .param("model", key.get(1))
+                    .param("count", tally.count())
+                    .param("first", Timestamp.from(tally.firstSeen()))
+                    .param("last", Timestamp.from(tally.lastSeen()))
+                    .update());
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                batch.forEach((key, tally) -> pending.merge(key, tally, Tally::add)); // try again next time
+            }
+            throw e;
+        }
     }
 
     List<UnpricedModel> list() {

@@ -46,7 +46,7 @@ final class Catalog {
     static final Model GPT_4O_MINI = new Model("openai", "gpt-4o-mini", 300, 120, true, false);
     static final Model GPT_4O_DATED = new Model("openai", "gpt-4o-2024-08-06", 450, 80, true, false);
     static final Model CLAUDE_SONNET = new Model("anthropic", "claude-3-5-sonnet-20241022", 600, 70, true, false);
-    static final Model CLAUDE_HAIKU = new Model("anthropic", "claude-3-5-haiku-20241022", 350, 110, true, false);
+    static final Model CLAUDE_HAIKU = new Model("anthropic", "claude-haiku-4-5-20251001", 350, 110, true, false);
     static final Model GEMINI_FLASH = new Model("google", "gemini-2.0-flash", 250, 180, false, false);
     static final Model GEMINI_PRO = new Model("google", "gemini-2.5-pro", 900, 90, false, true);
     static final Model MISTRAL_LARGE = new Model("mistral", "mistral-large-latest", 500, 60, false, false);

@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code bin/promptengine} as a user runs it, on free ports and a state directory of its own: up
- * until healthy, a second up, down leaving no process behind, data surviving down and up.
+ * until healthy, a second up, the demo counted by analytics-service, down leaving no process
+ * behind, data (a row, the Kafka cluster, the demo's counts) surviving down and up.
  * Needs the services' executable jars (the reactor packages them before this module).
  */
 class LocalStackIntegrationTests {
@@ -51,7 +53,7 @@ class LocalStackIntegrationTests {
     }
 
     @Test
-    void upStartsAHealthyStackDownLeavesNoProcessAndDataSurvives() throws Exception {
+    void upStartsAHealthyStackTheDemoIsCountedDownLeavesNoProcessAndDataSurvives() throws Exception {
         // Given the executable jars and seven free ports
         for (String module : List.of("ingest-service", "cost-service", "analytics-service")) {
             assumeTrue(
@@ -60,6 +62,7 @@ class LocalStackIntegrationTests {
                     module + " is not packaged; run ./mvnw package first");
         }
         int ingestPort = freePort();
+        int analyticsPort = freePort();
         int postgresPort = freePort();
         environment.putAll(Map.of(
                 "PE_HOME", home.toString(),
@@ -69,7 +72,7 @@ class LocalStackIntegrationTests {
                 "PE_POSTGRES_PORT", Integer.toString(postgresPort),
                 "PE_INGEST_PORT", Integer.toString(ingestPort),
                 "PE_COST_PORT", Integer.toString(freePort()),
-                "PE_ANALYTICS_PORT", Integer.toString(freePort())));
+                "PE_ANALYTICS_PORT", Integer.toString(analyticsPort)));
 
         // When the stack comes up
         Result up = run("up");
@@ -86,6 +89,20 @@ class LocalStackIntegrationTests {
 
         // And a second up starts nothing
         assertThat(run("up").output()).contains("Nothing to start");
+
+        // When the demo publishes traffic
+        Result demo = run("demo", "--executions=200");
+
+        // Then analytics-service counts all of it
+        assertThat(demo.exitCode()).as(demo.output()).isZero();
+        assertThat(demo.output()).contains("this run added").contains(" and 200 executions (before: 0 and 0)");
+        String analystKey = Files.readAllLines(credentials).stream()
+                .filter(line -> line.startsWith("PE_ANALYST_KEY="))
+                .map(line -> line.substring("PE_ANALYST_KEY=".length()))
+                .findFirst()
+                .orElseThrow();
+        String countedBeforeDown = usageStats(analyticsPort, analystKey);
+        assertThat(countedBeforeDown).contains("\"total_executions\":200");
 
         // When a row is written and the stack goes down
         String marker = "written before down " + UUID.randomUUID();
@@ -107,13 +124,16 @@ class LocalStackIntegrationTests {
         assertThat(again.output()).doesNotContain("formatted Kafka storage", "generated API keys");
         assertThat(sql(postgresPort, "SELECT note FROM stack_check")).isEqualTo(marker);
         assertThat(Files.readString(home.resolve("kafka/data/meta.properties"))).isEqualTo(clusterId);
+        assertThat(usageStats(analyticsPort, analystKey)).isEqualTo(countedBeforeDown);
     }
 
-    private Result run(String command) throws IOException, InterruptedException {
+    private Result run(String command, String... options) throws IOException, InterruptedException {
         Files.createDirectories(home);
         Path output = Files.createTempFile(home, command + "-", ".out");
-        var process = new ProcessBuilder(
-                        "bash", ROOT.resolve("bin/promptengine").toString(), command)
+        var arguments =
+                new ArrayList<>(List.of("bash", ROOT.resolve("bin/promptengine").toString(), command));
+        arguments.addAll(List.of(options));
+        var process = new ProcessBuilder(arguments)
                 .directory(ROOT.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
@@ -130,6 +150,26 @@ class LocalStackIntegrationTests {
                 .map(process -> process.info().commandLine().orElse(""))
                 .filter(commandLine -> commandLine.contains(home.toString()))
                 .toList();
+    }
+
+    /** The same fixed window before and after the restart, so the answers compare byte for byte. */
+    private static final String STATS_WINDOW = "?from="
+            + java.time.Instant.now()
+                    .truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+                    .minus(java.time.Duration.ofDays(10))
+            + "&to="
+            + java.time.Instant.now()
+                    .truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+                    .plus(java.time.Duration.ofHours(2));
+
+    private static String usageStats(int port, String analystKey) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/v1/analytics/usage-stats" + STATS_WINDOW))
+                .header("Authorization", "Bearer " + analystKey)
+                .build();
+        var response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response.body();
     }
 
     private static int health(int port) throws IOException, InterruptedException {

@@ -16,6 +16,7 @@ import java.text.NumberFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import tools.jackson.databind.JsonNode;
@@ -220,21 +222,20 @@ class DashboardIntegrationTests {
 
         // then it lists exactly them
         eventually()
-                .untilAsserted(() -> assertThat(browser.all("tr[data-id]").stream()
-                                .map(row -> row.getAttribute("data-id"))
-                                .toList())
+                .untilAsserted(() -> assertThat(ids())
                         .containsExactlyInAnyOrderElementsOf(expected.stream()
                                 .map(call -> call.executionId().toString())
                                 .toList()));
         browser.screenshot("04-executions");
 
         // when the first row is opened from the keyboard
-        String id = browser.find("tr[data-id]").getAttribute("data-id");
+        String id = ids().get(0);
         Call call = expected.stream()
                 .filter(c -> c.executionId().toString().equals(id))
                 .findFirst()
                 .orElseThrow();
-        browser.find("tr[data-id] a").sendKeys(Keys.ENTER);
+        eventually()
+                .untilAsserted(() -> browser.find("tr[data-id='" + id + "'] a").sendKeys(Keys.ENTER));
 
         // then its detail shows what was sent, the error, tokens and the cost breakdown
         eventually().untilAsserted(() -> {
@@ -249,6 +250,48 @@ class DashboardIntegrationTests {
                     .isTrue();
         });
         browser.screenshot("05-execution");
+    }
+
+    @Test
+    void pagesThroughEveryExecutionOfTheRangeOnce() throws Exception {
+        // given the executions view of the whole range (160 executions, pages of 50)
+        signIn(ANALYST_KEY);
+        browser.open(pipeline.dashboard("/?view=executions&" + rangeQuery()));
+        eventually().untilAsserted(() -> assertThat(browser.all("tr[data-id]")).hasSize(50));
+
+        // when following Next page until the last page
+        List<String> seen = new ArrayList<>(ids());
+        for (int page = 2; page <= 4; page++) {
+            List<String> previous = ids();
+            browser.find("nav.pager button:last-of-type").click();
+            int expectedPage = page;
+            eventually().untilAsserted(() -> {
+                assertThat(browser.find("nav.pager span").getText()).isEqualTo("Page " + expectedPage);
+                assertThat(ids()).isNotEmpty().doesNotContainAnyElementsOf(previous);
+            });
+            seen.addAll(ids());
+        }
+
+        // then every execution was listed exactly once, and the last page says so
+        assertThat(seen)
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(traffic.calls().stream()
+                        .map(call -> call.executionId().toString())
+                        .toList());
+        assertThat(browser.find("nav.pager button:last-of-type").isEnabled()).isFalse();
+
+        // and Previous page goes back
+        browser.find("nav.pager button:first-of-type").click();
+        eventually()
+                .untilAsserted(() ->
+                        assertThat(browser.find("nav.pager span").getText()).isEqualTo("Page 3"));
+    }
+
+    /** The listed execution ids, read in one script so a live refresh cannot interleave. */
+    @SuppressWarnings("unchecked")
+    private List<String> ids() {
+        return (List<String>)
+                browser.script("return [...document.querySelectorAll('tr[data-id]')].map(r => r.dataset.id)");
     }
 
     @Test
@@ -316,8 +359,7 @@ class DashboardIntegrationTests {
             assertSameNumber("prompt-error-rate", performance.get("error_rate"));
             var comparison = browser.find("[data-testid='comparison']");
             assertThat(comparison.getText()).contains("Version 1 vs version 2").contains("Significant?");
-            assertThat(comparison.findElements(org.openqa.selenium.By.cssSelector("tbody tr")))
-                    .hasSizeGreaterThanOrEqualTo(3);
+            assertThat(comparison.findElements(By.cssSelector("tbody tr"))).hasSizeGreaterThanOrEqualTo(3);
         });
         awaitCharts();
         browser.screenshot("03-prompt");
@@ -386,6 +428,26 @@ class DashboardIntegrationTests {
         } finally {
             browser.size(Browser.DESKTOP);
         }
+    }
+
+    @Test
+    void formatsMoneyExactlyWithoutFloatingPoint() {
+        // given the page's own formatting module, in the browser
+        browser.open(pipeline.dashboard("/"));
+
+        // when amounts with more digits than a double holds are formatted
+        Object formatted = browser.asyncScript("""
+                const done = arguments[arguments.length - 1];
+                import('/js/format.js').then(f => done([
+                  f.money('0.000450000000000000'),
+                  f.money('12345678901234.123456789012345678'),
+                  f.money('-0.1'),
+                  f.money('7'),
+                  f.money(null)]));""");
+
+        // then every digit survives, with thousands separators and at least two decimals
+        assertThat(formatted)
+                .isEqualTo(List.of("$0.00045", "$12,345,678,901,234.123456789012345678", "-$0.10", "$7.00", "–"));
     }
 
     // ------------------------------------------------------------------------------------------

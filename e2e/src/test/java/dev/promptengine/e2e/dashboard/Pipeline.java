@@ -2,11 +2,9 @@ package dev.promptengine.e2e.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.promptengine.e2e.ServiceProcess;
 import dev.promptengine.testsupport.TestKafka;
 import dev.promptengine.testsupport.TestPostgres;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,10 +38,10 @@ final class Pipeline implements AutoCloseable {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final JsonMapper json = JsonMapper.builder().build();
-    private final List<Service> services = new ArrayList<>();
-    private Service ingest;
-    private Service cost;
-    private Service analytics;
+    private final List<ServiceProcess> services = new ArrayList<>();
+    private ServiceProcess ingest;
+    private ServiceProcess cost;
+    private ServiceProcess analytics;
 
     static Pipeline start() throws Exception {
         var pipeline = new Pipeline();
@@ -88,8 +86,8 @@ final class Pipeline implements AutoCloseable {
                 prefix + "sha256=" + sha256(key));
     }
 
-    private Service start(String module, List<String> arguments) throws Exception {
-        var service = Service.start(module, arguments);
+    private ServiceProcess start(String module, List<String> arguments) throws Exception {
+        var service = ServiceProcess.start(module, arguments);
         services.add(service);
         return service;
     }
@@ -167,69 +165,5 @@ final class Pipeline implements AutoCloseable {
     private static String sha256(String key) throws Exception {
         return HexFormat.of()
                 .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    /**
-     * A service process started by the e2e module's {@code ServiceProcess}, which is package-private
-     * in {@code dev.promptengine.e2e} and shared with the pipeline test; it is reached reflectively so
-     * both suites start the jars the same way without changing it.
-     */
-    private record Service(Object process) implements AutoCloseable {
-
-        private static final Class<?> TYPE = type();
-
-        static Service start(String module, List<String> arguments) throws Exception {
-            return new Service(invoke(null, method("start", String.class, List.class), module, arguments));
-        }
-
-        URI uri(String path) {
-            try {
-                return (URI) invoke(process, method("uri", String.class), path);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        void awaitHealthy(Duration timeout) throws Exception {
-            invoke(process, method("awaitHealthy", Duration.class), timeout);
-        }
-
-        String tail() {
-            try {
-                return (String) invoke(process, method("tail"));
-            } catch (Exception e) {
-                return e.toString();
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            invoke(process, method("close"));
-        }
-
-        private static Class<?> type() {
-            try {
-                return Class.forName("dev.promptengine.e2e.ServiceProcess");
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        private static Method method(String name, Class<?>... parameterTypes) throws NoSuchMethodException {
-            Method method = TYPE.getDeclaredMethod(name, parameterTypes);
-            method.setAccessible(true);
-            return method;
-        }
-
-        private static Object invoke(Object target, Method method, Object... arguments) throws Exception {
-            try {
-                return method.invoke(target, arguments);
-            } catch (InvocationTargetException e) {
-                if (e.getCause() instanceof Exception cause) {
-                    throw cause;
-                }
-                throw e;
-            }
-        }
     }
 }

@@ -21,7 +21,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("promptengine.ingest.publishing")
 public record PublishingProperties(
-        @DefaultValue("4s") Duration timeout,
+        @DefaultValue("3500ms") Duration timeout,
         @DefaultValue("5s") Duration retryAfter,
         @DefaultValue("2") @Min(1) int lanes,
         @DefaultValue("5000") @Min(1) int maxEventsPerTransaction,

@@ -22,6 +22,12 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "promptengine.ingest.max-body-size=1MB",
+            // generous Kafka timeouts: these tests check behaviour with a healthy broker on a busy
+            // machine; BrokerOutageIntegrationTests checks the production defaults
+            "promptengine.ingest.publishing.timeout=60s",
+            "spring.kafka.producer.properties.max.block.ms=30000",
+            "spring.kafka.producer.properties.request.timeout.ms=30000",
+            "spring.kafka.producer.properties.delivery.timeout.ms=45000",
             "promptengine.ingest.privacy.default-capture-mode=redacted",
             "promptengine.ingest.privacy.capture-modes[0].tenant=acme",
             "promptengine.ingest.privacy.capture-modes[0].environment=development",

@@ -1,0 +1,117 @@
+package dev.promptengine.cost.enrichment;
+
+import static dev.promptengine.cost.Fixtures.costed;
+import static dev.promptengine.cost.Fixtures.execution;
+import static dev.promptengine.cost.Fixtures.produce;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.promptengine.cost.CostServiceApplication;
+import dev.promptengine.cost.IntegrationTestBase;
+import dev.promptengine.events.LlmExecution;
+import dev.promptengine.events.PricingStatus;
+import dev.promptengine.testsupport.TestKafka;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kills the enrichment with SIGKILL in the middle of a stream (a child JVM running the real
+ * service, so no shutdown hook, no commit, an open Kafka transaction), restarts it, and checks that
+ * read_committed consumers see every input exactly once.
+ */
+class ExactlyOnceIntegrationTests extends IntegrationTestBase {
+
+    static final int EXECUTIONS = 30_000;
+    static final Duration PATIENCE = Duration.ofSeconds(180);
+
+    final String run = UUID.randomUUID().toString().substring(0, 8);
+    final String input = "it.eos.in." + run;
+    final String output = "it.eos.out." + run;
+    final String group = "it-eos-" + run;
+    final List<Process> children = new ArrayList<>();
+
+    @AfterEach
+    void stopChildren() {
+        children.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void everyExecutionAppearsExactlyOnceAfterTheEnrichmentIsKilledMidStream() throws Exception {
+        TestKafka.createTopics(3, input, output, input + ".dlt");
+        var executions = new ArrayList<LlmExecution>();
+        for (int i = 0; i < EXECUTIONS; i++) {
+            executions.add(execution(
+                    "openai", "gpt-4o", Instant.parse("2025-01-01T00:00:00Z").plusSeconds(i), 1_000, 200));
+        }
+        produce(input, executions);
+
+        var first = startEnrichment("first");
+        await().atMost(PATIENCE).until(() -> consumed() >= EXECUTIONS / 10);
+        first.destroyForcibly().waitFor(); // SIGKILL: no commit, no clean close
+        long consumedAtKill = consumed();
+        assertThat(consumedAtKill).as("the kill must land mid-stream").isLessThan(EXECUTIONS);
+
+        startEnrichment("second");
+        await().atMost(PATIENCE).until(() -> consumed() >= EXECUTIONS);
+
+        Set<UUID> ids = executions.stream().map(LlmExecution::getId).collect(Collectors.toSet());
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            var costed = costed(output, ids::contains);
+            assertThat(costed.keySet()).isEqualTo(ids);
+            assertThat(costed.values()).allSatisfy(copies -> assertThat(copies).hasSize(1));
+            assertThat(costed.values())
+                    .allSatisfy(copies -> assertThat(copies.get(0).getCost().getPricingStatus())
+                            .isEqualTo(PricingStatus.PRICED));
+        });
+    }
+
+    /** Offsets the enrichment's consumer group has committed (in its Kafka transactions). */
+    private long consumed() throws Exception {
+        try (var admin = TestKafka.admin()) {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
+                    .filter(java.util.Objects::nonNull)
+                    .mapToLong(offset -> offset.offset())
+                    .sum();
+        }
+    }
+
+    private Process startEnrichment(String name) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var command = List.of(
+                java,
+                "-Xmx384m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                CostServiceApplication.class.getName(),
+                "--server.port=0",
+                "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
+                "--spring.datasource.url=" + database.url(),
+                "--spring.datasource.username=" + database.username(),
+                "--spring.datasource.password=" + database.password(),
+                // same instance id on restart: the new producer fences the killed one's open transaction
+                "--promptengine.instance-id=eos-" + run,
+                "--spring.kafka.consumer.group-id=" + group,
+                "--spring.kafka.consumer.max-poll-records=250",
+                "--spring.kafka.consumer.properties.session.timeout.ms=6000",
+                "--spring.kafka.listener.concurrency=2",
+                "--promptengine.enrichment.input-topic=" + input,
+                "--promptengine.enrichment.output-topic=" + output,
+                "--promptengine.enrichment.dead-letter-topic=" + input + ".dlt");
+        var log = new File("target/eos-" + run + "-" + name + ".log");
+        var process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log)
+                .start();
+        children.add(process);
+        return process;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.promptengine.cost.pricing;
+
+import static dev.promptengine.cost.Fixtures.readCommitted;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.promptengine.cost.CostServiceApplication;
+import dev.promptengine.cost.IntegrationTestBase;
+import dev.promptengine.events.ModelPrice;
+import dev.promptengine.schemas.AvroDeserializer;
+import dev.promptengine.schemas.Topics;
+import dev.promptengine.testsupport.TestKafka;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+class PricingPropagationIntegrationTests extends IntegrationTestBase {
+
+    static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    @Autowired
+    JdbcClient jdbc;
+
+    static Map<String, Object> price(String model, String input, String from) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("provider", "acme");
+        body.put("model", model);
+        body.put("input_per_1m", input);
+        body.put("output_per_1m", "12");
+        body.put("effective_from", from);
+        return body;
+    }
+
+    /** Values (null for a tombstone) published under the key, in topic order within its partition. */
+    static List<ModelPrice> published(String key) {
+        var avro = new AvroDeserializer<ModelPrice>();
+        var values = new ArrayList<ModelPrice>();
+        for (var record : readCommitted(Topics.PRICING.name())) {
+            if (key.equals(record.key())) {
+                values.add(record.value() == null ? null : avro.deserialize(record.topic(), record.value()));
+            }
+        }
+        return values;
+    }
+
+    @Test
+    void catalogChangesReachTheCompactedPricingTopicThroughTheOutbox() {
+        String model = "acme-" + UUID.randomUUID().toString().substring(0, 8);
+        String firstKey = "acme/" + model + "/2025-01-01T00:00:00Z";
+        String movedKey = "acme/" + model + "/2025-03-01T00:00:00Z";
+
+        var created = send("POST", "/v1/prices", price(model, "3", "2025-01-01T00:00:00Z"), ADMIN_KEY);
+        String id = created.body().get("id").asString();
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(published(firstKey))
+                        .singleElement()
+                        .satisfies(event -> {
+                            assertThat(event.getId()).hasToString(id);
+                            assertThat(event.getInputPer1m()).isEqualByComparingTo("3");
+                            assertThat(event.getOutputPer1m()).isEqualByComparingTo("12");
+                        }));
+
+        send("PUT", "/v1/prices/" + id, price(model, "3.5", "2025-03-01T00:00:00Z"), ADMIN_KEY);
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(published(firstKey)).hasSize(2).last().isNull(); // old key retracted
+            assertThat(published(movedKey))
+                    .singleElement()
+                    .satisfies(event -> assertThat(event.getInputPer1m()).isEqualByComparingTo("3.5"));
+        });
+
+        send("DELETE", "/v1/prices/" + id, null, ADMIN_KEY);
+        await().atMost(PATIENCE)
+                .untilAsserted(
+                        () -> assertThat(published(movedKey)).hasSize(2).last().isNull());
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(jdbc.sql("SELECT count(*) FROM pricing_outbox")
+                                .query(Long.class)
+                                .single())
+                        .isZero());
+    }
+
+    @Test
+    void twoInstancesAgreeOnThePriceAfterAChange() {
+        String model = "acme-" + UUID.randomUUID().toString().substring(0, 8);
+        String resolve = "/v1/prices/resolve?provider=acme&model=" + model + "&at=2025-06-01T00:00:00Z";
+        try (var second = new SpringApplicationBuilder(CostServiceApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--promptengine.instance-id=it-second",
+                        "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
+                        "--spring.datasource.url=" + database.url(),
+                        "--spring.datasource.username=" + database.username(),
+                        "--spring.datasource.password=" + database.password(),
+                        "--spring.kafka.listener.concurrency=1",
+                        "--promptengine.auth.keys[0].name=admin",
+                        "--promptengine.auth.keys[0].tenant=default",
+                        "--promptengine.auth.keys[0].role=ADMIN",
+                        "--promptengine.auth.keys[0].sha256=" + ADMIN_HASH)) {
+            int secondPort =
+                    ((WebServerApplicationContext) second).getWebServer().getPort();
+
+            var created = send("POST", "/v1/prices", price(model, "3", "2025-01-01T00:00:00Z"), ADMIN_KEY);
+            String id = created.body().get("id").asString();
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                for (int port : new int[] {port, secondPort}) {
+                    var answer = send(port, "GET", resolve, null, ADMIN_KEY).body();
+                    assertThat(answer.get("pricing_status").asString()).isEqualTo("PRICED");
+                    assertThat(answer.get("price").get("id").asString()).isEqualTo(id);
+                    assertThat(answer.get("price").get("input_per_1m").decimalValue())
+                            .isEqualByComparingTo("3");
+                }
+            });
+
+            // a change made through the second instance reaches both
+            send(secondPort, "PUT", "/v1/prices/" + id, price(model, "2.25", "2025-01-01T00:00:00Z"), ADMIN_KEY);
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                for (int port : new int[] {port, secondPort}) {
+                    assertThat(send(port, "GET", resolve, null, ADMIN_KEY)
+                                    .body()
+                                    .get("price")
+                                    .get("input_per_1m")
+                                    .decimalValue())
+                            .isEqualByComparingTo("2.25");
+                }
+            });
+        }
+    }
+}
