@@ -3,6 +3,8 @@ package dev.promptengine.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How busy the machine was while a scenario ran, and how much of that was the bench itself (its
@@ -18,15 +20,19 @@ final class CpuMeter {
     private final long machineTotalAtStart;
     private final long benchAtStart;
 
-    private CpuMeter(long machineBusy, long machineTotal, long bench) {
+    private CpuMeter(long machineBusy, long machineTotal, long bench, List<Long> extraRoots) {
         this.machineBusyAtStart = machineBusy;
         this.machineTotalAtStart = machineTotal;
         this.benchAtStart = bench;
+        this.extraRoots = extraRoots;
     }
 
-    static CpuMeter start() {
+    private final List<Long> extraRoots;
+
+    /** {@code extraRoots}: processes of the bench that are not its descendants (a daemonized postmaster). */
+    static CpuMeter start(List<Long> extraRoots) {
         long[] machine = machineTicks();
-        return new CpuMeter(machine[0], machine[1], benchTicks());
+        return new CpuMeter(machine[0], machine[1], benchTicks(extraRoots), extraRoots);
     }
 
     Load stop() {
@@ -36,7 +42,7 @@ final class CpuMeter {
             return new Load(0, 0, 0);
         }
         double machineBusy = 100.0 * (machine[0] - machineBusyAtStart) / total;
-        double bench = 100.0 * (benchTicks() - benchAtStart) / total;
+        double bench = 100.0 * (benchTicks(extraRoots) - benchAtStart) / total;
         bench = Math.min(bench, machineBusy);
         return new Load(round(machineBusy), round(bench), round(machineBusy - bench));
     }
@@ -66,10 +72,16 @@ final class CpuMeter {
      * a service that ended stays counted through its parent, PostgreSQL's finished backends through
      * the postmaster.
      */
-    private static long benchTicks() {
-        long sum = processTicks(ProcessHandle.current().pid());
-        for (var descendant : ProcessHandle.current().descendants().toList()) {
-            sum += processTicks(descendant.pid());
+    private static long benchTicks(List<Long> extraRoots) {
+        var roots = new ArrayList<ProcessHandle>();
+        roots.add(ProcessHandle.current());
+        extraRoots.forEach(pid -> ProcessHandle.of(pid).ifPresent(roots::add));
+        long sum = 0;
+        for (var root : roots) {
+            sum += processTicks(root.pid());
+            for (var descendant : root.descendants().toList()) {
+                sum += processTicks(descendant.pid());
+            }
         }
         return sum;
     }

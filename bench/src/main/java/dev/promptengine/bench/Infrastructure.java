@@ -44,6 +44,7 @@ public final class Infrastructure {
     private volatile String bootstrapServers;
     private volatile Database server;
     private final List<String> facts = new ArrayList<>();
+    private volatile int embeddedPort = -1;
 
     Infrastructure(String synchronousCommit) {
         this.synchronousCommit = synchronousCommit;
@@ -97,6 +98,7 @@ public final class Infrastructure {
                     .setServerConfig("max_wal_size", "4GB")
                     .start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> close(postgres), "bench-postgres-stop"));
+            embeddedPort = postgres.getPort();
             facts.add(
                     "PostgreSQL: bench's own embedded PostgreSQL (zonky binaries, loopback, port " + postgres.getPort()
                             + "), started in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
@@ -161,6 +163,29 @@ public final class Infrastructure {
 
     private Database newDatabaseProbe() {
         return newDatabase("bench_settings");
+    }
+
+    /**
+     * The embedded postmaster: pg_ctl daemonizes it, so it is no descendant of the bench JVM; found
+     * by its port on the command line.
+     */
+    List<Long> ownProcessesOutsideTheJvm() {
+        if (embeddedPort < 0) {
+            return List.of();
+        }
+        String port = "-p\0" + embeddedPort + "\0";
+        return ProcessHandle.allProcesses()
+                .filter(p -> {
+                    try {
+                        String cmdline =
+                                java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + p.pid() + "/cmdline"));
+                        return cmdline.contains("postgres") && cmdline.contains(port);
+                    } catch (IOException | RuntimeException e) {
+                        return false;
+                    }
+                })
+                .map(ProcessHandle::pid)
+                .toList();
     }
 
     String synchronousCommit() {

@@ -79,13 +79,16 @@ public final class EnrichmentScenario implements Scenario {
         var plain = new ArrayList<Double>();
         try (Admin admin = context.infrastructure().kafkaAdmin()) {
             // executions that earlier scenarios left on the topic are worked off before the clock runs
-            long waiting = endOffsets(admin, Topics.EXECUTION.name()).values().stream()
+            long onTopic = endOffsets(admin, Topics.EXECUTION.name()).values().stream()
                     .mapToLong(Long::longValue)
                     .sum();
-            if (waiting > 0) {
-                double seconds =
-                        Backlog.awaitDrained(admin, groupOf(admin), Topics.EXECUTION.name(), Duration.ofMinutes(15));
-                BenchContext.log("  worked off %,d executions already on the topic in %.0f s", waiting, seconds);
+            if (onTopic > 0) {
+                String group = groupOf(admin);
+                long pending = Backlog.lag(admin, group, Topics.EXECUTION.name());
+                double seconds = Backlog.awaitDrained(admin, group, Topics.EXECUTION.name(), Duration.ofMinutes(15));
+                BenchContext.log(
+                        "  %,d executions left on the topic by earlier scenarios worked off in %.0f s",
+                        pending, seconds);
             }
             context.repeat("enrichment", () -> {
                 var executions = new ArrayList<LlmExecution>(count);
