@@ -103,8 +103,8 @@ class VersionComparisonReport {
         }
     }
 
-    /** Sample variances of one version's raw executions. */
-    record Variances(long n, double latency, double tokens, double cost) {}
+    /** Sample variances of one version's raw executions, for the t-test only (statistics, not money amounts). */
+    record Variances(long n, double ofLatency, double ofTokens, double ofCostPerExecution) {}
 
     private static final String VARIANCES = """
             SELECT prompt_version, count(*) AS n,
@@ -158,25 +158,30 @@ class VersionComparisonReport {
                                 .subtract(Numbers.average(a.latencySumMs(), a.executions())),
                         welchPValue(
                                 mean(a.latencySumMs(), a),
-                                va.latency(),
+                                va.ofLatency(),
                                 a,
                                 mean(b.latencySumMs(), b),
-                                vb.latency(),
+                                vb.ofLatency(),
                                 b)),
                 new Difference(p95Difference(a, b), null, null),
                 Difference.of(
                         Numbers.average(b.totalTokens(), b.executions())
                                 .subtract(Numbers.average(a.totalTokens(), a.executions())),
                         welchPValue(
-                                mean(a.totalTokens(), a), va.tokens(), a, mean(b.totalTokens(), b), vb.tokens(), b)),
+                                mean(a.totalTokens(), a),
+                                va.ofTokens(),
+                                a,
+                                mean(b.totalTokens(), b),
+                                vb.ofTokens(),
+                                b)),
                 Difference.of(
                         Numbers.money(averageCost(b).subtract(averageCost(a))),
                         welchPValue(
                                 averageCost(a).doubleValue(),
-                                va.cost(),
+                                va.ofCostPerExecution(),
                                 a,
                                 averageCost(b).doubleValue(),
-                                vb.cost(),
+                                vb.ofCostPerExecution(),
                                 b)));
         return new VersionComparison(
                 filter.prompt(),
