@@ -123,27 +123,12 @@ final class TrafficGenerator {
         if (outcome < TIMEOUT_RATE) {
             int timeoutMs = model.reasons() ? 60_000 : 30_000;
             long elapsed = timeoutMs + random.nextInt(40);
-            return new Execution(
-                    uuid(1),
-                    usage.id(),
-                    usage.occurredAt().plusMillis(elapsed),
-                    prompt.slug(),
-                    version.number(),
-                    usage.environment(),
-                    usage.sessionId(),
-                    usage.userIdentifier(),
-                    model.provider(),
-                    model.name(),
-                    prompt.temperature(),
-                    prompt.maxTokens(),
+            return failedCall(
+                    usage,
+                    prompt,
+                    version,
+                    model,
                     messages,
-                    null,
-                    0,
-                    0,
-                    0,
-                    null,
-                    null,
-                    null,
                     elapsed,
                     "timeout",
                     "Request timed out after %d ms waiting for %s".formatted(timeoutMs, model.provider()),
@@ -157,31 +142,8 @@ final class TrafficGenerator {
             if (failure.httpStatus > 0) {
                 metadata.put("http_status", failure.httpStatus);
             }
-            return new Execution(
-                    uuid(1),
-                    usage.id(),
-                    usage.occurredAt().plusMillis(elapsed),
-                    prompt.slug(),
-                    version.number(),
-                    usage.environment(),
-                    usage.sessionId(),
-                    usage.userIdentifier(),
-                    model.provider(),
-                    model.name(),
-                    prompt.temperature(),
-                    prompt.maxTokens(),
-                    messages,
-                    null,
-                    0,
-                    0,
-                    0,
-                    null,
-                    null,
-                    null,
-                    elapsed,
-                    "error",
-                    errorMessage(failure, model),
-                    metadata);
+            return failedCall(
+                    usage, prompt, version, model, messages, elapsed, "error", errorMessage(failure, model), metadata);
         }
         int input = Math.max(50, (int) (prompt.inputTokens() * logNormal(0.25)));
         int output = Math.min(prompt.maxTokens(), Math.max(5, (int) (prompt.outputTokens() * logNormal(0.45))));
@@ -228,6 +190,44 @@ final class TrafficGenerator {
                 elapsed,
                 "success",
                 null,
+                metadata);
+    }
+
+    /** A call that produced no tokens and no response: a timeout or an error. */
+    private Execution failedCall(
+            Usage usage,
+            Prompt prompt,
+            Version version,
+            Model model,
+            List<Message> messages,
+            long elapsed,
+            String status,
+            String errorMessage,
+            Map<String, Object> metadata) {
+        return new Execution(
+                uuid(1),
+                usage.id(),
+                usage.occurredAt().plusMillis(elapsed),
+                prompt.slug(),
+                version.number(),
+                usage.environment(),
+                usage.sessionId(),
+                usage.userIdentifier(),
+                model.provider(),
+                model.name(),
+                prompt.temperature(),
+                prompt.maxTokens(),
+                messages,
+                null,
+                0,
+                0,
+                0,
+                null,
+                null,
+                null,
+                elapsed,
+                status,
+                errorMessage,
                 metadata);
     }
 
