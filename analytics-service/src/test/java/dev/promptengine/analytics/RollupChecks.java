@@ -13,7 +13,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public final class RollupChecks {
 
     private static final String EXECUTIONS_RECOMPUTED = """
-            SELECT tenant, date_trunc('%s', occurred_at, 'UTC') AS bucket_start, prompt_slug, prompt_version,
+            SELECT tenant, date_trunc('%s', occurred_at, 'UTC') AS bucket_start, %s
                 environment, provider, model, status, error_type,
                 count(*) AS execution_count,
                 count(*) FILTER (WHERE pricing_status <> 'priced') AS unpriced_count,
@@ -30,40 +30,53 @@ public final class RollupChecks {
                 (SELECT array_agg(n ORDER BY b) FROM (SELECT b, count(*) AS n
                     FROM unnest(array_agg(latency_bucket)) AS b GROUP BY b) d) AS latency_hist_counts
             FROM execution_fact
-            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+            GROUP BY %s
             """;
 
     private static final String EXECUTIONS_STORED = """
-            SELECT tenant, bucket_start, prompt_slug, prompt_version, environment, provider, model, status, error_type,
+            SELECT tenant, bucket_start, %s environment, provider, model, status, error_type,
                 execution_count, unpriced_count, input_tokens, output_tokens, total_tokens, cached_input_tokens,
                 cache_write_tokens, reasoning_tokens, input_cost, cached_input_cost, cache_write_cost, output_cost,
                 reasoning_cost, total_cost, latency_sum_ms, latency_min_ms, latency_max_ms, latency_hist_buckets,
                 latency_hist_counts
-            FROM execution_rollup_%s
+            FROM %s
             """;
 
     private static final String USAGES_RECOMPUTED = """
-            SELECT tenant, date_trunc('%s', occurred_at, 'UTC') AS bucket_start, prompt_slug, prompt_version,
+            SELECT tenant, date_trunc('%s', occurred_at, 'UTC') AS bucket_start, %s
                 environment, count(*) AS usage_count
-            FROM usage_fact GROUP BY 1, 2, 3, 4, 5
+            FROM usage_fact GROUP BY %s
             """;
 
     private static final String USAGES_STORED = """
-            SELECT tenant, bucket_start, prompt_slug, prompt_version, environment, usage_count FROM usage_rollup_%s
+            SELECT tenant, bucket_start, %s environment, usage_count FROM %s
             """;
+
+    /** A rollup shape: its execution and usage tables, its bucket and whether it is keyed by prompt. */
+    record Shape(String executionTable, String usageTable, String unit, boolean byPrompt) {}
+
+    /** Every rollup the write path keeps. */
+    public static final List<Shape> SHAPES = List.of(
+            new Shape("execution_rollup_hourly", "usage_rollup_hourly", "hour", true),
+            new Shape("execution_rollup_daily", "usage_rollup_daily", "day", true),
+            new Shape("execution_summary_hourly", "usage_summary_hourly", "hour", false),
+            new Shape("execution_summary_daily", "usage_summary_daily", "day", false));
 
     /** Rows that differ between the rollups and a recomputation from raw facts (empty when equal). */
     public static List<String> differences(JdbcClient jdbc) {
         var differences = new java.util.ArrayList<String>();
-        for (String[] grain : new String[][] {{"hourly", "hour"}, {"daily", "day"}}) {
-            String stored = EXECUTIONS_STORED.formatted(grain[0]);
-            String recomputed = EXECUTIONS_RECOMPUTED.formatted(grain[1]);
-            differences.addAll(except("execution " + grain[0] + " stored only", jdbc, stored, recomputed));
-            differences.addAll(except("execution " + grain[0] + " recomputed only", jdbc, recomputed, stored));
-            stored = USAGES_STORED.formatted(grain[0]);
-            recomputed = USAGES_RECOMPUTED.formatted(grain[1]);
-            differences.addAll(except("usage " + grain[0] + " stored only", jdbc, stored, recomputed));
-            differences.addAll(except("usage " + grain[0] + " recomputed only", jdbc, recomputed, stored));
+        for (Shape shape : SHAPES) {
+            String prompt = shape.byPrompt() ? "prompt_slug, prompt_version," : "";
+            String stored = EXECUTIONS_STORED.formatted(prompt, shape.executionTable());
+            String recomputed = EXECUTIONS_RECOMPUTED.formatted(
+                    shape.unit(), prompt, shape.byPrompt() ? "1, 2, 3, 4, 5, 6, 7, 8, 9" : "1, 2, 3, 4, 5, 6, 7");
+            differences.addAll(except(shape.executionTable() + " stored only", jdbc, stored, recomputed));
+            differences.addAll(except(shape.executionTable() + " recomputed only", jdbc, recomputed, stored));
+            stored = USAGES_STORED.formatted(prompt, shape.usageTable());
+            recomputed =
+                    USAGES_RECOMPUTED.formatted(shape.unit(), prompt, shape.byPrompt() ? "1, 2, 3, 4, 5" : "1, 2, 3");
+            differences.addAll(except(shape.usageTable() + " stored only", jdbc, stored, recomputed));
+            differences.addAll(except(shape.usageTable() + " recomputed only", jdbc, recomputed, stored));
         }
         return differences;
     }
@@ -85,15 +98,16 @@ public final class RollupChecks {
     /** Raw facts and both rollup grains hold exactly the known totals of every tenant. */
     public static void assertTotals(JdbcClient jdbc, Map<String, KnownStream.Totals> expected) {
         expected.forEach((tenant, totals) -> {
-            for (String grain : new String[] {"hourly", "daily"}) {
+            for (Shape shape : SHAPES) {
+                String grain = shape.executionTable();
                 var actual = jdbc.sql("""
                                 SELECT coalesce(sum(execution_count), 0), coalesce(sum(total_cost), 0),
                                     coalesce(sum(input_tokens), 0), coalesce(sum(latency_sum_ms), 0)
-                                FROM execution_rollup_%s WHERE tenant = :tenant
-                                """.formatted(grain))
+                                FROM %s WHERE tenant = :tenant
+                                """.formatted(shape.executionTable()))
                         .param("tenant", tenant)
                         .query((rs, n) -> new KnownStream.Totals(
-                                usages(jdbc, grain, tenant),
+                                usages(jdbc, shape.usageTable(), tenant),
                                 rs.getLong(1),
                                 rs.getBigDecimal(2),
                                 rs.getLong(3),
@@ -118,8 +132,8 @@ public final class RollupChecks {
         });
     }
 
-    private static long usages(JdbcClient jdbc, String grain, String tenant) {
-        return jdbc.sql("SELECT coalesce(sum(usage_count), 0) FROM usage_rollup_" + grain + " WHERE tenant = :tenant")
+    private static long usages(JdbcClient jdbc, String table, String tenant) {
+        return jdbc.sql("SELECT coalesce(sum(usage_count), 0) FROM " + table + " WHERE tenant = :tenant")
                 .param("tenant", tenant)
                 .query(Long.class)
                 .single();

@@ -79,10 +79,14 @@ public final class Services {
         String tag = module + "-" + (++started);
         Path log = logs.resolve(tag + ".log");
         Path gcLog = logs.resolve(tag + "-gc.log");
-        var command = new ArrayList<>(List.of(
-                javaBinary(),
-                "-Xmx" + HEAP,
-                "-Xlog:gc:file=" + gcLog,
+        var command = new ArrayList<>(List.of(javaBinary(), "-Xmx" + HEAP, "-Xlog:gc:file=" + gcLog));
+        // extra JVM options for every service process, e.g. a JFR recording while profiling
+        String extra =
+                System.getenv().getOrDefault("PE_BENCH_SERVICE_JAVA_OPTS", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.replace("{service}", tag).split("\\s+")));
+        }
+        command.addAll(List.of(
                 "-jar",
                 jar(module).toString(),
                 "--server.port=" + port,

@@ -105,8 +105,8 @@ class FactsWriter {
             List<UsageFact> newUsages = insertUsages(usages.values());
             List<ExecutionFact> newExecutions = insertExecutions(executions.values());
             duplicates += usages.size() - newUsages.size() + executions.size() - newExecutions.size();
-            for (Rollups.Grain grain : Rollups.Grain.values()) {
-                var rollups = new Rollups(grain);
+            for (Rollups.Shape shape : Rollups.Shape.values()) {
+                var rollups = new Rollups(shape);
                 rollups.addUsages(newUsages);
                 rollups.addExecutions(newExecutions);
                 upsertUsageRollups(rollups);
@@ -288,55 +288,75 @@ class FactsWriter {
     // ----------------------------------------------------------------------------------------------
     // rollups
 
+    private static String keyColumns(Rollups.Shape shape, String... dimensions) {
+        return (shape.byPrompt() ? "tenant, bucket_start, prompt_slug, prompt_version, " : "tenant, bucket_start, ")
+                + String.join(", ", dimensions);
+    }
+
+    private static String keyArrays(Rollups.Shape shape, String... dimensions) {
+        var arrays = new StringBuilder(":tenant::text[], :bucket_start::timestamptz[], ");
+        if (shape.byPrompt()) {
+            arrays.append(":prompt_slug::text[], :prompt_version::int[], ");
+        }
+        for (String dimension : dimensions) {
+            arrays.append(':').append(dimension).append("::text[], ");
+        }
+        return arrays.toString();
+    }
+
     private void upsertUsageRollups(Rollups rollups) {
         var rows = new ArrayList<>(rollups.usages().entrySet());
         if (rows.isEmpty()) {
             return;
         }
-        String table = rollups.grain() == Rollups.Grain.HOURLY ? "usage_rollup_hourly" : "usage_rollup_daily";
-        jdbc.sql("""
-                        INSERT INTO %s AS r (tenant, bucket_start, prompt_slug, prompt_version, environment, usage_count)
-                        SELECT * FROM unnest(:tenant::text[], :bucket_start::timestamptz[], :prompt_slug::text[],
-                            :prompt_version::int[], :environment::text[], :usage_count::bigint[])
-                        ON CONFLICT (tenant, bucket_start, prompt_slug, prompt_version, environment)
-                        DO UPDATE SET usage_count = r.usage_count + excluded.usage_count
-                        """.formatted(table))
+        var shape = rollups.shape();
+        String keys = keyColumns(shape, "environment");
+        var statement = jdbc.sql("""
+                        INSERT INTO %s AS r (%s, usage_count)
+                        SELECT * FROM unnest(%s :usage_count::bigint[])
+                        ON CONFLICT (%s) DO UPDATE SET usage_count = r.usage_count + excluded.usage_count
+                        """.formatted(shape.usageTable(), keys, keyArrays(shape, "environment"), keys))
                 .param("tenant", column(rows, e -> e.getKey().tenant()))
                 .param("bucket_start", column(rows, e -> e.getKey().bucketStart()))
-                .param("prompt_slug", column(rows, e -> e.getKey().promptSlug()))
-                .param("prompt_version", column(rows, e -> e.getKey().promptVersion()))
                 .param("environment", column(rows, e -> e.getKey().environment()))
-                .param("usage_count", column(rows, e -> e.getValue()[0]))
-                .update();
+                .param("usage_count", column(rows, e -> e.getValue()[0]));
+        if (shape.byPrompt()) {
+            statement = statement
+                    .param("prompt_slug", column(rows, e -> e.getKey().promptSlug()))
+                    .param("prompt_version", column(rows, e -> e.getKey().promptVersion()));
+        }
+        statement.update();
     }
 
+    /**
+     * One multi-row upsert per table: new keys are inserted, existing ones add the batch's sums
+     * and merge its histogram with one {@code hist_merge} call per row.
+     */
     private void upsertExecutionRollups(Rollups rollups) {
         var rows = new ArrayList<>(rollups.executions().entrySet());
         if (rows.isEmpty()) {
             return;
         }
-        String table = rollups.grain() == Rollups.Grain.HOURLY ? "execution_rollup_hourly" : "execution_rollup_daily";
-        jdbc.sql("""
-                        INSERT INTO %s AS r (tenant, bucket_start, prompt_slug, prompt_version, environment,
-                            provider, model, status, error_type, execution_count, unpriced_count, input_tokens,
+        var shape = rollups.shape();
+        String[] dimensions = {"environment", "provider", "model", "status", "error_type"};
+        String keys = keyColumns(shape, dimensions);
+        var statement = jdbc.sql(
+                        """
+                        INSERT INTO %s AS r (%s, execution_count, unpriced_count, input_tokens,
                             output_tokens, total_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,
                             input_cost, cached_input_cost, cache_write_cost, output_cost, reasoning_cost, total_cost,
                             latency_sum_ms, latency_min_ms, latency_max_ms, latency_hist_buckets, latency_hist_counts)
-                        SELECT t, bs, ps, pv, env, pr, m, st, et, n, un, it, ot, tt, ct, cw, rt, ic, cic, cwc, oc, rc,
-                            tc, ls, lmin, lmax, hb::int[], hc::bigint[]
-                        FROM unnest(:tenant::text[], :bucket_start::timestamptz[], :prompt_slug::text[],
-                            :prompt_version::int[], :environment::text[], :provider::text[], :model::text[],
-                            :status::text[], :error_type::text[], :executions::bigint[], :unpriced::bigint[],
+                        SELECT %s, n, un, it, ot, tt, ct, cw, rt, ic, cic, cwc, oc, rc, tc, ls, lmin, lmax,
+                            hb::int[], hc::bigint[]
+                        FROM unnest(%s :executions::bigint[], :unpriced::bigint[],
                             :input_tokens::bigint[], :output_tokens::bigint[], :total_tokens::bigint[],
                             :cached_input_tokens::bigint[], :cache_write_tokens::bigint[], :reasoning_tokens::bigint[],
                             :input_cost::numeric[], :cached_input_cost::numeric[], :cache_write_cost::numeric[],
                             :output_cost::numeric[], :reasoning_cost::numeric[], :total_cost::numeric[],
                             :latency_sum::bigint[], :latency_min::bigint[], :latency_max::bigint[],
                             :hist_buckets::text[], :hist_counts::text[])
-                            AS u(t, bs, ps, pv, env, pr, m, st, et, n, un, it, ot, tt, ct, cw, rt, ic, cic, cwc, oc, rc,
-                                tc, ls, lmin, lmax, hb, hc)
-                        ON CONFLICT (tenant, bucket_start, prompt_slug, prompt_version, environment, provider, model,
-                            status, error_type)
+                            AS u(%s, n, un, it, ot, tt, ct, cw, rt, ic, cic, cwc, oc, rc, tc, ls, lmin, lmax, hb, hc)
+                        ON CONFLICT (%s)
                         DO UPDATE SET
                             execution_count = r.execution_count + excluded.execution_count,
                             unpriced_count = r.unpriced_count + excluded.unpriced_count,
@@ -355,15 +375,12 @@ class FactsWriter {
                             latency_sum_ms = r.latency_sum_ms + excluded.latency_sum_ms,
                             latency_min_ms = least(r.latency_min_ms, excluded.latency_min_ms),
                             latency_max_ms = greatest(r.latency_max_ms, excluded.latency_max_ms),
-                            latency_hist_buckets = hist_merge_buckets(r.latency_hist_buckets, r.latency_hist_counts,
-                                excluded.latency_hist_buckets, excluded.latency_hist_counts),
-                            latency_hist_counts = hist_merge_counts(r.latency_hist_buckets, r.latency_hist_counts,
-                                excluded.latency_hist_buckets, excluded.latency_hist_counts)
-                        """.formatted(table))
+                            (latency_hist_buckets, latency_hist_counts) = (SELECT m.buckets, m.counts
+                                FROM hist_merge(r.latency_hist_buckets, r.latency_hist_counts,
+                                    excluded.latency_hist_buckets, excluded.latency_hist_counts) m)
+                        """.formatted(shape.executionTable(), keys, keys, keyArrays(shape, dimensions), keys, keys))
                 .param("tenant", column(rows, e -> e.getKey().tenant()))
                 .param("bucket_start", column(rows, e -> e.getKey().bucketStart()))
-                .param("prompt_slug", column(rows, e -> e.getKey().promptSlug()))
-                .param("prompt_version", column(rows, e -> e.getKey().promptVersion()))
                 .param("environment", column(rows, e -> e.getKey().environment()))
                 .param("provider", column(rows, e -> e.getKey().provider()))
                 .param("model", column(rows, e -> e.getKey().model()))
@@ -391,8 +408,13 @@ class FactsWriter {
                         column(rows, e -> arrayLiteral(e.getValue().latency.buckets())))
                 .param(
                         "hist_counts",
-                        column(rows, e -> arrayLiteral(e.getValue().latency.counts())))
-                .update();
+                        column(rows, e -> arrayLiteral(e.getValue().latency.counts())));
+        if (shape.byPrompt()) {
+            statement = statement
+                    .param("prompt_slug", column(rows, e -> e.getKey().promptSlug()))
+                    .param("prompt_version", column(rows, e -> e.getKey().promptVersion()));
+        }
+        statement.update();
     }
 
     private static String arrayLiteral(int[] values) {

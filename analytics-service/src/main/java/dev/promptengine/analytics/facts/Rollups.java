@@ -15,14 +15,40 @@ import java.util.TreeMap;
  */
 final class Rollups {
 
-    enum Grain {
-        HOURLY(ChronoUnit.HOURS),
-        DAILY(ChronoUnit.DAYS);
+    /**
+     * The four rollup shapes the write path keeps: by prompt (for prompt-level questions) and the
+     * narrow summaries without prompt slug and version (for tenant-wide questions), each by UTC hour
+     * and by UTC day.
+     */
+    enum Shape {
+        PROMPT_HOURLY("execution_rollup_hourly", "usage_rollup_hourly", ChronoUnit.HOURS, true),
+        PROMPT_DAILY("execution_rollup_daily", "usage_rollup_daily", ChronoUnit.DAYS, true),
+        SUMMARY_HOURLY("execution_summary_hourly", "usage_summary_hourly", ChronoUnit.HOURS, false),
+        SUMMARY_DAILY("execution_summary_daily", "usage_summary_daily", ChronoUnit.DAYS, false);
 
+        private final String executionTable;
+        private final String usageTable;
         private final ChronoUnit unit;
+        private final boolean byPrompt;
 
-        Grain(ChronoUnit unit) {
+        Shape(String executionTable, String usageTable, ChronoUnit unit, boolean byPrompt) {
+            this.executionTable = executionTable;
+            this.usageTable = usageTable;
             this.unit = unit;
+            this.byPrompt = byPrompt;
+        }
+
+        String executionTable() {
+            return executionTable;
+        }
+
+        String usageTable() {
+            return usageTable;
+        }
+
+        /** Whether prompt slug and version are key columns of this shape's tables. */
+        boolean byPrompt() {
+            return byPrompt;
         }
 
         Instant bucketStart(Instant occurredAt) {
@@ -30,6 +56,7 @@ final class Rollups {
         }
     }
 
+    /** A rollup key; a summary's key has an empty prompt slug and version 0, neither of which is stored. */
     record ExecutionKey(
             String tenant,
             Instant bucketStart,
@@ -52,6 +79,7 @@ final class Rollups {
                 .thenComparing(ExecutionKey::errorType);
     }
 
+    /** A usage rollup key; as with {@link ExecutionKey}, a summary's has no prompt. */
     record UsageKey(String tenant, Instant bucketStart, String promptSlug, int promptVersion, String environment) {
 
         static final Comparator<UsageKey> ORDER = Comparator.comparing(UsageKey::tenant)
@@ -109,25 +137,25 @@ final class Rollups {
         }
     }
 
-    private final Grain grain;
+    private final Shape shape;
     private final Map<ExecutionKey, ExecutionTotals> executions = new TreeMap<>(ExecutionKey.ORDER);
     private final Map<UsageKey, long[]> usages = new TreeMap<>(UsageKey.ORDER);
 
-    Rollups(Grain grain) {
-        this.grain = grain;
+    Rollups(Shape shape) {
+        this.shape = shape;
     }
 
-    Grain grain() {
-        return grain;
+    Shape shape() {
+        return shape;
     }
 
     void addExecutions(Collection<ExecutionFact> facts) {
         for (ExecutionFact f : facts) {
             var key = new ExecutionKey(
                     f.key().tenant(),
-                    grain.bucketStart(f.key().occurredAt()),
-                    f.promptSlug(),
-                    f.promptVersion(),
+                    shape.bucketStart(f.key().occurredAt()),
+                    shape.byPrompt ? f.promptSlug() : "",
+                    shape.byPrompt ? f.promptVersion() : 0,
                     f.environment(),
                     f.provider(),
                     f.model(),
@@ -141,9 +169,9 @@ final class Rollups {
         for (UsageFact f : facts) {
             var key = new UsageKey(
                     f.key().tenant(),
-                    grain.bucketStart(f.key().occurredAt()),
-                    f.promptSlug(),
-                    f.promptVersion(),
+                    shape.bucketStart(f.key().occurredAt()),
+                    shape.byPrompt ? f.promptSlug() : "",
+                    shape.byPrompt ? f.promptVersion() : 0,
                     f.environment());
             usages.computeIfAbsent(key, k -> new long[1])[0]++;
         }

@@ -32,9 +32,23 @@ public class PartitionManager {
     static final List<String> RAW_TABLES = List.of("usage_fact", "execution_fact");
     /** Raw content tables, kept {@code content-days}. */
     static final List<String> CONTENT_TABLES = List.of("usage_content", "execution_content");
+    /**
+     * Rollup rows are updated by every batch that touches their key: free space on each page lets
+     * PostgreSQL write the new row version on the same page without a new index entry (a HOT
+     * update), which keeps the wide primary keys from growing with every update.
+     */
+    private static final String ROLLUP_STORAGE = " WITH (fillfactor = 70)";
+
     /** Rollup tables, kept {@code rollup-days}. */
-    static final List<String> ROLLUP_TABLES =
-            List.of("usage_rollup_hourly", "usage_rollup_daily", "execution_rollup_hourly", "execution_rollup_daily");
+    static final List<String> ROLLUP_TABLES = List.of(
+            "usage_rollup_hourly",
+            "usage_rollup_daily",
+            "execution_rollup_hourly",
+            "execution_rollup_daily",
+            "usage_summary_hourly",
+            "usage_summary_daily",
+            "execution_summary_hourly",
+            "execution_summary_daily");
 
     private static final long DDL_LOCK = 0x616e616c79646466L; // "analyddf"
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
@@ -98,7 +112,8 @@ public class PartitionManager {
                             table + "_p" + DAY.format(day),
                             table,
                             day.atStartOfDay(),
-                            day.plusDays(1).atStartOfDay());
+                            day.plusDays(1).atStartOfDay(),
+                            "");
                 }
                 months.add(YearMonth.from(day));
             }
@@ -108,17 +123,19 @@ public class PartitionManager {
                             table + "_p" + MONTH.format(month),
                             table,
                             month.atDay(1).atStartOfDay(),
-                            month.plusMonths(1).atDay(1).atStartOfDay());
+                            month.plusMonths(1).atDay(1).atStartOfDay(),
+                            ROLLUP_STORAGE);
                 }
             }
         });
         knownDays.addAll(days);
     }
 
-    private void create(String partition, String parent, java.time.LocalDateTime from, java.time.LocalDateTime to) {
+    private void create(
+            String partition, String parent, java.time.LocalDateTime from, java.time.LocalDateTime to, String storage) {
         // Identifiers come from the fixed table lists and formatted dates, never from input.
-        jdbc.sql("CREATE TABLE IF NOT EXISTS %s PARTITION OF %s FOR VALUES FROM ('%s+00') TO ('%s+00')"
-                        .formatted(partition, parent, from, to))
+        jdbc.sql("CREATE TABLE IF NOT EXISTS %s PARTITION OF %s FOR VALUES FROM ('%s+00') TO ('%s+00')%s"
+                        .formatted(partition, parent, from, to, storage))
                 .update();
     }
 
