@@ -129,58 +129,54 @@ class FactsWriter {
     // ----------------------------------------------------------------------------------------------
     // raw facts
 
+    private static final String USAGE_COLUMNS = "tenant, id, occurred_at, received_at, prompt_id, prompt_slug,"
+            + " prompt_version, environment, session_id, user_identifier, parameters, metadata, capture_mode,"
+            + " redactions, has_content";
+
+    private static final String EXECUTION_COLUMNS = "tenant, id, occurred_at, usage_id, received_at, prompt_slug,"
+            + " prompt_version, environment, session_id, user_identifier, provider, model, temperature, max_tokens,"
+            + " input_tokens, output_tokens, total_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,"
+            + " execution_time_ms, latency_bucket, status, error_type, error_message, response_metadata, capture_mode,"
+            + " redactions, pricing_status, price_id, matched_rule, currency, input_cost, cached_input_cost,"
+            + " cache_write_cost, output_cost, reasoning_cost, total_cost, long_context_applied, priced_at, has_content";
+
     private List<UsageFact> insertUsages(Collection<UsageFact> facts) {
         if (facts.isEmpty()) {
             return List.of();
         }
-        var rows = facts.stream()
-                .sorted((a, b) -> FactKey.ORDER.compare(a.key(), b.key()))
-                .toList();
-        Set<FactKey> inserted = new HashSet<>(jdbc.sql("""
-                        INSERT INTO usage_fact (tenant, id, occurred_at, received_at, prompt_id, prompt_slug,
-                            prompt_version, environment, session_id, user_identifier, parameters, metadata,
-                            capture_mode, redactions, has_content)
-                        SELECT * FROM unnest(:tenant::text[], :id::uuid[], :occurred_at::timestamptz[],
-                            :received_at::timestamptz[], :prompt_id::text[], :prompt_slug::text[],
-                            :prompt_version::int[], :environment::text[], :session_id::text[],
-                            :user_identifier::text[], :parameters::jsonb[], :metadata::jsonb[],
-                            :capture_mode::text[], :redactions::jsonb[], :has_content::boolean[])
-                        ON CONFLICT DO NOTHING
-                        RETURNING tenant, id, occurred_at
-                        """)
-                .param("tenant", column(rows, f -> f.key().tenant()))
-                .param("id", column(rows, f -> f.key().id()))
-                .param("occurred_at", column(rows, f -> f.key().occurredAt()))
-                .param("received_at", column(rows, UsageFact::receivedAt))
-                .param("prompt_id", column(rows, UsageFact::promptId))
-                .param("prompt_slug", column(rows, UsageFact::promptSlug))
-                .param("prompt_version", column(rows, UsageFact::promptVersion))
-                .param("environment", column(rows, UsageFact::environment))
-                .param("session_id", column(rows, UsageFact::sessionId))
-                .param("user_identifier", column(rows, UsageFact::userIdentifier))
-                .param("parameters", column(rows, UsageFact::parametersJson))
-                .param("metadata", column(rows, UsageFact::metadataJson))
-                .param("capture_mode", column(rows, UsageFact::captureMode))
-                .param("redactions", column(rows, UsageFact::redactionsJson))
-                .param("has_content", column(rows, UsageFact::hasContent))
-                .query(FactsWriter::key)
-                .list());
-        var fresh = rows.stream().filter(f -> inserted.contains(f.key())).toList();
-        var withContent = fresh.stream().filter(UsageFact::hasContent).toList();
-        if (!withContent.isEmpty()) {
-            jdbc.sql("""
-                            INSERT INTO usage_content (tenant, id, occurred_at, rendered_content, rendered_system_message)
-                            SELECT * FROM unnest(:tenant::text[], :id::uuid[], :occurred_at::timestamptz[],
-                                :rendered_content::text[], :rendered_system_message::text[])
-                            ON CONFLICT DO NOTHING
-                            """)
-                    .param("tenant", column(withContent, f -> f.key().tenant()))
-                    .param("id", column(withContent, f -> f.key().id()))
-                    .param("occurred_at", column(withContent, f -> f.key().occurredAt()))
-                    .param("rendered_content", column(withContent, UsageFact::renderedContent))
-                    .param("rendered_system_message", column(withContent, UsageFact::renderedSystemMessage))
-                    .update();
+        var rows = new CopyRows();
+        for (UsageFact f : facts) {
+            rows.add(f.key().tenant())
+                    .add(f.key().id())
+                    .add(f.key().occurredAt())
+                    .add(f.receivedAt())
+                    .add(f.promptId())
+                    .add(f.promptSlug())
+                    .add(f.promptVersion())
+                    .add(f.environment())
+                    .add(f.sessionId())
+                    .add(f.userIdentifier())
+                    .add(f.parametersJson())
+                    .add(f.metadataJson())
+                    .add(f.captureMode())
+                    .add(f.redactionsJson())
+                    .add(f.hasContent())
+                    .endRow();
         }
+        Set<FactKey> inserted = insertNew("usage_fact", USAGE_COLUMNS, rows);
+        var fresh = facts.stream().filter(f -> inserted.contains(f.key())).toList();
+        var content = new CopyRows();
+        for (UsageFact f : fresh) {
+            if (f.hasContent()) {
+                content.add(f.key().tenant())
+                        .add(f.key().id())
+                        .add(f.key().occurredAt())
+                        .add(f.renderedContent())
+                        .add(f.renderedSystemMessage())
+                        .endRow();
+            }
+        }
+        copy(content, "usage_content", "tenant, id, occurred_at, rendered_content, rendered_system_message");
         return fresh;
     }
 
@@ -188,94 +184,101 @@ class FactsWriter {
         if (facts.isEmpty()) {
             return List.of();
         }
-        var rows = facts.stream()
-                .sorted((a, b) -> FactKey.ORDER.compare(a.key(), b.key()))
-                .toList();
-        Set<FactKey> inserted = new HashSet<>(jdbc.sql("""
-                        INSERT INTO execution_fact (tenant, id, occurred_at, usage_id, received_at, prompt_slug,
-                            prompt_version, environment, session_id, user_identifier, provider, model, temperature,
-                            max_tokens, input_tokens, output_tokens, total_tokens, cached_input_tokens,
-                            cache_write_tokens, reasoning_tokens, execution_time_ms, latency_bucket, status,
-                            error_type, error_message, response_metadata, capture_mode, redactions, pricing_status,
-                            price_id, matched_rule, currency, input_cost, cached_input_cost, cache_write_cost,
-                            output_cost, reasoning_cost, total_cost, long_context_applied, priced_at, has_content)
-                        SELECT * FROM unnest(:tenant::text[], :id::uuid[], :occurred_at::timestamptz[],
-                            :usage_id::uuid[], :received_at::timestamptz[], :prompt_slug::text[],
-                            :prompt_version::int[], :environment::text[], :session_id::text[],
-                            :user_identifier::text[], :provider::text[], :model::text[], :temperature::float8[],
-                            :max_tokens::int[], :input_tokens::bigint[], :output_tokens::bigint[],
-                            :total_tokens::bigint[], :cached_input_tokens::bigint[], :cache_write_tokens::bigint[],
-                            :reasoning_tokens::bigint[], :execution_time_ms::bigint[], :latency_bucket::int[],
-                            :status::text[], :error_type::text[], :error_message::text[],
-                            :response_metadata::jsonb[], :capture_mode::text[], :redactions::jsonb[],
-                            :pricing_status::text[], :price_id::uuid[], :matched_rule::text[], :currency::text[],
-                            :input_cost::numeric[], :cached_input_cost::numeric[], :cache_write_cost::numeric[],
-                            :output_cost::numeric[], :reasoning_cost::numeric[], :total_cost::numeric[],
-                            :long_context_applied::boolean[], :priced_at::timestamptz[], :has_content::boolean[])
+        var rows = new CopyRows();
+        for (ExecutionFact f : facts) {
+            rows.add(f.key().tenant())
+                    .add(f.key().id())
+                    .add(f.key().occurredAt())
+                    .add(f.usageId())
+                    .add(f.receivedAt())
+                    .add(f.promptSlug())
+                    .add(f.promptVersion())
+                    .add(f.environment())
+                    .add(f.sessionId())
+                    .add(f.userIdentifier())
+                    .add(f.provider())
+                    .add(f.model())
+                    .add(f.temperature())
+                    .add(f.maxTokens())
+                    .add(f.inputTokens())
+                    .add(f.outputTokens())
+                    .add(f.totalTokens())
+                    .add(f.cachedInputTokens())
+                    .add(f.cacheWriteTokens())
+                    .add(f.reasoningTokens())
+                    .add(f.executionTimeMs())
+                    .add(f.latencyBucket())
+                    .add(f.status())
+                    .add(f.errorType())
+                    .add(f.errorMessage())
+                    .add(f.responseMetadataJson())
+                    .add(f.captureMode())
+                    .add(f.redactionsJson())
+                    .add(f.pricingStatus())
+                    .add(f.priceId())
+                    .add(f.matchedRule())
+                    .add(f.currency())
+                    .add(f.inputCost())
+                    .add(f.cachedInputCost())
+                    .add(f.cacheWriteCost())
+                    .add(f.outputCost())
+                    .add(f.reasoningCost())
+                    .add(f.totalCost())
+                    .add(f.longContextApplied())
+                    .add(f.pricedAt())
+                    .add(f.hasContent())
+                    .endRow();
+        }
+        Set<FactKey> inserted = insertNew("execution_fact", EXECUTION_COLUMNS, rows);
+        var fresh = facts.stream().filter(f -> inserted.contains(f.key())).toList();
+        var content = new CopyRows();
+        for (ExecutionFact f : fresh) {
+            if (f.hasContent()) {
+                content.add(f.key().tenant())
+                        .add(f.key().id())
+                        .add(f.key().occurredAt())
+                        .add(f.messagesJson() == null ? "[]" : f.messagesJson())
+                        .add(f.responseContent())
+                        .endRow();
+            }
+        }
+        copy(content, "execution_content", "tenant, id, occurred_at, messages, response_content");
+        return fresh;
+    }
+
+    /**
+     * {@code COPY}s the rows into a per-connection temporary staging table (no WAL, no indexes,
+     * emptied at commit) and moves them into the raw table with {@code INSERT ... ON CONFLICT DO
+     * NOTHING}, in key order. Returns the keys that were new. COPY parses each value once, where an
+     * {@code unnest} of bound arrays parses every array and then casts every element.
+     */
+    private Set<FactKey> insertNew(String table, String columns, CopyRows rows) {
+        String stage = table + "_stage";
+        jdbc.sql("CREATE TEMP TABLE IF NOT EXISTS %s (LIKE %s INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+                        .formatted(stage, table))
+                .update();
+        copy(rows, stage, columns);
+        return new HashSet<>(jdbc.sql("""
+                        INSERT INTO %s (%s)
+                        SELECT %s FROM %s ORDER BY tenant, id, occurred_at
                         ON CONFLICT DO NOTHING
                         RETURNING tenant, id, occurred_at
-                        """)
-                .param("tenant", column(rows, f -> f.key().tenant()))
-                .param("id", column(rows, f -> f.key().id()))
-                .param("occurred_at", column(rows, f -> f.key().occurredAt()))
-                .param("usage_id", column(rows, ExecutionFact::usageId))
-                .param("received_at", column(rows, ExecutionFact::receivedAt))
-                .param("prompt_slug", column(rows, ExecutionFact::promptSlug))
-                .param("prompt_version", column(rows, ExecutionFact::promptVersion))
-                .param("environment", column(rows, ExecutionFact::environment))
-                .param("session_id", column(rows, ExecutionFact::sessionId))
-                .param("user_identifier", column(rows, ExecutionFact::userIdentifier))
-                .param("provider", column(rows, ExecutionFact::provider))
-                .param("model", column(rows, ExecutionFact::model))
-                .param("temperature", column(rows, ExecutionFact::temperature))
-                .param("max_tokens", column(rows, ExecutionFact::maxTokens))
-                .param("input_tokens", column(rows, ExecutionFact::inputTokens))
-                .param("output_tokens", column(rows, ExecutionFact::outputTokens))
-                .param("total_tokens", column(rows, ExecutionFact::totalTokens))
-                .param("cached_input_tokens", column(rows, ExecutionFact::cachedInputTokens))
-                .param("cache_write_tokens", column(rows, ExecutionFact::cacheWriteTokens))
-                .param("reasoning_tokens", column(rows, ExecutionFact::reasoningTokens))
-                .param("execution_time_ms", column(rows, ExecutionFact::executionTimeMs))
-                .param("latency_bucket", column(rows, ExecutionFact::latencyBucket))
-                .param("status", column(rows, ExecutionFact::status))
-                .param("error_type", column(rows, ExecutionFact::errorType))
-                .param("error_message", column(rows, ExecutionFact::errorMessage))
-                .param("response_metadata", column(rows, ExecutionFact::responseMetadataJson))
-                .param("capture_mode", column(rows, ExecutionFact::captureMode))
-                .param("redactions", column(rows, ExecutionFact::redactionsJson))
-                .param("pricing_status", column(rows, ExecutionFact::pricingStatus))
-                .param("price_id", column(rows, ExecutionFact::priceId))
-                .param("matched_rule", column(rows, ExecutionFact::matchedRule))
-                .param("currency", column(rows, ExecutionFact::currency))
-                .param("input_cost", column(rows, ExecutionFact::inputCost))
-                .param("cached_input_cost", column(rows, ExecutionFact::cachedInputCost))
-                .param("cache_write_cost", column(rows, ExecutionFact::cacheWriteCost))
-                .param("output_cost", column(rows, ExecutionFact::outputCost))
-                .param("reasoning_cost", column(rows, ExecutionFact::reasoningCost))
-                .param("total_cost", column(rows, ExecutionFact::totalCost))
-                .param("long_context_applied", column(rows, ExecutionFact::longContextApplied))
-                .param("priced_at", column(rows, ExecutionFact::pricedAt))
-                .param("has_content", column(rows, ExecutionFact::hasContent))
+                        """.formatted(table, columns, columns, stage))
                 .query(FactsWriter::key)
                 .list());
-        var fresh = rows.stream().filter(f -> inserted.contains(f.key())).toList();
-        var withContent = fresh.stream().filter(ExecutionFact::hasContent).toList();
-        if (!withContent.isEmpty()) {
-            jdbc.sql("""
-                            INSERT INTO execution_content (tenant, id, occurred_at, messages, response_content)
-                            SELECT t, i, o, coalesce(m, '[]'::jsonb), r
-                            FROM unnest(:tenant::text[], :id::uuid[], :occurred_at::timestamptz[], :messages::jsonb[],
-                                :response_content::text[]) AS u(t, i, o, m, r)
-                            ON CONFLICT DO NOTHING
-                            """)
-                    .param("tenant", column(withContent, f -> f.key().tenant()))
-                    .param("id", column(withContent, f -> f.key().id()))
-                    .param("occurred_at", column(withContent, f -> f.key().occurredAt()))
-                    .param("messages", column(withContent, ExecutionFact::messagesJson))
-                    .param("response_content", column(withContent, ExecutionFact::responseContent))
-                    .update();
+    }
+
+    /** COPY into a raw table on the transaction's connection (content rows of new facts only). */
+    private void copy(CopyRows rows, String table, String columns) {
+        if (rows.rows() == 0) {
+            return;
         }
-        return fresh;
+        Connection connection = DataSourceUtils.getConnection(dataSource);
+        try {
+            rows.copyInto(connection, table, columns);
+        } finally {
+            DataSourceUtils.releaseConnection(connection, dataSource);
+        }
     }
 
     private static FactKey key(java.sql.ResultSet rs, int row) throws SQLException {
