@@ -32,9 +32,16 @@ public class PartitionManager {
     static final List<String> RAW_TABLES = List.of("usage_fact", "execution_fact");
     /** Raw content tables, kept {@code content-days}. */
     static final List<String> CONTENT_TABLES = List.of("usage_content", "execution_content");
-    /** Rollup tables, kept {@code rollup-days}. */
-    static final List<String> ROLLUP_TABLES =
-            List.of("usage_rollup_hourly", "usage_rollup_daily", "execution_rollup_hourly", "execution_rollup_daily");
+    /** Rollup tables (per prompt, and the prompt-less summaries of V5), kept {@code rollup-days}. */
+    static final List<String> ROLLUP_TABLES = List.of(
+            "usage_rollup_hourly",
+            "usage_rollup_daily",
+            "execution_rollup_hourly",
+            "execution_rollup_daily",
+            "usage_summary_hourly",
+            "usage_summary_daily",
+            "execution_summary_hourly",
+            "execution_summary_daily");
 
     private static final long DDL_LOCK = 0x616e616c79646466L; // "analyddf"
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");

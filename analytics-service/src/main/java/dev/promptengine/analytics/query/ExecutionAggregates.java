@@ -42,6 +42,10 @@ class ExecutionAggregates {
         boolean needsRawFacts() {
             return group != null && group.needsRawFacts();
         }
+
+        List<Dimension> groups() {
+            return group == null ? List.of() : List.of(group);
+        }
     }
 
     /** One group of one time bucket ({@code bucket}/{@code key} null when not bucketed/grouped). */
@@ -120,6 +124,7 @@ class ExecutionAggregates {
         String source = FactSources.executions(
                 tenant,
                 filter,
+                aggregation.groups(),
                 aggregation.time().allowsDailyRollup(),
                 aggregation.needsRawFacts(),
                 aggregation.errorsOnly(),
@@ -224,7 +229,7 @@ class ExecutionAggregates {
     Breakdowns breakdowns(String tenant, QueryFilter filter, List<Dimension> dimensions) {
         var params = new MapSqlParameterSource();
         boolean raw = dimensions.stream().anyMatch(Dimension::needsRawFacts);
-        String source = FactSources.executions(tenant, filter, true, raw, false, params);
+        String source = FactSources.executions(tenant, filter, dimensions, true, raw, false, params);
         var expressions = new java.util.ArrayList<String>();
         expressions.add(TimeBucket.DAY.sql);
         dimensions.forEach(d -> expressions.add(d.sql));

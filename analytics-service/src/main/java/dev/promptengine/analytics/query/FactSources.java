@@ -4,6 +4,7 @@ import dev.promptengine.analytics.query.RangePlan.Segment;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 
@@ -11,7 +12,10 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
  * Builds the {@code src} relation of an aggregate query: one {@code UNION ALL} branch per segment of
  * the {@link RangePlan}, all with the same columns, so the aggregate above never knows whether a row
  * is a daily rollup row, an hourly one or a raw fact (a raw fact is a row of count 1 with a
- * one-bucket histogram). Only fixed SQL fragments are concatenated; every value is a bind parameter.
+ * one-bucket histogram). Rollup segments read the prompt-less summaries ({@code *_summary_*}, V5)
+ * whenever neither the filter nor the grouping involves prompt or version, the per-prompt rollups
+ * otherwise; both hold the same sums, so the answer is the same, only the number of rows differs.
+ * Only fixed SQL fragments are concatenated; every value is a bind parameter.
  */
 final class FactSources {
 
@@ -19,6 +23,15 @@ final class FactSources {
     private static final String EXECUTION_ROLLUP_COLUMNS = """
             SELECT bucket_start, prompt_slug, prompt_version, environment, provider, model, status, error_type,
                    NULL::text AS user_identifier, NULL::text AS session_id,
+                   execution_count, input_tokens, output_tokens, total_tokens, total_cost, latency_sum_ms,
+                   latency_hist_buckets AS hb, latency_hist_counts AS hc
+            FROM %s
+            WHERE tenant = :tenant AND bucket_start >= :%s AND bucket_start < :%s""";
+
+    /** Columns of an execution source row read from a summary (no prompt dimensions). */
+    private static final String EXECUTION_SUMMARY_COLUMNS = """
+            SELECT bucket_start, NULL::text AS prompt_slug, NULL::int AS prompt_version, environment, provider, model,
+                   status, error_type, NULL::text AS user_identifier, NULL::text AS session_id,
                    execution_count, input_tokens, output_tokens, total_tokens, total_cost, latency_sum_ms,
                    latency_hist_buckets AS hb, latency_hist_counts AS hc
             FROM %s
@@ -39,6 +52,12 @@ final class FactSources {
             FROM %s
             WHERE tenant = :tenant AND bucket_start >= :%s AND bucket_start < :%s""";
 
+    private static final String USAGE_SUMMARY_COLUMNS = """
+            SELECT bucket_start, NULL::text AS prompt_slug, NULL::int AS prompt_version, environment,
+                   NULL::text AS user_identifier, NULL::text AS session_id, usage_count
+            FROM %s
+            WHERE tenant = :tenant AND bucket_start >= :%s AND bucket_start < :%s""";
+
     private static final String USAGE_RAW_COLUMNS = """
             SELECT occurred_at AS bucket_start, prompt_slug, prompt_version, environment,
                    user_identifier, session_id, 1::bigint AS usage_count
@@ -47,15 +66,30 @@ final class FactSources {
 
     private FactSources() {}
 
-    /** Executions matching the filter; {@code errorsOnly} keeps status error and timeout. */
+    /**
+     * Whether the prompt-less summaries can answer: no prompt or version filter and no grouping by
+     * prompt or version (user and session go to raw facts anyway).
+     */
+    static boolean summaries(QueryFilter filter, Collection<Dimension> groups) {
+        return filter.prompt() == null
+                && filter.version() == null
+                && groups.stream().noneMatch(Dimension::ofPrompts);
+    }
+
+    /**
+     * Executions matching the filter; {@code errorsOnly} keeps status error and timeout. Rollup rows
+     * come from the summaries when {@code groups} (what the caller groups by) allow it.
+     */
     static String executions(
             String tenant,
             QueryFilter filter,
+            Collection<Dimension> groups,
             boolean allowDaily,
             boolean forceRaw,
             boolean errorsOnly,
             MapSqlParameterSource params) {
         params.addValue("tenant", tenant);
+        boolean summary = summaries(filter, groups);
         var branches = new ArrayList<String>();
         int i = 0;
         for (Segment segment : segments(filter, allowDaily, forceRaw)) {
@@ -65,8 +99,14 @@ final class FactSources {
             params.addValue(toName, timestamp(segment.to()));
             var sql = new StringBuilder(
                     switch (segment.source()) {
-                        case DAILY -> EXECUTION_ROLLUP_COLUMNS.formatted("execution_rollup_daily", fromName, toName);
-                        case HOURLY -> EXECUTION_ROLLUP_COLUMNS.formatted("execution_rollup_hourly", fromName, toName);
+                        case DAILY ->
+                            summary
+                                    ? EXECUTION_SUMMARY_COLUMNS.formatted("execution_summary_daily", fromName, toName)
+                                    : EXECUTION_ROLLUP_COLUMNS.formatted("execution_rollup_daily", fromName, toName);
+                        case HOURLY ->
+                            summary
+                                    ? EXECUTION_SUMMARY_COLUMNS.formatted("execution_summary_hourly", fromName, toName)
+                                    : EXECUTION_ROLLUP_COLUMNS.formatted("execution_rollup_hourly", fromName, toName);
                         case RAW -> EXECUTION_RAW_COLUMNS.formatted(fromName, toName);
                     });
             appendFilters(sql, filter, true, params);
@@ -86,8 +126,14 @@ final class FactSources {
 
     /** Usages matching the filter (provider and model do not apply: usages have neither). */
     static String usages(
-            String tenant, QueryFilter filter, boolean allowDaily, boolean forceRaw, MapSqlParameterSource params) {
+            String tenant,
+            QueryFilter filter,
+            Collection<Dimension> groups,
+            boolean allowDaily,
+            boolean forceRaw,
+            MapSqlParameterSource params) {
         params.addValue("tenant", tenant);
+        boolean summary = summaries(filter, groups);
         var branches = new ArrayList<String>();
         int i = 0;
         for (Segment segment : segments(filter, allowDaily, forceRaw)) {
@@ -97,8 +143,14 @@ final class FactSources {
             params.addValue(toName, timestamp(segment.to()));
             var sql = new StringBuilder(
                     switch (segment.source()) {
-                        case DAILY -> USAGE_ROLLUP_COLUMNS.formatted("usage_rollup_daily", fromName, toName);
-                        case HOURLY -> USAGE_ROLLUP_COLUMNS.formatted("usage_rollup_hourly", fromName, toName);
+                        case DAILY ->
+                            summary
+                                    ? USAGE_SUMMARY_COLUMNS.formatted("usage_summary_daily", fromName, toName)
+                                    : USAGE_ROLLUP_COLUMNS.formatted("usage_rollup_daily", fromName, toName);
+                        case HOURLY ->
+                            summary
+                                    ? USAGE_SUMMARY_COLUMNS.formatted("usage_summary_hourly", fromName, toName)
+                                    : USAGE_ROLLUP_COLUMNS.formatted("usage_rollup_hourly", fromName, toName);
                         case RAW -> USAGE_RAW_COLUMNS.formatted(fromName, toName);
                     });
             appendFilters(sql, filter, false, params);
