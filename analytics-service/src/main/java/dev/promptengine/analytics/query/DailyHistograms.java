@@ -41,7 +41,7 @@ class DailyHistograms {
             WHERE tenant = :tenant AND bucket_start IN (:days)""";
 
     private static final String MERGE_EDGES = """
-            SELECT date_trunc('day', src.bucket_start, 'UTC') AS day, h.b, sum(h.n)::bigint AS n
+            SELECT src.day_start AS day, h.b, sum(h.n)::bigint AS n
             FROM (
             %s
             ) src
