@@ -43,7 +43,9 @@ $$
         FOR p IN SELECT i.inhrelid::regclass
                  FROM pg_inherits i
                  WHERE i.inhparent IN ('execution_rollup_hourly'::regclass, 'execution_rollup_daily'::regclass,
-                                       'usage_rollup_hourly'::regclass, 'usage_rollup_daily'::regclass)
+                                       'usage_rollup_hourly'::regclass, 'usage_rollup_daily'::regclass,
+                                       'execution_summary_hourly'::regclass, 'execution_summary_daily'::regclass,
+                                       'usage_summary_hourly'::regclass, 'usage_summary_daily'::regclass)
             LOOP
                 EXECUTE format('ALTER TABLE %s SET (fillfactor = 70)', p);
             END LOOP;

@@ -39,7 +39,7 @@ public class PartitionManager {
      */
     private static final String ROLLUP_STORAGE = " WITH (fillfactor = 70)";
 
-    /** Rollup tables, kept {@code rollup-days}. */
+    /** Rollup tables (per prompt, and the prompt-less summaries of V5), kept {@code rollup-days}. */
     static final List<String> ROLLUP_TABLES = List.of(
             "usage_rollup_hourly",
             "usage_rollup_daily",

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -35,12 +36,12 @@ class DailyHistograms {
 
     private static final String MERGE_DAYS = """
             SELECT r.bucket_start AS day, h.b, sum(h.n)::bigint AS n
-            FROM execution_rollup_daily r
+            FROM %s r
             CROSS JOIN LATERAL unnest(r.latency_hist_buckets, r.latency_hist_counts) AS h(b, n)
             WHERE tenant = :tenant AND bucket_start IN (:days)""";
 
     private static final String MERGE_EDGES = """
-            SELECT date_trunc('day', src.bucket_start, 'UTC') AS day, h.b, sum(h.n)::bigint AS n
+            SELECT src.day_start AS day, h.b, sum(h.n)::bigint AS n
             FROM (
             %s
             ) src
@@ -119,7 +120,8 @@ class DailyHistograms {
         var merged = new TreeMap<Instant, LatencyHistogram>();
         var mergeParams = base(tenant, from, to)
                 .addValue("days", stale.stream().map(FactSources::timestamp).toList());
-        var mergeSql = new StringBuilder(MERGE_DAYS);
+        var mergeSql = new StringBuilder(MERGE_DAYS.formatted(
+                FactSources.summaries(filter, List.of()) ? "execution_summary_daily" : "execution_rollup_daily"));
         FactSources.appendFilters(mergeSql, filter, true, mergeParams);
         mergeSql.append("\nGROUP BY 1, 2");
         jdbc.sql(mergeSql.toString()).paramSource(mergeParams).query(rs -> {
@@ -161,7 +163,7 @@ class DailyHistograms {
                 filter.model(),
                 filter.user(),
                 filter.session());
-        String source = FactSources.executions(tenant, edge, false, false, false, params);
+        String source = FactSources.executions(tenant, edge, List.of(), false, false, false, params);
         jdbc.sql(MERGE_EDGES.formatted(source)).paramSource(params).query(rs -> {
             days.computeIfAbsent(rs.getObject("day", OffsetDateTime.class).toInstant(), d -> new LatencyHistogram())
                     .addBucket(rs.getInt("b"), rs.getLong("n"));

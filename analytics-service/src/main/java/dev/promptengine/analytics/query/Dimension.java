@@ -32,6 +32,11 @@ enum Dimension {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** Prompt and version are not dimensions of the summaries (V5): grouping by them needs the prompt rollups. */
+    boolean ofPrompts() {
+        return this == PROMPT || this == VERSION;
+    }
+
     boolean needsRawFacts() {
         return this == USER || this == SESSION;
     }

@@ -6,9 +6,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -20,8 +25,54 @@ import org.springframework.stereotype.Component;
 @Component
 class ExecutionAggregates {
 
-    /** What to aggregate: the time bucket, the group (null: none) and whether to merge histograms. */
-    record Aggregation(TimeBucket time, Dimension group, boolean percentiles, boolean errorsOnly) {
+    /**
+     * Sums an answer may not need: each costs about as much as the scan of a daily row, so a
+     * timeseries of one metric computes only that one (the others read 0). Executions are always
+     * summed.
+     */
+    enum Measure {
+        OUTCOMES(
+                "coalesce(sum(execution_count) FILTER (WHERE status = 'success'), 0) AS successes,"
+                        + " coalesce(sum(execution_count) FILTER (WHERE status IN ('error', 'timeout')), 0) AS errors",
+                "0::bigint AS successes, 0::bigint AS errors"),
+        TOKENS(
+                "sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,"
+                        + " sum(total_tokens) AS total_tokens",
+                "0::bigint AS input_tokens, 0::bigint AS output_tokens, 0::bigint AS total_tokens"),
+        COST("sum(total_cost) AS total_cost", "0::numeric AS total_cost"),
+        LATENCY("sum(latency_sum_ms) AS latency_sum_ms", "0::bigint AS latency_sum_ms");
+
+        static final Set<Measure> ALL = Collections.unmodifiableSet(EnumSet.allOf(Measure.class));
+
+        private final String summed;
+        private final String skipped;
+
+        Measure(String summed, String skipped) {
+            this.summed = summed;
+            this.skipped = skipped;
+        }
+
+        static String columns(Set<Measure> measures) {
+            return Arrays.stream(values())
+                    .map(m -> measures.contains(m) ? m.summed : m.skipped)
+                    .collect(Collectors.joining(",\n           "));
+        }
+    }
+
+    /**
+     * What to aggregate: the time bucket, the group (null: none), whether to merge histograms, only
+     * errors, and which sums.
+     */
+    record Aggregation(
+            TimeBucket time, Dimension group, boolean percentiles, boolean errorsOnly, Set<Measure> measures) {
+
+        Aggregation(TimeBucket time, Dimension group, boolean percentiles, boolean errorsOnly) {
+            this(time, group, percentiles, errorsOnly, Measure.ALL);
+        }
+
+        Aggregation withMeasures(Set<Measure> only) {
+            return new Aggregation(time, group, percentiles, errorsOnly, only);
+        }
 
         static Aggregation total() {
             return new Aggregation(TimeBucket.NONE, null, true, false);
@@ -32,15 +83,19 @@ class ExecutionAggregates {
         }
 
         Aggregation withoutPercentiles() {
-            return new Aggregation(time, group, false, errorsOnly);
+            return new Aggregation(time, group, false, errorsOnly, measures);
         }
 
         Aggregation onlyErrors() {
-            return new Aggregation(time, group, percentiles, true);
+            return new Aggregation(time, group, percentiles, true, measures);
         }
 
         boolean needsRawFacts() {
             return group != null && group.needsRawFacts();
+        }
+
+        List<Dimension> groups() {
+            return group == null ? List.of() : List.of(group);
         }
     }
 
@@ -72,11 +127,7 @@ class ExecutionAggregates {
             agg AS (
                 SELECT %s AS g_time, %s AS g_key,
                        sum(execution_count) AS executions,
-                       coalesce(sum(execution_count) FILTER (WHERE status = 'success'), 0) AS successes,
-                       coalesce(sum(execution_count) FILTER (WHERE status IN ('error', 'timeout')), 0) AS errors,
-                       sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
-                       sum(total_tokens) AS total_tokens, sum(total_cost) AS total_cost,
-                       sum(latency_sum_ms) AS latency_sum_ms
+                       %s
                 FROM src
                 GROUP BY 1, 2
             )
@@ -120,6 +171,7 @@ class ExecutionAggregates {
         String source = FactSources.executions(
                 tenant,
                 filter,
+                aggregation.groups(),
                 aggregation.time().allowsDailyRollup(),
                 aggregation.needsRawFacts(),
                 aggregation.errorsOnly(),
@@ -131,16 +183,30 @@ class ExecutionAggregates {
                 && aggregation.time() != TimeBucket.HOUR
                 && !aggregation.errorsOnly()
                 && DailyHistograms.applies(filter);
+        // Other percentiles over rollups: the rows' histograms are merged here rather than with
+        // unnest + hist_quantile per group in SQL (a 90-day p95 per model: ~0.4 s of database CPU).
+        // Raw-only answers (user, session) keep the SQL merge: their rows are single buckets.
+        boolean mergeHere = aggregation.percentiles()
+                && !perDayHistograms
+                && !aggregation.needsRawFacts()
+                && !filter.needsRawFacts();
         String time = perDayHistograms ? TimeBucket.DAY.sql : aggregation.time().sql;
         String key = aggregation.group() == null ? "NULL::text" : aggregation.group().sql;
-        String tail = aggregation.percentiles() && !perDayHistograms
+        String tail = aggregation.percentiles() && !perDayHistograms && !mergeHere
                 ? WITH_PERCENTILES.formatted(time, key)
                 : WITHOUT_PERCENTILES;
-        String sql = AGGREGATE.formatted(source, time, key, tail);
+        String sql = AGGREGATE.formatted(source, time, key, Measure.columns(aggregation.measures()), tail);
         List<Stats> rows = jdbc.sql(sql)
                 .paramSource(params)
                 .query(ExecutionAggregates::stats)
                 .list();
+        if (mergeHere && !rows.isEmpty()) {
+            var merged = histograms(tenant, filter, aggregation, time, key);
+            return rows.stream()
+                    .map(row -> withPercentiles(
+                            row, merged.getOrDefault(new GroupKey(row.bucket(), row.key()), new LatencyHistogram())))
+                    .toList();
+        }
         if (!perDayHistograms || rows.isEmpty()) {
             return rows;
         }
@@ -153,6 +219,41 @@ class ExecutionAggregates {
         return rows.stream()
                 .map(row -> withPercentiles(row, days.getOrDefault(row.bucket(), new LatencyHistogram())))
                 .toList();
+    }
+
+    private record GroupKey(Instant bucket, String key) {}
+
+    private static final String HISTOGRAMS = """
+            WITH src AS NOT MATERIALIZED (
+            %s
+            )
+            SELECT %s AS g_time, %s AS g_key, hb, hc FROM src""";
+
+    /** The merged histogram of each time bucket and group, from the source rows' arrays. */
+    private Map<GroupKey, LatencyHistogram> histograms(
+            String tenant, QueryFilter filter, Aggregation aggregation, String time, String key) {
+        var params = new MapSqlParameterSource();
+        String source = FactSources.executions(
+                tenant,
+                filter,
+                aggregation.groups(),
+                aggregation.time().allowsDailyRollup(),
+                false,
+                aggregation.errorsOnly(),
+                params);
+        var merged = new HashMap<GroupKey, LatencyHistogram>();
+        jdbc.sql(HISTOGRAMS.formatted(source, time, key)).paramSource(params).query(rs -> {
+            var bucket = rs.getObject("g_time", OffsetDateTime.class);
+            var histogram = merged.computeIfAbsent(
+                    new GroupKey(bucket == null ? null : bucket.toInstant(), rs.getString("g_key")),
+                    k -> new LatencyHistogram());
+            Object[] buckets = (Object[]) rs.getArray("hb").getArray();
+            Object[] counts = (Object[]) rs.getArray("hc").getArray();
+            for (int i = 0; i < buckets.length; i++) {
+                histogram.addBucket(((Number) buckets[i]).intValue(), ((Number) counts[i]).longValue());
+            }
+        });
+        return merged;
     }
 
     /** The total of per-day rows (no bucket, no key). */
@@ -224,7 +325,7 @@ class ExecutionAggregates {
     Breakdowns breakdowns(String tenant, QueryFilter filter, List<Dimension> dimensions) {
         var params = new MapSqlParameterSource();
         boolean raw = dimensions.stream().anyMatch(Dimension::needsRawFacts);
-        String source = FactSources.executions(tenant, filter, true, raw, false, params);
+        String source = FactSources.executions(tenant, filter, dimensions, true, raw, false, params);
         var expressions = new java.util.ArrayList<String>();
         expressions.add(TimeBucket.DAY.sql);
         dimensions.forEach(d -> expressions.add(d.sql));

@@ -4,6 +4,7 @@ import dev.promptengine.analytics.query.RangePlan.Segment;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 
@@ -11,22 +12,34 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
  * Builds the {@code src} relation of an aggregate query: one {@code UNION ALL} branch per segment of
  * the {@link RangePlan}, all with the same columns, so the aggregate above never knows whether a row
  * is a daily rollup row, an hourly one or a raw fact (a raw fact is a row of count 1 with a
- * one-bucket histogram). Only fixed SQL fragments are concatenated; every value is a bind parameter.
+ * one-bucket histogram). Rollup segments read the prompt-less summaries ({@code *_summary_*}, V5)
+ * whenever neither the filter nor the grouping involves prompt or version, the per-prompt rollups
+ * otherwise; both hold the same sums, so the answer is the same, only the number of rows differs.
+ * Only fixed SQL fragments are concatenated; every value is a bind parameter.
  */
 final class FactSources {
 
     /** Columns of an execution source row. */
     private static final String EXECUTION_ROLLUP_COLUMNS = """
-            SELECT bucket_start, prompt_slug, prompt_version, environment, provider, model, status, error_type,
+            SELECT bucket_start, %s, prompt_slug, prompt_version, environment, provider, model, status, error_type,
                    NULL::text AS user_identifier, NULL::text AS session_id,
                    execution_count, input_tokens, output_tokens, total_tokens, total_cost, latency_sum_ms,
                    latency_hist_buckets AS hb, latency_hist_counts AS hc
             FROM %s
             WHERE tenant = :tenant AND bucket_start >= :%s AND bucket_start < :%s""";
 
+    /** Columns of an execution source row read from a summary (no prompt dimensions). */
+    private static final String EXECUTION_SUMMARY_COLUMNS = """
+            SELECT bucket_start, %s, NULL::text AS prompt_slug, NULL::int AS prompt_version, environment, provider, model,
+                   status, error_type, NULL::text AS user_identifier, NULL::text AS session_id,
+                   execution_count, input_tokens, output_tokens, total_tokens, total_cost, latency_sum_ms,
+                   latency_hist_buckets AS hb, latency_hist_counts AS hc
+            FROM %s
+            WHERE tenant = :tenant AND bucket_start >= :%s AND bucket_start < :%s""";
+
     private static final String EXECUTION_RAW_COLUMNS = """
-            SELECT occurred_at AS bucket_start, prompt_slug, prompt_version, environment, provider, model, status,
-                   error_type, user_identifier, session_id,
+            SELECT occurred_at AS bucket_start, %s, prompt_slug, prompt_version, environment, provider, model,
+                   status, error_type, user_identifier, session_id,
                    1::bigint AS execution_count, input_tokens, output_tokens, total_tokens,
                    coalesce(total_cost, 0) AS total_cost, execution_time_ms AS latency_sum_ms,
                    ARRAY[latency_bucket] AS hb, ARRAY[1::bigint] AS hc
@@ -34,28 +47,61 @@ final class FactSources {
             WHERE tenant = :tenant AND occurred_at >= :%s AND occurred_at < :%s""";
 
     private static final String USAGE_ROLLUP_COLUMNS = """
-            SELECT bucket_start, prompt_slug, prompt_version, environment,
+            SELECT bucket_start, %s, prompt_slug, prompt_version, environment,
+                   NULL::text AS user_identifier, NULL::text AS session_id, usage_count
+            FROM %s
+            WHERE tenant = :tenant AND bucket_start >= :%s AND bucket_start < :%s""";
+
+    private static final String USAGE_SUMMARY_COLUMNS = """
+            SELECT bucket_start, %s, NULL::text AS prompt_slug, NULL::int AS prompt_version, environment,
                    NULL::text AS user_identifier, NULL::text AS session_id, usage_count
             FROM %s
             WHERE tenant = :tenant AND bucket_start >= :%s AND bucket_start < :%s""";
 
     private static final String USAGE_RAW_COLUMNS = """
-            SELECT occurred_at AS bucket_start, prompt_slug, prompt_version, environment,
+            SELECT occurred_at AS bucket_start, %s, prompt_slug, prompt_version, environment,
                    user_identifier, session_id, 1::bigint AS usage_count
             FROM usage_fact
             WHERE tenant = :tenant AND occurred_at >= :%s AND occurred_at < :%s""";
 
+    /**
+     * The UTC day and hour of a source row ({@link TimeBucket}): a rollup row already is one, so only
+     * raw facts (and hourly rows grouped by day) pay for {@code date_trunc}, which costs more than the
+     * sums over thousands of daily rows.
+     */
+    private static final String DAILY_TIME = "bucket_start AS day_start, bucket_start AS hour_start";
+
+    private static final String HOURLY_TIME =
+            "date_trunc('day', bucket_start, 'UTC') AS day_start, bucket_start AS hour_start";
+    private static final String RAW_TIME =
+            "date_trunc('day', occurred_at, 'UTC') AS day_start, date_trunc('hour', occurred_at, 'UTC') AS hour_start";
+
     private FactSources() {}
 
-    /** Executions matching the filter; {@code errorsOnly} keeps status error and timeout. */
+    /**
+     * Whether the prompt-less summaries can answer: no prompt or version filter and no grouping by
+     * prompt or version (user and session go to raw facts anyway).
+     */
+    static boolean summaries(QueryFilter filter, Collection<Dimension> groups) {
+        return filter.prompt() == null
+                && filter.version() == null
+                && groups.stream().noneMatch(Dimension::ofPrompts);
+    }
+
+    /**
+     * Executions matching the filter; {@code errorsOnly} keeps status error and timeout. Rollup rows
+     * come from the summaries when {@code groups} (what the caller groups by) allow it.
+     */
     static String executions(
             String tenant,
             QueryFilter filter,
+            Collection<Dimension> groups,
             boolean allowDaily,
             boolean forceRaw,
             boolean errorsOnly,
             MapSqlParameterSource params) {
         params.addValue("tenant", tenant);
+        boolean summary = summaries(filter, groups);
         var branches = new ArrayList<String>();
         int i = 0;
         for (Segment segment : segments(filter, allowDaily, forceRaw)) {
@@ -65,9 +111,19 @@ final class FactSources {
             params.addValue(toName, timestamp(segment.to()));
             var sql = new StringBuilder(
                     switch (segment.source()) {
-                        case DAILY -> EXECUTION_ROLLUP_COLUMNS.formatted("execution_rollup_daily", fromName, toName);
-                        case HOURLY -> EXECUTION_ROLLUP_COLUMNS.formatted("execution_rollup_hourly", fromName, toName);
-                        case RAW -> EXECUTION_RAW_COLUMNS.formatted(fromName, toName);
+                        case DAILY ->
+                            summary
+                                    ? EXECUTION_SUMMARY_COLUMNS.formatted(
+                                            DAILY_TIME, "execution_summary_daily", fromName, toName)
+                                    : EXECUTION_ROLLUP_COLUMNS.formatted(
+                                            DAILY_TIME, "execution_rollup_daily", fromName, toName);
+                        case HOURLY ->
+                            summary
+                                    ? EXECUTION_SUMMARY_COLUMNS.formatted(
+                                            HOURLY_TIME, "execution_summary_hourly", fromName, toName)
+                                    : EXECUTION_ROLLUP_COLUMNS.formatted(
+                                            HOURLY_TIME, "execution_rollup_hourly", fromName, toName);
+                        case RAW -> EXECUTION_RAW_COLUMNS.formatted(RAW_TIME, fromName, toName);
                     });
             appendFilters(sql, filter, true, params);
             if (errorsOnly) {
@@ -79,15 +135,21 @@ final class FactSources {
         if (branches.isEmpty()) {
             // An empty range: a source with the right columns and no rows.
             params.addValue("seg_empty", timestamp(filter.from()));
-            return EXECUTION_RAW_COLUMNS.formatted("seg_empty", "seg_empty") + " AND false";
+            return EXECUTION_RAW_COLUMNS.formatted(RAW_TIME, "seg_empty", "seg_empty") + " AND false";
         }
         return String.join("\nUNION ALL\n", branches);
     }
 
     /** Usages matching the filter (provider and model do not apply: usages have neither). */
     static String usages(
-            String tenant, QueryFilter filter, boolean allowDaily, boolean forceRaw, MapSqlParameterSource params) {
+            String tenant,
+            QueryFilter filter,
+            Collection<Dimension> groups,
+            boolean allowDaily,
+            boolean forceRaw,
+            MapSqlParameterSource params) {
         params.addValue("tenant", tenant);
+        boolean summary = summaries(filter, groups);
         var branches = new ArrayList<String>();
         int i = 0;
         for (Segment segment : segments(filter, allowDaily, forceRaw)) {
@@ -97,9 +159,19 @@ final class FactSources {
             params.addValue(toName, timestamp(segment.to()));
             var sql = new StringBuilder(
                     switch (segment.source()) {
-                        case DAILY -> USAGE_ROLLUP_COLUMNS.formatted("usage_rollup_daily", fromName, toName);
-                        case HOURLY -> USAGE_ROLLUP_COLUMNS.formatted("usage_rollup_hourly", fromName, toName);
-                        case RAW -> USAGE_RAW_COLUMNS.formatted(fromName, toName);
+                        case DAILY ->
+                            summary
+                                    ? USAGE_SUMMARY_COLUMNS.formatted(
+                                            DAILY_TIME, "usage_summary_daily", fromName, toName)
+                                    : USAGE_ROLLUP_COLUMNS.formatted(
+                                            DAILY_TIME, "usage_rollup_daily", fromName, toName);
+                        case HOURLY ->
+                            summary
+                                    ? USAGE_SUMMARY_COLUMNS.formatted(
+                                            HOURLY_TIME, "usage_summary_hourly", fromName, toName)
+                                    : USAGE_ROLLUP_COLUMNS.formatted(
+                                            HOURLY_TIME, "usage_rollup_hourly", fromName, toName);
+                        case RAW -> USAGE_RAW_COLUMNS.formatted(RAW_TIME, fromName, toName);
                     });
             appendFilters(sql, filter, false, params);
             branches.add(sql.toString());
@@ -107,7 +179,7 @@ final class FactSources {
         }
         if (branches.isEmpty()) {
             params.addValue("useg_empty", timestamp(filter.from()));
-            return USAGE_RAW_COLUMNS.formatted("useg_empty", "useg_empty") + " AND false";
+            return USAGE_RAW_COLUMNS.formatted(RAW_TIME, "useg_empty", "useg_empty") + " AND false";
         }
         return String.join("\nUNION ALL\n", branches);
     }

@@ -2,11 +2,11 @@ package dev.promptengine.analytics.query;
 
 import java.time.Duration;
 
-/** How results are bucketed in time; each maps to a fixed SQL expression in UTC. */
+/** How results are bucketed in time; each maps to a column of every {@link FactSources} row (UTC). */
 enum TimeBucket {
     NONE("NULL::timestamptz", null),
-    HOUR("date_trunc('hour', bucket_start, 'UTC')", Duration.ofHours(1)),
-    DAY("date_trunc('day', bucket_start, 'UTC')", Duration.ofDays(1));
+    HOUR("hour_start", Duration.ofHours(1)),
+    DAY("day_start", Duration.ofDays(1));
 
     final String sql;
     final Duration length;

@@ -1,6 +1,7 @@
 package dev.promptengine.analytics.query;
 
 import dev.promptengine.analytics.query.ExecutionAggregates.Aggregation;
+import dev.promptengine.analytics.query.ExecutionAggregates.Measure;
 import dev.promptengine.analytics.query.ExecutionAggregates.Stats;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.springframework.stereotype.Component;
@@ -24,22 +26,35 @@ class TimeseriesReport {
     static final int MAX_BUCKETS = 5000;
 
     enum Metric {
-        EXECUTIONS(false, s -> s.executions()),
-        USAGES(false, null),
-        COST(false, s -> Numbers.money(s.totalCost())),
-        TOKENS(false, s -> s.totalTokens()),
-        AVERAGE_LATENCY_MS(false, s -> s.executions() == 0 ? null : Numbers.average(s.latencySumMs(), s.executions())),
-        P50_LATENCY_MS(true, s -> Numbers.latency(s.p50())),
-        P95_LATENCY_MS(true, s -> Numbers.latency(s.p95())),
-        P99_LATENCY_MS(true, s -> Numbers.latency(s.p99())),
-        ERROR_RATE(false, s -> s.executions() == 0 ? null : Numbers.percent(s.errors(), s.executions())),
-        SUCCESS_RATE(false, s -> s.executions() == 0 ? null : Numbers.percent(s.successes(), s.executions()));
+        EXECUTIONS(false, Set.of(), s -> s.executions()),
+        USAGES(false, Set.of(), null),
+        COST(false, Set.of(Measure.COST), s -> Numbers.money(s.totalCost())),
+        TOKENS(false, Set.of(Measure.TOKENS), s -> s.totalTokens()),
+        AVERAGE_LATENCY_MS(
+                false,
+                Set.of(Measure.LATENCY),
+                s -> s.executions() == 0 ? null : Numbers.average(s.latencySumMs(), s.executions())),
+        P50_LATENCY_MS(true, Set.of(), s -> Numbers.latency(s.p50())),
+        P95_LATENCY_MS(true, Set.of(), s -> Numbers.latency(s.p95())),
+        P99_LATENCY_MS(true, Set.of(), s -> Numbers.latency(s.p99())),
+        ERROR_RATE(
+                false,
+                Set.of(Measure.OUTCOMES),
+                s -> s.executions() == 0 ? null : Numbers.percent(s.errors(), s.executions())),
+        SUCCESS_RATE(
+                false,
+                Set.of(Measure.OUTCOMES),
+                s -> s.executions() == 0 ? null : Numbers.percent(s.successes(), s.executions()));
 
         final boolean percentiles;
+        /** The sums the metric needs (executions are always there). */
+        final Set<Measure> measures;
+
         final Function<Stats, Object> value;
 
-        Metric(boolean percentiles, Function<Stats, Object> value) {
+        Metric(boolean percentiles, Set<Measure> measures, Function<Stats, Object> value) {
             this.percentiles = percentiles;
+            this.measures = measures;
             this.value = value;
         }
 
@@ -129,7 +144,7 @@ class TimeseriesReport {
                 values.computeIfAbsent(count.key(), k -> new HashMap<>()).put(count.bucket(), count.usages());
             }
         } else {
-            var aggregation = new Aggregation(bucket, groupBy, metric.percentiles, false);
+            var aggregation = new Aggregation(bucket, groupBy, metric.percentiles, false).withMeasures(metric.measures);
             for (Stats s : executions.aggregate(tenant, filter, aggregation)) {
                 values.computeIfAbsent(s.key(), k -> new HashMap<>()).put(s.bucket(), metric.value.apply(s));
             }

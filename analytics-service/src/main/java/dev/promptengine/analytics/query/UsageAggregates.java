@@ -34,7 +34,12 @@ class UsageAggregates {
         }
         var params = new MapSqlParameterSource();
         String source = FactSources.usages(
-                tenant, filter, time.allowsDailyRollup(), group != null && group.needsRawFacts(), params);
+                tenant,
+                filter,
+                group == null ? List.of() : List.of(group),
+                time.allowsDailyRollup(),
+                group != null && group.needsRawFacts(),
+                params);
         String sql = AGGREGATE.formatted(source, time.sql, group == null ? "NULL::text" : group.sql);
         return jdbc.sql(sql)
                 .paramSource(params)

@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Recomputes the hourly and daily rollups of a time range from the raw facts, in one transaction
+ * Recomputes the hourly and daily rollups (per prompt and the prompt-less summaries) of a time range
+ * from the raw facts, in one transaction
  * that holds the rollup lock exclusively (live batches wait, then add on top). The range is widened
  * to whole UTC days so daily rows are complete. Ranges reaching past the raw retention are refused:
  * their facts are gone, and a rebuild would erase rollups it cannot recompute.
@@ -77,20 +78,22 @@ public class RollupRebuilder {
             long rows = 0;
             for (String grain : new String[] {"hourly", "daily"}) {
                 String unit = grain.equals("hourly") ? "hour" : "day";
-                for (String table : new String[] {"execution_rollup_" + grain, "usage_rollup_" + grain}) {
-                    jdbc.sql("DELETE FROM " + table + " WHERE bucket_start >= :from AND bucket_start < :to")
+                for (Rollup rollup : Rollup.values()) {
+                    for (String table : new String[] {rollup.executions(grain), rollup.usages(grain)}) {
+                        jdbc.sql("DELETE FROM " + table + " WHERE bucket_start >= :from AND bucket_start < :to")
+                                .param("from", java.sql.Timestamp.from(from))
+                                .param("to", java.sql.Timestamp.from(to))
+                                .update();
+                    }
+                    rows += jdbc.sql(executions(rollup, grain, unit))
+                            .param("from", java.sql.Timestamp.from(from))
+                            .param("to", java.sql.Timestamp.from(to))
+                            .update();
+                    rows += jdbc.sql(usages(rollup, grain, unit))
                             .param("from", java.sql.Timestamp.from(from))
                             .param("to", java.sql.Timestamp.from(to))
                             .update();
                 }
-                rows += jdbc.sql(EXECUTIONS.formatted(grain, unit))
-                        .param("from", java.sql.Timestamp.from(from))
-                        .param("to", java.sql.Timestamp.from(to))
-                        .update();
-                rows += jdbc.sql(USAGES.formatted(grain, unit))
-                        .param("from", java.sql.Timestamp.from(from))
-                        .param("to", java.sql.Timestamp.from(to))
-                        .update();
             }
             long executions = count("execution_fact", from, to);
             long usages = count("usage_fact", from, to);
@@ -108,20 +111,68 @@ public class RollupRebuilder {
                 .single();
     }
 
+    /**
+     * The two families of rollups: per prompt (V1) and the prompt-less summaries (V5). Both are
+     * computed from the raw facts with the same aggregate; only the key differs.
+     */
+    enum Rollup {
+        PROMPT(
+                "rollup",
+                "prompt_slug, prompt_version, environment, provider, model, status, error_type",
+                "prompt_slug, prompt_version, environment"),
+        SUMMARY("summary", "environment, provider, model, status, error_type", "environment");
+
+        private final String infix;
+        private final String executionKey;
+        private final String usageKey;
+
+        Rollup(String infix, String executionKey, String usageKey) {
+            this.infix = infix;
+            this.executionKey = executionKey;
+            this.usageKey = usageKey;
+        }
+
+        String executions(String grain) {
+            return "execution_" + infix + "_" + grain;
+        }
+
+        String usages(String grain) {
+            return "usage_" + infix + "_" + grain;
+        }
+    }
+
+    static String executions(Rollup rollup, String grain, String unit) {
+        int keyColumns = rollup.executionKey.split(",").length;
+        return EXECUTIONS.formatted(
+                rollup.executions(grain), rollup.executionKey, unit, groupByPositions(keyColumns + 3));
+    }
+
+    static String usages(Rollup rollup, String grain, String unit) {
+        int keyColumns = rollup.usageKey.split(",").length;
+        return USAGES.formatted(rollup.usages(grain), rollup.usageKey, unit, groupByPositions(keyColumns + 2));
+    }
+
+    private static String groupByPositions(int n) {
+        var positions = new StringBuilder("1");
+        for (int i = 2; i <= n; i++) {
+            positions.append(", ").append(i);
+        }
+        return positions.toString();
+    }
+
+    // %1$s table, %2$s key columns, %3$s date_trunc unit, %4$s positions of tenant, bucket, key, latency_bucket
     private static final String EXECUTIONS = """
-            INSERT INTO execution_rollup_%1$s (tenant, bucket_start, prompt_slug, prompt_version, environment,
-                provider, model, status, error_type, execution_count, unpriced_count, input_tokens, output_tokens,
-                total_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens, input_cost,
+            INSERT INTO %1$s (tenant, bucket_start, %2$s, execution_count, unpriced_count, input_tokens,
+                output_tokens, total_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens, input_cost,
                 cached_input_cost, cache_write_cost, output_cost, reasoning_cost, total_cost, latency_sum_ms,
                 latency_min_ms, latency_max_ms, latency_hist_buckets, latency_hist_counts)
-            SELECT tenant, bucket_start, prompt_slug, prompt_version, environment, provider, model, status, error_type,
+            SELECT tenant, bucket_start, %2$s,
                 sum(n)::bigint, sum(unpriced)::bigint, sum(it)::bigint, sum(ot)::bigint, sum(tt)::bigint,
                 sum(ct)::bigint, sum(cw)::bigint, sum(rt)::bigint, sum(ic), sum(cic), sum(cwc), sum(oc), sum(rc),
                 sum(tc), sum(ls)::bigint, min(lmin), max(lmax),
                 array_agg(latency_bucket ORDER BY latency_bucket), array_agg(n ORDER BY latency_bucket)
             FROM (
-                SELECT tenant, date_trunc('%2$s', occurred_at, 'UTC') AS bucket_start, prompt_slug, prompt_version,
-                    environment, provider, model, status, error_type, latency_bucket,
+                SELECT tenant, date_trunc('%3$s', occurred_at, 'UTC') AS bucket_start, %2$s, latency_bucket,
                     count(*) AS n,
                     count(*) FILTER (WHERE pricing_status <> 'priced') AS unpriced,
                     sum(input_tokens) AS it, sum(output_tokens) AS ot, sum(total_tokens) AS tt,
@@ -132,16 +183,17 @@ public class RollupRebuilder {
                     sum(execution_time_ms) AS ls, min(execution_time_ms) AS lmin, max(execution_time_ms) AS lmax
                 FROM execution_fact
                 WHERE occurred_at >= :from AND occurred_at < :to
-                GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+                GROUP BY %4$s
             ) per_bucket
-            GROUP BY tenant, bucket_start, prompt_slug, prompt_version, environment, provider, model, status, error_type
+            GROUP BY tenant, bucket_start, %2$s
             """;
 
+    // %1$s table, %2$s key columns, %3$s date_trunc unit, %4$s positions of tenant, bucket and key
     private static final String USAGES = """
-            INSERT INTO usage_rollup_%1$s (tenant, bucket_start, prompt_slug, prompt_version, environment, usage_count)
-            SELECT tenant, date_trunc('%2$s', occurred_at, 'UTC'), prompt_slug, prompt_version, environment, count(*)
+            INSERT INTO %1$s (tenant, bucket_start, %2$s, usage_count)
+            SELECT tenant, date_trunc('%3$s', occurred_at, 'UTC'), %2$s, count(*)
             FROM usage_fact
             WHERE occurred_at >= :from AND occurred_at < :to
-            GROUP BY 1, 2, 3, 4, 5
+            GROUP BY %4$s
             """;
 }

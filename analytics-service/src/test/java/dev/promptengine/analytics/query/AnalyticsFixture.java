@@ -154,7 +154,7 @@ public final class AnalyticsFixture {
      * Recomputes the hourly and daily rollups of the whole days around {@code [from, to)} from the raw
      * facts with the write side's own rebuild (the same SQL the storage engineer runs after a repair).
      */
-    public void rebuildRollups(Instant from, Instant to) {
-        rebuilder.rebuild(from, to);
+    public RollupRebuilder.Result rebuildRollups(Instant from, Instant to) {
+        return rebuilder.rebuild(from, to);
     }
 }

@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * One Spring context (real PostgreSQL through Flyway, real Kafka) shared by every query, export and
  * audit test, with {@link TestData} loaded once, "now" fixed at {@link TestData#NOW} and API keys of
- * every role for tenants acme, globex and initech.
+ * every role for tenants acme, globex and initech (and an analyst of hooli).
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -44,6 +44,8 @@ public abstract class QueryApiTestSupport {
     public static final String GLOBEX_ANALYST = "globex-analyst-key";
     public static final String GLOBEX_ADMIN = "globex-admin-key";
     public static final String INITECH_ANALYST = "initech-analyst-key";
+    /** Tenant hooli: generated data of the summary-rollup tests ({@code SummaryRollupsIntegrationTests}). */
+    public static final String HOOLI_ANALYST = "hooli-analyst-key";
 
     protected static final JsonMapper JSON = JsonMapper.builder().build();
     private static volatile boolean loaded;
@@ -67,6 +69,7 @@ public abstract class QueryApiTestSupport {
             {"globex-analyst", "globex", "ANALYST", GLOBEX_ANALYST},
             {"globex-admin", "globex", "ADMIN", GLOBEX_ADMIN},
             {"initech-analyst", "initech", "ANALYST", INITECH_ANALYST},
+            {"hooli-analyst", "hooli", "ANALYST", HOOLI_ANALYST},
         };
         for (int i = 0; i < keys.length; i++) {
             String[] key = keys[i];

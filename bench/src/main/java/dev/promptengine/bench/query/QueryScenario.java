@@ -94,7 +94,9 @@ public final class QueryScenario implements Scenario {
                 var statement = connection.createStatement()) {
             statement.execute("VACUUM ANALYZE analytics.execution_fact, analytics.usage_fact,"
                     + " analytics.execution_rollup_hourly, analytics.execution_rollup_daily,"
-                    + " analytics.usage_rollup_hourly, analytics.usage_rollup_daily");
+                    + " analytics.usage_rollup_hourly, analytics.usage_rollup_daily,"
+                    + " analytics.execution_summary_hourly, analytics.execution_summary_daily,"
+                    + " analytics.usage_summary_hourly, analytics.usage_summary_daily");
         }
         context.note(String.format(
                 "%,d executions and %,d usages over %d days (%s .. %s), COPY into analytics' raw tables in %.0f s"
