@@ -40,6 +40,7 @@ class FactsListener implements ConsumerSeekAware {
     private final OffsetStore offsets;
     private final PartitionManager partitions;
     private final AnalyticsProperties properties;
+    private final WriteMetrics metrics;
     private final String group;
     /** Epoch of every partition this instance claimed, across its listener threads. */
     private final Map<TopicPartition, Long> epochs = new ConcurrentHashMap<>();
@@ -55,12 +56,14 @@ class FactsListener implements ConsumerSeekAware {
             OffsetStore offsets,
             PartitionManager partitions,
             AnalyticsProperties properties,
+            WriteMetrics metrics,
             @Value("${spring.kafka.consumer.group-id}") String group) {
         this.decoder = decoder;
         this.writer = writer;
         this.offsets = offsets;
         this.partitions = partitions;
         this.properties = properties;
+        this.metrics = metrics;
         this.group = group;
     }
 
@@ -142,6 +145,7 @@ class FactsListener implements ConsumerSeekAware {
         long decoded = System.nanoTime();
         try {
             var outcome = writer.write(group, batch, batchEpochs);
+            metrics.committed(outcome, Duration.ofNanos(System.nanoTime() - decoded));
             ack.acknowledge();
             if (log.isDebugEnabled()) {
                 log.debug(
@@ -152,6 +156,7 @@ class FactsListener implements ConsumerSeekAware {
                         outcome);
             }
         } catch (PartitionFencedException e) {
+            metrics.rolledBack("fenced", Duration.ofNanos(System.nanoTime() - decoded));
             log.warn("{}; ignoring their records until they are assigned to this instance again", e.getMessage());
             e.partitions().forEach(tp -> {
                 epochs.remove(tp);
@@ -159,6 +164,7 @@ class FactsListener implements ConsumerSeekAware {
             });
             firstOffsets.forEach(consumer::seek);
         } catch (RuntimeException e) {
+            metrics.rolledBack("failed", Duration.ofNanos(System.nanoTime() - decoded));
             log.warn(
                     "Batch of {} records failed, retrying in {}: {}",
                     batch.size(),

@@ -97,6 +97,9 @@ class FactsPipelineIntegrationTests {
     @Autowired
     EventDecoder decoder;
 
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     @LocalServerPort
     int port;
 
@@ -128,10 +131,11 @@ class FactsPipelineIntegrationTests {
     }
 
     @Test
-    void materialisesKnownStreamExactlyDespiteDuplicatesAndLateEvents() {
+    void materialisesKnownStreamExactlyDespiteDuplicatesAndLateEvents() throws Exception {
         await().atMost(Duration.ofSeconds(90))
                 .untilAsserted(() -> RollupChecks.assertTotals(jdbc, STREAM.totalsByTenant()));
         RollupChecks.assertRollupsEqualRecomputation(jdbc);
+        assertWriteMetricsCountTheStream();
         assertThat(jdbc.sql("SELECT count(*) FROM execution_content")
                         .query(Long.class)
                         .single())
@@ -358,6 +362,41 @@ class FactsPipelineIntegrationTests {
                 .contains("\"total_executions\":" + acme.executions())
                 .contains("\"total_cost\":\""
                         + acme.totalCost().stripTrailingZeros().toPlainString() + "\"");
+    }
+
+    /**
+     * The write-path metrics saw at least the known stream (other tests of this class may write
+     * more facts through the same listener) and are exposed to Prometheus.
+     */
+    private void assertWriteMetricsCountTheStream() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(meters.get("promptengine.analytics.facts")
+                            .tag("type", "execution")
+                            .counter()
+                            .count())
+                    .isGreaterThanOrEqualTo(STREAM.executions().size());
+            assertThat(meters.get("promptengine.analytics.facts")
+                            .tag("type", "usage")
+                            .counter()
+                            .count())
+                    .isGreaterThanOrEqualTo(STREAM.usages().size());
+            int duplicatesPublished =
+                    (int) ((STREAM.usages().size() + STREAM.executions().size()) * 0.2);
+            assertThat(meters.get("promptengine.analytics.duplicates").counter().count())
+                    .isGreaterThanOrEqualTo(duplicatesPublished);
+            assertThat(meters.get("promptengine.analytics.dead.lettered")
+                            .counter()
+                            .count())
+                    .isGreaterThanOrEqualTo(4);
+        });
+        var scrape = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(scrape.body())
+                .contains("promptengine_analytics_facts_total{")
+                .contains("promptengine_analytics_batch_seconds_count{");
     }
 
     static KafkaProducer<String, byte[]> producer() {
