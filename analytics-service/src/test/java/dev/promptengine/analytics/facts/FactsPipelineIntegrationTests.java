@@ -364,6 +364,63 @@ class FactsPipelineIntegrationTests {
                         + acme.totalCost().stripTrailingZeros().toPlainString() + "\"");
     }
 
+    @Test
+    void storesTextWithTabsNewlinesBackslashesQuotesAndUnicodeByteForByte() throws Exception {
+        // COPY's text format gives tab, newline, carriage return and backslash a meaning of their own
+        String tricky = "col1\tcol2\r\nline \\N \\. \\\\ \"quoted\" ünïcødé 🎉 end\\";
+        String trickyJson = "{\"note\": \"a\\tb\\nc \\\\ \\\"q\\\" é\", \"n\": 1}";
+        var usage = PromptUsage.newBuilder(STREAM.usages().get(2))
+                .setId(UUID.randomUUID())
+                .setTenant("escapes")
+                .setRenderedContent(tricky)
+                .setRenderedSystemMessage("\\N")
+                .setParameters(trickyJson)
+                .setMetadata(trickyJson)
+                .build();
+        var template = STREAM.executions().get(2);
+        var execution = CostedLlmExecution.newBuilder(template)
+                .setExecution(dev.promptengine.events.LlmExecution.newBuilder(template.getExecution())
+                        .setId(UUID.randomUUID())
+                        .setUsageId(usage.getId())
+                        .setTenant("escapes")
+                        .setMessages(List.of(new dev.promptengine.events.Message("user", tricky)))
+                        .setResponseContent(tricky)
+                        .setErrorMessage(tricky)
+                        .setResponseMetadata(trickyJson)
+                        .build())
+                .build();
+        var serializer = new AvroSerializer<SpecificRecord>();
+        try (var producer = producer()) {
+            producer.send(new ProducerRecord<>(USAGE_TOPIC, "u", serializer.serialize(USAGE_TOPIC, usage)));
+            producer.send(new ProducerRecord<>(COSTED_TOPIC, "e", serializer.serialize(COSTED_TOPIC, execution)));
+        }
+        UUID executionId = execution.getExecution().getId();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> RollupChecks.count(jdbc, "execution_fact", "escapes") == 1
+                        && RollupChecks.count(jdbc, "usage_fact", "escapes") == 1);
+        assertThat(jdbc.sql("""
+                        SELECT u.rendered_content, u.rendered_system_message, f.parameters = :json::jsonb,
+                            f.metadata = :json::jsonb
+                        FROM usage_content u JOIN usage_fact f USING (tenant, id, occurred_at) WHERE u.id = :id
+                        """)
+                        .param("id", usage.getId())
+                        .param("json", trickyJson)
+                        .query((rs, n) -> List.of(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)))
+                        .single())
+                .containsExactly(tricky, "\\N", true, true);
+        assertThat(jdbc.sql("""
+                        SELECT c.messages -> 0 ->> 'content', c.response_content, f.error_message,
+                            f.response_metadata = :json::jsonb
+                        FROM execution_content c JOIN execution_fact f USING (tenant, id, occurred_at)
+                        WHERE c.id = :id
+                        """)
+                        .param("id", executionId)
+                        .param("json", trickyJson)
+                        .query((rs, n) -> List.of(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)))
+                        .single())
+                .containsExactly(tricky, tricky, tricky, true);
+    }
+
     /**
      * The write-path metrics saw at least the known stream (other tests of this class may write
      * more facts through the same listener) and are exposed to Prometheus.
