@@ -453,7 +453,8 @@ class FactsPipelineIntegrationTests {
                         java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(scrape.body())
                 .contains("promptengine_analytics_facts_total{")
-                .contains("promptengine_analytics_batch_seconds_count{");
+                .contains("promptengine_analytics_batch_seconds_count{")
+                .contains("kafka_consumer_fetch_manager_records_lag_max{");
     }
 
     static KafkaProducer<String, byte[]> producer() {
