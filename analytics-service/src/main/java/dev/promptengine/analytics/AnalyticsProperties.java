@@ -43,11 +43,13 @@ public record AnalyticsProperties(
      * @param contentDays rendered content, messages and responses (usage_content, execution_content)
      * @param rawDays raw rows (usage_fact, execution_fact); events older than this are dead-lettered
      * @param rollupDays hourly and daily rollups
+     * @param auditDays the audit trail of queries and exports (audit_log)
      */
     public record Retention(
             @Min(1) @DefaultValue("30") int contentDays,
             @Min(1) @DefaultValue("90") int rawDays,
-            @Min(1) @DefaultValue("730") int rollupDays) {}
+            @Min(1) @DefaultValue("730") int rollupDays,
+            @Min(1) @DefaultValue("400") int auditDays) {}
 
     /**
      * @param daysAhead daily raw partitions created ahead of today (UTC) by the scheduled job

@@ -1,8 +1,10 @@
 package dev.promptengine.analytics.audit;
 
+import dev.promptengine.analytics.partition.PartitionManager;
 import dev.promptengine.service.auth.Caller;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -16,10 +18,12 @@ public class AuditTrail {
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final PartitionManager partitions;
 
-    AuditTrail(JdbcClient jdbc, Clock clock) {
+    AuditTrail(JdbcClient jdbc, Clock clock, PartitionManager partitions) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.partitions = partitions;
     }
 
     /**
@@ -28,6 +32,8 @@ public class AuditTrail {
      * @param rowsReturned rows of the answer (groups, points, executions or CSV lines)
      */
     public void record(Caller caller, String endpoint, Map<String, ?> filters, long rowsReturned) {
+        var now = clock.instant();
+        partitions.ensureRawDays(List.of(now)); // this month's audit_log partition (a set lookup once it exists)
         jdbc.sql("""
                         INSERT INTO audit_log (tenant, key_name, role, occurred_at, endpoint, filters, rows_returned)
                         VALUES (:tenant, :keyName, :role, :occurredAt, :endpoint, CAST(:filters AS jsonb), :rows)
@@ -35,7 +41,7 @@ public class AuditTrail {
                 .param("tenant", caller.tenant())
                 .param("keyName", caller.keyName())
                 .param("role", caller.role().name().toLowerCase(java.util.Locale.ROOT))
-                .param("occurredAt", clock.instant().atOffset(ZoneOffset.UTC))
+                .param("occurredAt", now.atOffset(ZoneOffset.UTC))
                 .param("endpoint", endpoint)
                 .param("filters", JSON.writeValueAsString(filters))
                 .param("rows", rowsReturned)

@@ -50,6 +50,9 @@ public class PartitionManager {
             "execution_summary_hourly",
             "execution_summary_daily");
 
+    /** Monthly tables kept {@code audit-days}. */
+    static final List<String> AUDIT_TABLES = List.of("audit_log");
+
     private static final long DDL_LOCK = 0x616e616c79646466L; // "analyddf"
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyyMM");
@@ -126,6 +129,14 @@ public class PartitionManager {
                             month.plusMonths(1).atDay(1).atStartOfDay(),
                             ROLLUP_STORAGE);
                 }
+                for (String table : AUDIT_TABLES) {
+                    create(
+                            table + "_p" + MONTH.format(month),
+                            table,
+                            month.atDay(1).atStartOfDay(),
+                            month.plusMonths(1).atDay(1).atStartOfDay(),
+                            "");
+                }
             }
         });
         knownDays.addAll(days);
@@ -141,8 +152,8 @@ public class PartitionManager {
 
     /**
      * Drops partitions wholly older than retention: content after {@code content-days}, raw rows
-     * after {@code raw-days}, rollups after {@code rollup-days} (a partition goes once its last
-     * day is older than the limit).
+     * after {@code raw-days}, rollups after {@code rollup-days}, the audit trail after {@code
+     * audit-days} (a partition goes once its last day is older than the limit).
      */
     public List<String> dropExpired() {
         var today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
@@ -159,15 +170,11 @@ public class PartitionManager {
             for (String table : RAW_TABLES) {
                 dropped.addAll(dropDaysBefore(table, today.minusDays(retention.rawDays())));
             }
-            var oldestRollupDay = today.minusDays(retention.rollupDays());
             for (String table : ROLLUP_TABLES) {
-                for (String partition : partitionsOf(table)) {
-                    var month = YearMonth.parse(suffix(partition), MONTH);
-                    if (month.atEndOfMonth().isBefore(oldestRollupDay)) {
-                        drop(partition);
-                        dropped.add(partition);
-                    }
-                }
+                dropped.addAll(dropMonthsBefore(table, today.minusDays(retention.rollupDays())));
+            }
+            for (String table : AUDIT_TABLES) {
+                dropped.addAll(dropMonthsBefore(table, today.minusDays(retention.auditDays())));
             }
         });
         if (!dropped.isEmpty()) {
@@ -181,6 +188,18 @@ public class PartitionManager {
         var dropped = new ArrayList<String>();
         for (String partition : partitionsOf(table)) {
             if (LocalDate.parse(suffix(partition), DAY).isBefore(oldestKept)) {
+                drop(partition);
+                dropped.add(partition);
+            }
+        }
+        return dropped;
+    }
+
+    /** Drops the monthly partitions whose last day is before {@code oldestKept}. */
+    private List<String> dropMonthsBefore(String table, LocalDate oldestKept) {
+        var dropped = new ArrayList<String>();
+        for (String partition : partitionsOf(table)) {
+            if (YearMonth.parse(suffix(partition), MONTH).atEndOfMonth().isBefore(oldestKept)) {
                 drop(partition);
                 dropped.add(partition);
             }

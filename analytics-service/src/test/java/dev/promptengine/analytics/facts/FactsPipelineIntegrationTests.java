@@ -315,12 +315,22 @@ class FactsPipelineIntegrationTests {
                             java.sql.Timestamp.from(
                                     d.atStartOfDay(ZoneOffset.UTC).toInstant()))
                     .update();
+            jdbc.sql("""
+                            INSERT INTO audit_log (tenant, key_name, role, occurred_at, endpoint, rows_returned)
+                            VALUES ('retention', 'k', 'analyst', :at, 'GET /v1/analytics/usage-stats', 1)
+                            """)
+                    .param(
+                            "at",
+                            java.sql.Timestamp.from(
+                                    d.atStartOfDay(ZoneOffset.UTC).toInstant()))
+                    .update();
         }
 
         // When retention runs
         var dropped = partitions.dropExpired();
 
-        // Then content goes after 30 days, raw rows after 90, rollups after 730, and nothing younger
+        // Then content goes after 30 days, raw rows after 90, audit after 400, rollups after 730,
+        // and nothing younger
         assertThat(dropped)
                 .contains(
                         "usage_content_p" + day.format(contentExpired),
@@ -329,11 +339,18 @@ class FactsPipelineIntegrationTests {
                         "execution_fact_p" + day.format(rawExpired),
                         "usage_fact_p" + day.format(allExpired),
                         "usage_rollup_daily_p" + month.format(allExpired),
-                        "execution_rollup_hourly_p" + month.format(allExpired))
+                        "execution_rollup_hourly_p" + month.format(allExpired),
+                        "audit_log_p" + month.format(allExpired))
                 .doesNotContain(
                         "usage_fact_p" + day.format(contentExpired),
                         "usage_rollup_daily_p" + month.format(rawExpired),
+                        "audit_log_p" + month.format(rawExpired),
+                        "audit_log_p" + month.format(today),
                         "usage_fact_p" + day.format(today));
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_log WHERE tenant = 'retention'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2);
         assertThat(partitions.partitionsOf("usage_fact")).contains("usage_fact_p" + day.format(contentExpired));
         assertThat(jdbc.sql("SELECT count(*) FROM usage_rollup_daily WHERE tenant = 'retention'")
                         .query(Long.class)
