@@ -1,9 +1,12 @@
 package dev.promptengine.ingest.publishing;
 
+import dev.promptengine.schemas.AvroSerializer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -20,12 +23,16 @@ import org.springframework.stereotype.Component;
  * Publishes one request's records and returns only when Kafka acknowledged all of them, or throws
  * {@link KafkaUnavailableException} within {@link PublishingProperties#timeout()} (plus the short
  * commit step when a commit had already begun). A single record goes through the shared idempotent
- * producer; several go into one transaction so a batch is never half visible.
+ * producer (its own linger, {@link PublishingProperties#singleEventLinger()}, so that a lone event
+ * does not wait for company); several are Avro-encoded on the request thread and go into one
+ * transaction so a batch is never half visible.
  */
 @Component
 public class EventPublisher implements DisposableBean {
 
+    private final ProducerFactory<String, SpecificRecord> singleProducers;
     private final KafkaTemplate<String, SpecificRecord> template;
+    private final AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
     private final TransactionLanes lanes;
     private final Duration timeout;
     private final Duration commitGrace;
@@ -33,11 +40,13 @@ public class EventPublisher implements DisposableBean {
     private final Timer transactionLatency;
 
     EventPublisher(
-            KafkaTemplate<String, SpecificRecord> template,
             ProducerFactory<String, SpecificRecord> producerFactory,
             PublishingProperties properties,
             MeterRegistry meters) {
-        this.template = template;
+        this.singleProducers =
+                producerFactory.copyWithConfigurationOverride(Map.of(ProducerConfig.LINGER_MS_CONFIG, (int)
+                        properties.singleEventLinger().toMillis()));
+        this.template = new KafkaTemplate<>(singleProducers);
         var config = producerFactory.getConfigurationProperties();
         this.lanes = new TransactionLanes(config, properties);
         this.timeout = properties.timeout();
@@ -87,7 +96,16 @@ public class EventPublisher implements DisposableBean {
     }
 
     private void publishInTransaction(List<ProducerRecord<String, SpecificRecord>> records) {
-        var pending = new PendingPublish(records);
+        var encoded = new ArrayList<ProducerRecord<String, byte[]>>(records.size());
+        try {
+            for (var record : records) {
+                encoded.add(new ProducerRecord<>(
+                        record.topic(), record.key(), serializer.serialize(record.topic(), record.value())));
+            }
+        } catch (RuntimeException e) {
+            throw unavailable(e, records.size());
+        }
+        var pending = new PendingPublish(encoded);
         lanes.submit(pending);
         try {
             try {
@@ -117,5 +135,12 @@ public class EventPublisher implements DisposableBean {
     @Override
     public void destroy() {
         lanes.close();
+        if (singleProducers instanceof DisposableBean disposable) {
+            try {
+                disposable.destroy();
+            } catch (Exception e) {
+                throw new IllegalStateException("Closing the single-event producer failed", e);
+            }
+        }
     }
 }
