@@ -1,6 +1,7 @@
 package dev.promptengine.ingest.publishing;
 
 import dev.promptengine.schemas.AvroSerializer;
+import dev.promptengine.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -14,6 +15,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
@@ -29,6 +32,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class EventPublisher implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
 
     private final ProducerFactory<String, SpecificRecord> singleProducers;
     private final KafkaTemplate<String, SpecificRecord> template;
@@ -55,6 +60,27 @@ public class EventPublisher implements DisposableBean {
                 .plusSeconds(1);
         this.singleLatency = latencyTimer(meters, "single");
         this.transactionLatency = latencyTimer(meters, "transaction");
+        warmUpSingleProducer();
+    }
+
+    /**
+     * Creates the single-event producer and fetches the topics' metadata in the background, so the
+     * first requests do not queue behind that (a broker that is away now changes nothing: the first
+     * request then finds out itself).
+     */
+    private void warmUpSingleProducer() {
+        var warmUp = new Thread(
+                () -> {
+                    try {
+                        template.partitionsFor(Topics.USAGE.name());
+                        template.partitionsFor(Topics.EXECUTION.name());
+                    } catch (RuntimeException e) {
+                        log.info("Single-event producer not ready yet: {}", e.toString());
+                    }
+                },
+                "ingest-producer-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
     }
 
     private static Timer latencyTimer(MeterRegistry meters, String mode) {
