@@ -12,10 +12,6 @@ import dev.promptengine.bench.workload.Workload.Content;
 import dev.promptengine.schemas.AvroSerializer;
 import dev.promptengine.schemas.Topics;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,17 +29,23 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * ingest-service over HTTP on loopback: throughput of {@code POST /v1/events} with batches of 100
- * events (50 usages + their 50 executions, ~1 KB of content each, default redaction rules on),
- * and the latency of single {@code POST /v1/executions} at a fixed 1,000 requests/s (open loop:
- * latency counts from the request's scheduled time, so a stall is not hidden). Baseline in the same
- * run: a plain Kafka producer sending the same events, Avro-encoded, to the same topics with the
- * same durability (acks=all, idempotent).
+ * events (50 usages + their 50 executions, ~1 KB of content each, default redaction rules on)
+ * from {@link #CLIENT_THREADS} and from {@link #FEW_CLIENT_THREADS} client connections, and the
+ * latency of single {@code POST /v1/executions} at a fixed 1,000 requests/s (open loop: latency
+ * counts from the request's scheduled time, so a stall is not hidden). Baseline in the same run: a
+ * plain Kafka producer sending the same events, Avro-encoded, to the same topics with the same
+ * durability (acks=all, idempotent). Requests are encoded completely before the clock runs and sent
+ * by {@link KeepAliveConnection}, so the load generator costs the measured service little CPU.
  */
 public final class HttpIngestScenario implements Scenario {
 
     static final String MODULE = "ingest-service";
     static final int BATCH = 100;
-    static final int CLIENT_THREADS = 4;
+    /** Client connections of the batch throughput metric (the target's). */
+    static final int CLIENT_THREADS = 16;
+    /** Client connections of the second batch metric: what a few clients get (latency-bound). */
+    static final int FEW_CLIENT_THREADS = 4;
+
     static final int SINGLE_RATE = 1_000;
     static final int SINGLE_CONNECTIONS = 32;
 
@@ -52,6 +54,8 @@ public final class HttpIngestScenario implements Scenario {
             "HTTP ingest, batches of 100 (~1 KB content)",
             "events/s",
             Target.atLeast(30_000, "events/s"));
+    static final MetricSpec BATCHES_FEW = MetricSpec.throughput(
+            "ingest.http.batch100.4clients", "HTTP ingest, batches of 100, only 4 client connections", "events/s");
     static final MetricSpec PLAIN =
             MetricSpec.throughput("ingest.kafka.plain", "baseline: plain Kafka producer, same events", "events/s");
     static final MetricSpec SINGLE_P50 =
@@ -80,42 +84,38 @@ public final class HttpIngestScenario implements Scenario {
         context.services().require(MODULE);
         String kafka = context.infrastructure().kafka();
         var service = context.services().start(MODULE, kafka, null, Map.of());
-        var http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
         String key = context.services().keys().publisher();
         URI events = service.uri("/v1/events");
         int requests = Math.max(CLIENT_THREADS, context.scaled(600));
         var workload = new Workload(3);
         context.note(String.format(
-                "batches: %,d requests of %d events per run from %d client threads (keep-alive, HTTP/1.1);"
-                        + " the plain producer sends the same %,d events",
-                requests, BATCH, CLIENT_THREADS, requests * BATCH));
+                "batches: %,d requests of %d events per run from %d client connections, then %,d other requests"
+                        + " from %d (keep-alive HTTP/1.1, requests encoded before the clock); the plain producer"
+                        + " sends the first %,d events",
+                requests, BATCH, CLIENT_THREADS, requests, FEW_CLIENT_THREADS, requests * BATCH));
 
         var batchRates = new ArrayList<Double>();
+        var fewClientRates = new ArrayList<Double>();
         var plainRates = new ArrayList<Double>();
         context.repeat("batches of 100", () -> {
             var pairs = new ArrayList<Workload.Pair>(requests * BATCH / 2);
-            var bodies = new ArrayList<byte[]>(requests);
-            for (int r = 0; r < requests; r++) {
-                var usages = new ArrayList<Object>();
-                var executions = new ArrayList<Object>();
-                for (int i = 0; i < BATCH / 2; i++) {
-                    var pair = workload.next(Content.KB1, Instant.now());
-                    pairs.add(pair);
-                    usages.add(Workload.usageJson(pair.usage()));
-                    executions.add(Workload.executionJson(pair.execution()));
-                }
-                bodies.add(JSON.writeValueAsBytes(Map.of("usages", usages, "executions", executions)));
-            }
-            double perSecond = postAll(http, events, key, bodies);
+            var bodies = batches(workload, events, key, requests, pairs);
+            double perSecond = postAll(events, bodies, CLIENT_THREADS);
+            bodies = null; // let the bench JVM drop them before the next load
+            var fewBodies = batches(workload, events, key, requests, new ArrayList<>());
+            double fewPerSecond = postAll(events, fewBodies, FEW_CLIENT_THREADS);
+            fewBodies = null;
             double plain = plainProducer(kafka, pairs);
             batchRates.add(perSecond * BATCH);
+            fewClientRates.add(fewPerSecond * BATCH);
             plainRates.add(plain);
-            return String.format("http %,.0f events/s, plain producer %,.0f events/s", perSecond * BATCH, plain);
+            return String.format(
+                    "http %,.0f events/s (%d connections), %,.0f events/s (%d connections), plain producer %,.0f"
+                            + " events/s",
+                    perSecond * BATCH, CLIENT_THREADS, fewPerSecond * BATCH, FEW_CLIENT_THREADS, plain);
         });
-        context.record(BATCHES, last(batchRates, context), null);
+        context.record(BATCHES, last(batchRates, context), CLIENT_THREADS + " client connections");
+        context.record(BATCHES_FEW, last(fewClientRates, context), FEW_CLIENT_THREADS + " client connections");
         context.record(PLAIN, last(plainRates, context), null);
 
         double seconds = Math.max(5, 15 * context.options().scale());
@@ -124,13 +124,17 @@ public final class HttpIngestScenario implements Scenario {
                         + " connections, latency from each request's scheduled time",
                 SINGLE_RATE, seconds, SINGLE_CONNECTIONS));
         var latencies = context.repeat("single events at 1,000/s", () -> {
-            var bodies = new ArrayList<byte[]>();
+            URI executions = service.uri("/v1/executions");
+            var singles = new ArrayList<byte[]>();
             int count = (int) (SINGLE_RATE * seconds);
             for (int i = 0; i < count; i++) {
-                bodies.add(JSON.writeValueAsBytes(Workload.executionJson(
-                        workload.next(Content.KB1, Instant.now()).execution())));
+                singles.add(KeepAliveConnection.post(
+                        executions,
+                        key,
+                        JSON.writeValueAsBytes(Workload.executionJson(
+                                workload.next(Content.KB1, Instant.now()).execution()))));
             }
-            return fixedRate(http, service.uri("/v1/executions"), key, bodies, SINGLE_RATE);
+            return fixedRate(executions, singles, SINGLE_RATE);
         });
         context.record(SINGLE_P50, latencies.stream().map(Latency::p50).toList());
         context.record(SINGLE_P99, latencies.stream().map(Latency::p99).toList());
@@ -143,34 +147,63 @@ public final class HttpIngestScenario implements Scenario {
         context.record(RSS, List.of(memory.peakRssMiB()), "VmHWM of the process");
     }
 
+    /** {@code count} encoded {@code POST /v1/events} requests of 50 usages and their 50 executions. */
+    private static List<byte[]> batches(
+            Workload workload, URI events, String key, int count, List<Workload.Pair> pairs) {
+        var requests = new ArrayList<byte[]>(count);
+        for (int r = 0; r < count; r++) {
+            var usages = new ArrayList<Object>();
+            var executions = new ArrayList<Object>();
+            for (int i = 0; i < BATCH / 2; i++) {
+                var pair = workload.next(Content.KB1, Instant.now());
+                pairs.add(pair);
+                usages.add(Workload.usageJson(pair.usage()));
+                executions.add(Workload.executionJson(pair.execution()));
+            }
+            requests.add(KeepAliveConnection.post(
+                    events, key, JSON.writeValueAsBytes(Map.of("usages", usages, "executions", executions))));
+        }
+        return requests;
+    }
+
     /** The measured runs only: {@link BenchContext#repeat} also ran warm-ups that appended here. */
     static List<Double> last(List<Double> all, BenchContext context) {
         return List.copyOf(all.subList(all.size() - context.options().runs(), all.size()));
     }
 
-    /** Posts every body from {@link #CLIENT_THREADS} threads; answers requests per second. */
-    static double postAll(HttpClient http, URI uri, String key, List<byte[]> bodies) throws Exception {
+    /**
+     * Posts every request from {@code threads} threads, each over its own keep-alive connection
+     * (opened, and the threads started, before the clock runs); answers requests per second.
+     */
+    static double postAll(URI uri, List<byte[]> requests, int threads) throws Exception {
         var next = new AtomicInteger();
         var failure = new AtomicReference<String>();
         var retries = new AtomicInteger();
-        var pool = Executors.newFixedThreadPool(CLIENT_THREADS);
-        var done = new CountDownLatch(CLIENT_THREADS);
-        long started = System.nanoTime();
-        for (int t = 0; t < CLIENT_THREADS; t++) {
+        var pool = Executors.newFixedThreadPool(threads);
+        var connections = new ArrayList<KeepAliveConnection>();
+        for (int t = 0; t < threads; t++) {
+            var connection = new KeepAliveConnection(uri);
+            connection.connect();
+            connections.add(connection);
+        }
+        var ready = new CountDownLatch(threads);
+        var go = new CountDownLatch(1);
+        var done = new CountDownLatch(threads);
+        for (var connection : connections) {
             pool.execute(() -> {
-                try {
+                try (connection) {
+                    ready.countDown();
+                    go.await();
                     int i;
-                    while ((i = next.getAndIncrement()) < bodies.size() && failure.get() == null) {
-                        var response =
-                                http.send(request(uri, key, bodies.get(i)), HttpResponse.BodyHandlers.ofString());
+                    while ((i = next.getAndIncrement()) < requests.size() && failure.get() == null) {
+                        var response = connection.send(requests.get(i));
                         // 503 means "not acknowledged by Kafka, retry with the same ids": what a client does
-                        for (int attempt = 1; response.statusCode() == 503 && attempt <= 3; attempt++) {
+                        for (int attempt = 1; response.status() == 503 && attempt <= 3; attempt++) {
                             retries.incrementAndGet();
-                            response =
-                                    http.send(request(uri, key, bodies.get(i)), HttpResponse.BodyHandlers.ofString());
+                            response = connection.send(requests.get(i));
                         }
-                        if (response.statusCode() != 202) {
-                            failure.compareAndSet(null, response.statusCode() + " " + response.body());
+                        if (response.status() != 202) {
+                            failure.compareAndSet(null, response.status() + " " + response.bodyText());
                         }
                     }
                 } catch (Exception e) {
@@ -180,8 +213,11 @@ public final class HttpIngestScenario implements Scenario {
                 }
             });
         }
+        ready.await();
+        long started = System.nanoTime();
+        go.countDown();
         done.await(10, TimeUnit.MINUTES);
-        double rate = bodies.size() / ((System.nanoTime() - started) / 1e9);
+        double rate = requests.size() / ((System.nanoTime() - started) / 1e9);
         pool.shutdownNow();
         if (failure.get() != null) {
             throw new IllegalStateException("ingest refused a batch: " + failure.get());
@@ -190,15 +226,6 @@ public final class HttpIngestScenario implements Scenario {
             BenchContext.log("  %d batch requests answered 503 and were retried", retries.get());
         }
         return rate;
-    }
-
-    static HttpRequest request(URI uri, String key, byte[] body) {
-        return HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
     }
 
     /** The same events through a plain producer, Avro encoding included in the timing. */
@@ -246,21 +273,32 @@ public final class HttpIngestScenario implements Scenario {
      * free to send it: queueing behind a slow response counts (no coordinated omission). Failed
      * requests count with the time until they failed, and are reported.
      */
-    static Latency fixedRate(HttpClient http, URI uri, String key, List<byte[]> bodies, int rate) throws Exception {
-        long[] latencies = new long[bodies.size()];
+    static Latency fixedRate(URI uri, List<byte[]> requests, int rate) throws Exception {
+        long[] latencies = new long[requests.size()];
         var errors = new AtomicInteger();
         var firstError = new AtomicReference<String>();
         var next = new AtomicInteger();
         long interval = 1_000_000_000L / rate;
-        long start = System.nanoTime() + 20_000_000;
+        var connections = new ArrayList<KeepAliveConnection>();
+        for (int t = 0; t < SINGLE_CONNECTIONS; t++) {
+            var connection = new KeepAliveConnection(uri);
+            connection.connect();
+            connections.add(connection);
+        }
         var lastSent = new AtomicLong();
         var pool = Executors.newFixedThreadPool(SINGLE_CONNECTIONS);
+        var ready = new CountDownLatch(SINGLE_CONNECTIONS);
+        var startAt = new AtomicLong();
+        var go = new CountDownLatch(1);
         var done = new CountDownLatch(SINGLE_CONNECTIONS);
-        for (int t = 0; t < SINGLE_CONNECTIONS; t++) {
+        for (var connection : connections) {
             pool.execute(() -> {
-                try {
+                try (connection) {
+                    ready.countDown();
+                    go.await();
+                    long start = startAt.get();
                     int i;
-                    while ((i = next.getAndIncrement()) < bodies.size()) {
+                    while ((i = next.getAndIncrement()) < requests.size()) {
                         long due = start + i * interval;
                         long wait;
                         while ((wait = due - System.nanoTime()) > 0) {
@@ -268,11 +306,10 @@ public final class HttpIngestScenario implements Scenario {
                         }
                         lastSent.accumulateAndGet(System.nanoTime(), Math::max);
                         try {
-                            var response =
-                                    http.send(request(uri, key, bodies.get(i)), HttpResponse.BodyHandlers.discarding());
-                            if (response.statusCode() != 202) {
+                            int status = connection.send(requests.get(i)).status();
+                            if (status != 202) {
                                 errors.incrementAndGet();
-                                firstError.compareAndSet(null, "status " + response.statusCode());
+                                firstError.compareAndSet(null, "status " + status);
                             }
                         } catch (java.io.IOException e) {
                             errors.incrementAndGet();
@@ -287,6 +324,11 @@ public final class HttpIngestScenario implements Scenario {
                 }
             });
         }
+        // every thread is started and waiting before the first request is due
+        ready.await();
+        long start = System.nanoTime() + 20_000_000;
+        startAt.set(start);
+        go.countDown();
         boolean finished = done.await(5, TimeUnit.MINUTES);
         pool.shutdownNow();
         if (!finished) {
@@ -297,7 +339,7 @@ public final class HttpIngestScenario implements Scenario {
         }
         long[] sorted = latencies.clone();
         java.util.Arrays.sort(sorted);
-        double achieved = bodies.size() / ((lastSent.get() - start) / 1e9);
+        double achieved = requests.size() / ((lastSent.get() - start) / 1e9);
         return new Latency(
                 Stats.percentile(sorted, 50) / 1e6,
                 Stats.percentile(sorted, 99) / 1e6,

@@ -11,6 +11,7 @@ import dev.promptengine.schemas.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.stereotype.Component;
@@ -57,10 +58,10 @@ class EventAssembler {
                 .setEnvironment(usage.environment())
                 .setSessionId(usage.sessionId())
                 .setUserIdentifier(usage.userIdentifier())
-                .setParameters(json(redaction.parameters(usage.parameters())))
+                .setParameters(json(usage.parameters(), redaction::parameters))
                 .setRenderedContent(redaction.content(usage.renderedContent()))
                 .setRenderedSystemMessage(redaction.content(usage.renderedSystemMessage()))
-                .setMetadata(json(redaction.metadata(usage.metadata())))
+                .setMetadata(json(usage.metadata(), redaction::metadata))
                 .setCaptureMode(CaptureMode.valueOf(redaction.mode().name()))
                 .setRedactions(redaction.counts())
                 .build();
@@ -98,13 +99,14 @@ class EventAssembler {
                 .setExecutionTimeMs(execution.executionTimeMs())
                 .setStatus(ExecutionStatus.valueOf(execution.status().name()))
                 .setErrorMessage(redaction.annotation(execution.errorMessage()))
-                .setResponseMetadata(json(redaction.metadata(execution.responseMetadata())))
+                .setResponseMetadata(json(execution.responseMetadata(), redaction::metadata))
                 .setCaptureMode(CaptureMode.valueOf(redaction.mode().name()))
                 .setRedactions(redaction.counts())
                 .build();
     }
 
-    private static String json(ObjectNode node) {
-        return node == null ? null : node.toString();
+    /** The object after the privacy rules, as JSON text; null when absent or dropped. */
+    private static String json(JsonObject object, UnaryOperator<ObjectNode> rules) {
+        return object == null ? null : object.jsonOf(rules.apply(object.node()));
     }
 }

@@ -182,10 +182,10 @@ class EventReader {
         String environment = environment(fields);
         String session = fields.optionalString("session_id", identifier);
         String user = fields.optionalString("user_identifier", identifier);
-        ObjectNode parameters = fields.object("parameters", limits.maxObjectLength());
+        JsonObject parameters = fields.object("parameters", limits.maxObjectLength());
         String rendered = fields.optionalString("rendered_content", content);
         String system = fields.optionalString("rendered_system_message", content);
-        ObjectNode metadata = fields.object("metadata", limits.maxObjectLength());
+        JsonObject metadata = fields.object("metadata", limits.maxObjectLength());
         if (violations.size() > before) {
             return null;
         }
@@ -233,7 +233,7 @@ class EventReader {
         Long executionTime = fields.longValue("execution_time_ms", false, 0, Long.MAX_VALUE);
         Status status = status(fields);
         String error = fields.optionalString("error_message", content);
-        ObjectNode responseMetadata = fields.object("response_metadata", limits.maxObjectLength());
+        JsonObject responseMetadata = fields.object("response_metadata", limits.maxObjectLength());
         if (violations.size() > before) {
             return null;
         }

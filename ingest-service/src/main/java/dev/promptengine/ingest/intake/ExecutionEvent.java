@@ -3,7 +3,6 @@ package dev.promptengine.ingest.intake;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A validated execution as the client sent it (before privacy rules). {@code environment},
@@ -34,7 +33,7 @@ record ExecutionEvent(
         long executionTimeMs,
         Status status,
         String errorMessage,
-        ObjectNode responseMetadata) {
+        JsonObject responseMetadata) {
 
     enum Status {
         SUCCESS,

@@ -1,12 +1,10 @@
 package dev.promptengine.ingest.intake;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -16,9 +14,6 @@ import tools.jackson.databind.node.ObjectNode;
  * as absent.
  */
 final class FieldReader {
-
-    private static final Pattern UUID_TEXT =
-            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final ObjectNode node;
     private final String prefix;
@@ -91,11 +86,28 @@ final class FieldReader {
             return null;
         }
         JsonNode value = node.get(field);
-        if (!value.isString() || !UUID_TEXT.matcher(value.stringValue()).matches()) {
+        if (!value.isString() || !isUuidText(value.stringValue())) {
             reject(field, "must be a UUID such as 0b6f1c52-3f0a-4e8e-9a57-1f2d3c4b5a69");
             return null;
         }
         return UUID.fromString(value.stringValue());
+    }
+
+    /** The 8-4-4-4-12 hex digit form (either case), the only one accepted. */
+    static boolean isUuidText(String text) {
+        if (text.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = text.charAt(i);
+            boolean ok = i == 8 || i == 13 || i == 18 || i == 23
+                    ? c == '-'
+                    : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     Integer integer(String field, boolean required, long min, long max) {
@@ -151,7 +163,7 @@ final class FieldReader {
         JsonNode value = node.get(field);
         if (value.isString()) {
             try {
-                return OffsetDateTime.parse(value.stringValue()).toInstant();
+                return Timestamps.parse(value.stringValue());
             } catch (DateTimeParseException e) {
                 // fall through to the violation
             }
@@ -160,7 +172,7 @@ final class FieldReader {
         return null;
     }
 
-    ObjectNode object(String field, int maxLength) {
+    JsonObject object(String field, int maxLength) {
         if (!isPresent(field)) {
             return null;
         }
@@ -169,11 +181,12 @@ final class FieldReader {
             reject(field, "must be a JSON object");
             return null;
         }
-        if (value.toString().length() > maxLength) {
+        String json = value.toString();
+        if (json.length() > maxLength) {
             reject(field, "must be at most " + maxLength + " characters as JSON");
             return null;
         }
-        return (ObjectNode) value;
+        return new JsonObject((ObjectNode) value, json);
     }
 
     JsonNode raw(String field) {

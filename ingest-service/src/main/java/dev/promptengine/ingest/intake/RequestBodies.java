@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -54,7 +55,13 @@ class RequestBodies {
     }
 
     private byte[] readAtMost(InputStream in, long declared) throws IOException {
-        var out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
+        if (declared >= 0) {
+            // the container ends the stream at Content-Length: read it straight into one array
+            byte[] body = new byte[(int) declared];
+            int read = in.readNBytes(body, 0, body.length);
+            return read == body.length ? body : Arrays.copyOf(body, read);
+        }
+        var out = new ByteArrayOutputStream(8192);
         byte[] buffer = new byte[8192];
         long total = 0;
         int read;

@@ -2,7 +2,6 @@ package dev.promptengine.ingest.intake;
 
 import java.time.Instant;
 import java.util.UUID;
-import tools.jackson.databind.node.ObjectNode;
 
 /** A validated usage as the client sent it (before privacy rules). */
 record UsageEvent(
@@ -14,7 +13,7 @@ record UsageEvent(
         String environment,
         String sessionId,
         String userIdentifier,
-        ObjectNode parameters,
+        JsonObject parameters,
         String renderedContent,
         String renderedSystemMessage,
-        ObjectNode metadata) {}
+        JsonObject metadata) {}

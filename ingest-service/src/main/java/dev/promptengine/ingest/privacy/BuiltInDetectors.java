@@ -28,17 +28,17 @@ final class BuiltInDetectors {
         add(new Detector(
                 PRIVATE_KEY,
                 Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?-----END [A-Z ]*PRIVATE KEY-----"),
-                text -> text.contains("PRIVATE KEY-----"),
+                (text, facts) -> text.contains("PRIVATE KEY-----"),
                 match -> true));
         add(new Detector(
                 BEARER_TOKEN,
                 Pattern.compile("(?i)\\bbearer\\s+[A-Za-z0-9\\-._~+/]{16,}=*"),
-                text -> text.contains("earer") || text.contains("EARER"),
+                (text, facts) -> text.contains("earer") || text.contains("EARER"),
                 match -> true));
         add(new Detector(
                 JWT,
                 Pattern.compile("\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}"),
-                text -> text.contains("eyJ"),
+                (text, facts) -> text.contains("eyJ"),
                 match -> true));
         add(new Detector(
                 API_KEY,
@@ -50,7 +50,7 @@ final class BuiltInDetectors {
                         + "|xox[abposr]-[A-Za-z0-9-]{10,}"
                         + "|AIza[0-9A-Za-z_-]{35}"
                         + "|glpat-[A-Za-z0-9_-]{20,})"),
-                text -> containsAny(
+                (text, facts) -> containsAny(
                         text,
                         "sk-",
                         "k_live_",
@@ -72,30 +72,30 @@ final class BuiltInDetectors {
                 Pattern.compile(
                         "(?i)\\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret)"
                                 + "\\s*[:=]\\s*[\"']?[^\\s\"',;]{6,}[\"']?"),
-                text -> (text.indexOf('=') >= 0 || text.indexOf(':') >= 0)
+                (text, facts) -> (text.indexOf('=') >= 0 || text.indexOf(':') >= 0)
                         && containsAny(text, "ass", "ASS", "wd", "WD", "ecret", "ECRET", "ey", "EY", "oken", "OKEN"),
                 match -> true));
         add(new Detector(
                 EMAIL,
                 Pattern.compile(
                         "(?<![\\w.%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63})*\\.[A-Za-z]{2,24}\\b"),
-                text -> text.indexOf('@') >= 0,
+                (text, facts) -> text.indexOf('@') >= 0,
                 match -> true));
         add(new Detector(
                 IBAN,
                 Pattern.compile("\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){11,30}\\b"),
-                text -> hasDigits(text, 6),
+                (text, facts) -> facts.hasDigits(6),
                 BuiltInDetectors::isIban));
         add(new Detector(
                 PAYMENT_CARD,
                 Pattern.compile("(?<![\\d.])(?:\\d[ -]?){12,18}\\d(?![\\d.])"),
-                text -> hasDigits(text, 13),
+                (text, facts) -> facts.hasDigits(13),
                 BuiltInDetectors::isPaymentCard));
         add(new Detector(
                 PHONE,
                 Pattern.compile(
                         "(?<![\\w+.])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{1,5}\\)[ .-]?)?\\d{2,5}(?:[ .-]?\\d{2,5}){1,5}(?![\\w.])"),
-                text -> hasDigits(text, 9),
+                (text, facts) -> facts.hasDigits(9),
                 BuiltInDetectors::isPhoneNumber));
     }
 
@@ -191,17 +191,6 @@ final class BuiltInDetectors {
             }
         }
         return digits.toString();
-    }
-
-    private static boolean hasDigits(String text, int atLeast) {
-        int found = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c >= '0' && c <= '9' && ++found >= atLeast) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static boolean containsAny(String text, String... needles) {

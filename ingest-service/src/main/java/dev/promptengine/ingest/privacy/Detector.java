@@ -9,19 +9,28 @@ import java.util.regex.Pattern;
  * match (most text has no {@code @} and few digits), and an optional validator for candidates
  * (Luhn, mod-97, digit count).
  */
-record Detector(String name, Pattern pattern, Predicate<String> mightContain, Predicate<String> isMatch) {
+record Detector(String name, Pattern pattern, PreCheck mightContain, Predicate<String> isMatch, String replacement) {
+
+    /** False only when the text cannot hold a match; {@code facts} describe the same text. */
+    @FunctionalInterface
+    interface PreCheck {
+        boolean test(String text, TextFacts facts);
+    }
+
+    Detector(String name, Pattern pattern, PreCheck mightContain, Predicate<String> isMatch) {
+        this(name, pattern, mightContain, isMatch, "[REDACTED:" + name + "]");
+    }
 
     static Detector custom(String name, String regex) {
-        return new Detector(name, Pattern.compile(regex), text -> true, match -> true);
+        return new Detector(name, Pattern.compile(regex), (text, facts) -> true, match -> true);
     }
 
-    String replacement() {
-        return "[REDACTED:" + name + "]";
-    }
-
-    /** The text with every match replaced; adds how many were replaced to {@code counts}. */
-    String redact(String text, RedactionCounts counts) {
-        if (text.isEmpty() || !mightContain.test(text)) {
+    /**
+     * The text with every match replaced; adds how many were replaced to {@code counts}. Answers
+     * the same instance when nothing matched.
+     */
+    String redact(String text, TextFacts facts, RedactionCounts counts) {
+        if (text.isEmpty() || !mightContain.test(text, facts)) {
             return text;
         }
         Matcher matcher = pattern.matcher(text);
@@ -35,7 +44,7 @@ record Detector(String name, Pattern pattern, Predicate<String> mightContain, Pr
             if (out == null) {
                 out = new StringBuilder(text.length());
             }
-            out.append(text, last, matcher.start()).append(replacement());
+            out.append(text, last, matcher.start()).append(replacement);
             last = matcher.end();
             found++;
         }

@@ -44,7 +44,10 @@ public final class Redaction {
         return redactor.redact(text, counts);
     }
 
-    /** Template parameters: content, so dropped in METADATA_ONLY; always without the dropped keys. */
+    /**
+     * Template parameters: content, so dropped in METADATA_ONLY; always without the dropped keys.
+     * The same instance when nothing was dropped or redacted.
+     */
     public ObjectNode parameters(ObjectNode parameters) {
         if (parameters == null || mode == CaptureMode.METADATA_ONLY) {
             return null;
@@ -52,7 +55,10 @@ public final class Redaction {
         return (ObjectNode) clean(parameters, mode != CaptureMode.FULL);
     }
 
-    /** Metadata objects: kept in every mode, without the dropped keys, string values redacted unless FULL. */
+    /**
+     * Metadata objects: kept in every mode, without the dropped keys, string values redacted unless
+     * FULL. The same instance when nothing was dropped or redacted.
+     */
     public ObjectNode metadata(ObjectNode metadata) {
         if (metadata == null) {
             return null;
@@ -64,22 +70,47 @@ public final class Redaction {
         return counts.asMap();
     }
 
+    /** The node with dropped keys removed and strings redacted; the same instance when nothing changed. */
     private JsonNode clean(JsonNode node, boolean redactValues) {
-        if (node.isObject()) {
-            ObjectNode copy = JsonNodeFactory.instance.objectNode();
-            for (var field : node.properties()) {
+        if (node instanceof ObjectNode object) {
+            ObjectNode copy = null;
+            int kept = 0;
+            for (var field : object.properties()) {
                 if (redactor.isDropped(field.getKey())) {
                     counts.add(DROPPED_KEY, 1);
-                } else {
-                    copy.set(field.getKey(), clean(field.getValue(), redactValues));
+                    if (copy == null) {
+                        copy = firstProperties(object, kept);
+                    }
+                    continue;
+                }
+                JsonNode value = field.getValue();
+                JsonNode cleaned = clean(value, redactValues);
+                if (copy == null && cleaned != value) {
+                    copy = firstProperties(object, kept);
+                }
+                if (copy != null) {
+                    copy.set(field.getKey(), cleaned);
+                }
+                kept++;
+            }
+            return copy == null ? object : copy;
+        }
+        if (node instanceof ArrayNode array) {
+            ArrayNode copy = null;
+            for (int i = 0; i < array.size(); i++) {
+                JsonNode element = array.get(i);
+                JsonNode cleaned = clean(element, redactValues);
+                if (copy == null && cleaned != element) {
+                    copy = JsonNodeFactory.instance.arrayNode(array.size());
+                    for (int j = 0; j < i; j++) {
+                        copy.add(array.get(j));
+                    }
+                }
+                if (copy != null) {
+                    copy.add(cleaned);
                 }
             }
-            return copy;
-        }
-        if (node.isArray()) {
-            ArrayNode copy = JsonNodeFactory.instance.arrayNode(node.size());
-            node.forEach(element -> copy.add(clean(element, redactValues)));
-            return copy;
+            return copy == null ? array : copy;
         }
         if (node.isString() && redactValues) {
             String value = node.stringValue();
@@ -87,5 +118,18 @@ public final class Redaction {
             return redacted == value ? node : JsonNodeFactory.instance.stringNode(redacted);
         }
         return node;
+    }
+
+    /** A new object with the first {@code count} properties of {@code object} (all kept unchanged so far). */
+    private static ObjectNode firstProperties(ObjectNode object, int count) {
+        ObjectNode copy = JsonNodeFactory.instance.objectNode();
+        int copied = 0;
+        for (var field : object.properties()) {
+            if (copied++ == count) {
+                break;
+            }
+            copy.set(field.getKey(), field.getValue());
+        }
+        return copy;
     }
 }

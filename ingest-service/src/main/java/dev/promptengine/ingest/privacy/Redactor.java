@@ -51,8 +51,13 @@ public class Redactor {
 
     String redact(String text, RedactionCounts counts) {
         String result = text;
+        var facts = new TextFacts(text);
         for (Detector detector : detectors) {
-            result = detector.redact(result, counts);
+            String redacted = detector.redact(result, facts, counts);
+            if (redacted != result) {
+                result = redacted;
+                facts = new TextFacts(redacted);
+            }
         }
         return result;
     }

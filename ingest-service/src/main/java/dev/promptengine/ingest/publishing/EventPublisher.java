@@ -1,9 +1,13 @@
 package dev.promptengine.ingest.publishing;
 
+import dev.promptengine.schemas.AvroSerializer;
+import dev.promptengine.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +15,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
@@ -20,12 +26,18 @@ import org.springframework.stereotype.Component;
  * Publishes one request's records and returns only when Kafka acknowledged all of them, or throws
  * {@link KafkaUnavailableException} within {@link PublishingProperties#timeout()} (plus the short
  * commit step when a commit had already begun). A single record goes through the shared idempotent
- * producer; several go into one transaction so a batch is never half visible.
+ * producer (its own linger, {@link PublishingProperties#singleEventLinger()}, so that a lone event
+ * does not wait for company); several are Avro-encoded on the request thread and go into one
+ * transaction so a batch is never half visible.
  */
 @Component
 public class EventPublisher implements DisposableBean {
 
+    private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
+
+    private final ProducerFactory<String, SpecificRecord> singleProducers;
     private final KafkaTemplate<String, SpecificRecord> template;
+    private final AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
     private final TransactionLanes lanes;
     private final Duration timeout;
     private final Duration commitGrace;
@@ -33,11 +45,13 @@ public class EventPublisher implements DisposableBean {
     private final Timer transactionLatency;
 
     EventPublisher(
-            KafkaTemplate<String, SpecificRecord> template,
             ProducerFactory<String, SpecificRecord> producerFactory,
             PublishingProperties properties,
             MeterRegistry meters) {
-        this.template = template;
+        this.singleProducers =
+                producerFactory.copyWithConfigurationOverride(Map.of(ProducerConfig.LINGER_MS_CONFIG, (int)
+                        properties.singleEventLinger().toMillis()));
+        this.template = new KafkaTemplate<>(singleProducers);
         var config = producerFactory.getConfigurationProperties();
         this.lanes = new TransactionLanes(config, properties);
         this.timeout = properties.timeout();
@@ -46,6 +60,27 @@ public class EventPublisher implements DisposableBean {
                 .plusSeconds(1);
         this.singleLatency = latencyTimer(meters, "single");
         this.transactionLatency = latencyTimer(meters, "transaction");
+        warmUpSingleProducer();
+    }
+
+    /**
+     * Creates the single-event producer and fetches the topics' metadata in the background, so the
+     * first requests do not queue behind that (a broker that is away now changes nothing: the first
+     * request then finds out itself).
+     */
+    private void warmUpSingleProducer() {
+        var warmUp = new Thread(
+                () -> {
+                    try {
+                        template.partitionsFor(Topics.USAGE.name());
+                        template.partitionsFor(Topics.EXECUTION.name());
+                    } catch (RuntimeException e) {
+                        log.info("Single-event producer not ready yet: {}", e.toString());
+                    }
+                },
+                "ingest-producer-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
     }
 
     private static Timer latencyTimer(MeterRegistry meters, String mode) {
@@ -87,7 +122,16 @@ public class EventPublisher implements DisposableBean {
     }
 
     private void publishInTransaction(List<ProducerRecord<String, SpecificRecord>> records) {
-        var pending = new PendingPublish(records);
+        var encoded = new ArrayList<ProducerRecord<String, byte[]>>(records.size());
+        try {
+            for (var record : records) {
+                encoded.add(new ProducerRecord<>(
+                        record.topic(), record.key(), serializer.serialize(record.topic(), record.value())));
+            }
+        } catch (RuntimeException e) {
+            throw unavailable(e, records.size());
+        }
+        var pending = new PendingPublish(encoded);
         lanes.submit(pending);
         try {
             try {
@@ -117,5 +161,12 @@ public class EventPublisher implements DisposableBean {
     @Override
     public void destroy() {
         lanes.close();
+        if (singleProducers instanceof DisposableBean disposable) {
+            try {
+                disposable.destroy();
+            } catch (Exception e) {
+                throw new IllegalStateException("Closing the single-event producer failed", e);
+            }
+        }
     }
 }

@@ -3,7 +3,6 @@ package dev.promptengine.ingest.publishing;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -17,11 +16,11 @@ final class PendingPublish {
     private static final int COMMITTING = 1;
     private static final int ABANDONED = 2;
 
-    final List<ProducerRecord<String, SpecificRecord>> records;
+    final List<ProducerRecord<String, byte[]>> records;
     final CompletableFuture<Void> result = new CompletableFuture<>();
     private final AtomicInteger state = new AtomicInteger(QUEUED);
 
-    PendingPublish(List<ProducerRecord<String, SpecificRecord>> records) {
+    PendingPublish(List<ProducerRecord<String, byte[]>> records) {
         this.records = records;
     }
 

@@ -13,6 +13,9 @@ import org.springframework.validation.annotation.Validated;
  * @param timeout how long a request waits for Kafka before answering 503 (Kafka's own
  *     {@code max.block.ms} / {@code delivery.timeout.ms} are set below it in application.yml)
  * @param retryAfter the {@code Retry-After} the 503 carries
+ * @param singleEventLinger {@code linger.ms} of the producer for single events (the transaction
+ *     lanes flush each group, so the configured {@code linger.ms} never delays a batch; a single
+ *     event would wait for it in full)
  * @param lanes transactional producers committing batches in parallel
  * @param maxEventsPerTransaction how many events a lane groups into one transaction
  * @param transactionalIdPrefix unique per running instance (a restarted instance may reuse its
@@ -23,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
 public record PublishingProperties(
         @DefaultValue("3500ms") Duration timeout,
         @DefaultValue("5s") Duration retryAfter,
+        @DefaultValue("0ms") Duration singleEventLinger,
         @DefaultValue("2") @Min(1) int lanes,
         @DefaultValue("5000") @Min(1) int maxEventsPerTransaction,
         @NotBlank String transactionalIdPrefix) {}

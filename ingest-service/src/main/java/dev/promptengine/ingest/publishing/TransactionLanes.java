@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +54,13 @@ final class TransactionLanes implements AutoCloseable {
     }
 
     private void runLane(String transactionalId) {
-        Producer<String, SpecificRecord> producer = null;
+        Producer<String, byte[]> producer = null;
+        try {
+            // ready before the first request; a broker that is away now is retried on the first request
+            producer = newProducer(transactionalId);
+        } catch (RuntimeException e) {
+            log.info("Transactional producer {} not ready yet: {}", transactionalId, e.toString());
+        }
         while (running) {
             List<PendingPublish> group;
             try {
@@ -102,7 +108,7 @@ final class TransactionLanes implements AutoCloseable {
         return group;
     }
 
-    private static void commit(Producer<String, SpecificRecord> producer, List<PendingPublish> group) throws Exception {
+    private static void commit(Producer<String, byte[]> producer, List<PendingPublish> group) throws Exception {
         producer.beginTransaction();
         var sends = new ArrayList<Future<RecordMetadata>>();
         for (PendingPublish pending : group) {
@@ -130,13 +136,15 @@ final class TransactionLanes implements AutoCloseable {
         committing.forEach(pending -> pending.result.complete(null));
     }
 
-    private Producer<String, SpecificRecord> newProducer(String transactionalId) {
+    private Producer<String, byte[]> newProducer(String transactionalId) {
         var config = new HashMap<>(producerConfig);
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
+        // requests arrive Avro-encoded (on their own threads, in parallel), not in this lane's loop
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         // each lane owns its producer's life (close and re-create after a failed transaction), which a
         // shared ProducerFactory cache would hide; the settings are Boot's spring.kafka.producer.*
-        var producer = new KafkaProducer<String, SpecificRecord>(config);
+        var producer = new KafkaProducer<String, byte[]>(config);
         try {
             producer.initTransactions();
             return producer;
@@ -146,7 +154,7 @@ final class TransactionLanes implements AutoCloseable {
         }
     }
 
-    private static Producer<String, SpecificRecord> discard(Producer<String, SpecificRecord> producer) {
+    private static Producer<String, byte[]> discard(Producer<String, byte[]> producer) {
         if (producer != null) {
             try {
                 producer.close(Duration.ZERO);
