@@ -121,7 +121,7 @@ public final class EndToEndScenario implements Scenario {
             boolean metadata = content == Content.METADATA_ONLY;
             int count = context.scaled(metadata ? 200_000 : 60_000);
             context.note(String.format(
-                    "%s: backlog of %,d usages + %,d executions per run; done when the hourly rollups count them all",
+                    "%s: backlog of %,d usages + %,d executions per run; done when the hourly summary rollups count them all",
                     metadata ? "metadata-only" : "~2 KB content", count, count));
             var rates = context.repeat(metadata ? "e2e metadata" : "e2e content", () -> {
                 var pairs = new ArrayList<Workload.Pair>(count);
