@@ -121,21 +121,13 @@ public class PartitionManager {
                 months.add(YearMonth.from(day));
             }
             for (YearMonth month : months) {
-                for (String table : ROLLUP_TABLES) {
+                for (String table : concat(ROLLUP_TABLES, AUDIT_TABLES)) {
                     create(
                             table + "_p" + MONTH.format(month),
                             table,
                             month.atDay(1).atStartOfDay(),
                             month.plusMonths(1).atDay(1).atStartOfDay(),
-                            ROLLUP_STORAGE);
-                }
-                for (String table : AUDIT_TABLES) {
-                    create(
-                            table + "_p" + MONTH.format(month),
-                            table,
-                            month.atDay(1).atStartOfDay(),
-                            month.plusMonths(1).atDay(1).atStartOfDay(),
-                            "");
+                            ROLLUP_TABLES.contains(table) ? ROLLUP_STORAGE : "");
                 }
             }
         });
