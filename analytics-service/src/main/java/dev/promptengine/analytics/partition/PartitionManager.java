@@ -168,6 +168,7 @@ public class PartitionManager {
             for (String table : AUDIT_TABLES) {
                 dropped.addAll(dropMonthsBefore(table, today.minusDays(retention.auditDays())));
             }
+            pruneHistogramCache(today.minusDays(retention.rollupDays()));
         });
         if (!dropped.isEmpty()) {
             knownDays.clear();
@@ -185,6 +186,23 @@ public class PartitionManager {
             }
         }
         return dropped;
+    }
+
+    /**
+     * The daily histogram cache is derived data (recomputed from the daily rollups on a miss):
+     * entries for days whose rollups are gone, and entries not recomputed for 30 days, go. It is a
+     * small table keyed by filter, so a DELETE is the right tool here.
+     */
+    private void pruneHistogramCache(LocalDate oldestRollupDay) {
+        int pruned = jdbc.sql("""
+                        DELETE FROM latency_histogram_cache
+                        WHERE day < :oldest OR computed_at < now() - interval '30 days'
+                        """)
+                .param("oldest", oldestRollupDay.atStartOfDay().atOffset(ZoneOffset.UTC))
+                .update();
+        if (pruned > 0) {
+            log.info("Pruned {} latency histogram cache entries", pruned);
+        }
     }
 
     /** Drops the monthly partitions whose last day is before {@code oldestKept}. */

@@ -326,6 +326,25 @@ class FactsPipelineIntegrationTests {
                     .update();
         }
 
+        // and histogram cache entries for a day past rollup retention, one not recomputed for 40
+        // days, and a fresh one
+        for (var entry : List.of(
+                new Object[] {allExpired, 0}, new Object[] {contentExpired, 40}, new Object[] {contentExpired, 0})) {
+            jdbc.sql("""
+                            INSERT INTO latency_histogram_cache (tenant, filter_key, day, execution_count, buckets,
+                                counts, computed_at)
+                            VALUES ('retention', :key, :day, 1, '{1}', '{1}', now() - make_interval(days => :age))
+                            """)
+                    .param("key", "{\"age\":" + entry[1] + "}")
+                    .param(
+                            "day",
+                            java.sql.Timestamp.from(((LocalDate) entry[0])
+                                    .atStartOfDay(ZoneOffset.UTC)
+                                    .toInstant()))
+                    .param("age", entry[1])
+                    .update();
+        }
+
         // When retention runs
         var dropped = partitions.dropExpired();
 
@@ -347,6 +366,10 @@ class FactsPipelineIntegrationTests {
                         "audit_log_p" + month.format(rawExpired),
                         "audit_log_p" + month.format(today),
                         "usage_fact_p" + day.format(today));
+        assertThat(jdbc.sql("SELECT filter_key FROM latency_histogram_cache WHERE tenant = 'retention'")
+                        .query(String.class)
+                        .list())
+                .containsExactly("{\"age\":0}");
         assertThat(jdbc.sql("SELECT count(*) FROM audit_log WHERE tenant = 'retention'")
                         .query(Long.class)
                         .single())
