@@ -29,10 +29,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Writes one consumed batch in one PostgreSQL transaction: checks the partitions are still owned
- * (fencing), skips records below the stored offsets, dead-letters poison records, inserts raw facts
- * with {@code ON CONFLICT DO NOTHING ... RETURNING}, feeds only the newly inserted ones to the
- * rollups (reduced in memory, upserted with one {@code unnest} statement per table) and stores the
- * offsets. Either all of it commits or none of it.
+ * (fencing), skips records below the stored offsets, dead-letters poison records, {@code COPY}s raw
+ * facts into a staging table and moves them with {@code ON CONFLICT DO NOTHING ... RETURNING}, feeds
+ * only the newly inserted ones to the rollups (reduced in memory per {@link Rollups.Shape}, upserted
+ * with one {@code unnest} statement per table) and stores the offsets. Either all of it commits or
+ * none of it.
  */
 @Component
 class FactsWriter {
