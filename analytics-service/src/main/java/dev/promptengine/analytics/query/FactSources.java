@@ -89,6 +89,23 @@ final class FactSources {
     }
 
     /**
+     * The sources of one kind of fact: its column lists per source, its table prefix, the prefix of
+     * its bind parameters, and whether provider/model/status filters apply (executions only).
+     */
+    private record Family(
+            String table,
+            String summaryColumns,
+            String rollupColumns,
+            String rawColumns,
+            String parameterPrefix,
+            boolean executionFilters) {}
+
+    private static final Family EXECUTIONS = new Family(
+            "execution", EXECUTION_SUMMARY_COLUMNS, EXECUTION_ROLLUP_COLUMNS, EXECUTION_RAW_COLUMNS, "seg", true);
+    private static final Family USAGES =
+            new Family("usage", USAGE_SUMMARY_COLUMNS, USAGE_ROLLUP_COLUMNS, USAGE_RAW_COLUMNS, "useg", false);
+
+    /**
      * Executions matching the filter; {@code errorsOnly} keeps status error and timeout. Rollup rows
      * come from the summaries when {@code groups} (what the caller groups by) allow it.
      */
@@ -100,44 +117,8 @@ final class FactSources {
             boolean forceRaw,
             boolean errorsOnly,
             MapSqlParameterSource params) {
-        params.addValue("tenant", tenant);
-        boolean summary = summaries(filter, groups);
-        var branches = new ArrayList<String>();
-        int i = 0;
-        for (Segment segment : segments(filter, allowDaily, forceRaw)) {
-            String fromName = "seg" + i + "_from";
-            String toName = "seg" + i + "_to";
-            params.addValue(fromName, timestamp(segment.from()));
-            params.addValue(toName, timestamp(segment.to()));
-            var sql = new StringBuilder(
-                    switch (segment.source()) {
-                        case DAILY ->
-                            summary
-                                    ? EXECUTION_SUMMARY_COLUMNS.formatted(
-                                            DAILY_TIME, "execution_summary_daily", fromName, toName)
-                                    : EXECUTION_ROLLUP_COLUMNS.formatted(
-                                            DAILY_TIME, "execution_rollup_daily", fromName, toName);
-                        case HOURLY ->
-                            summary
-                                    ? EXECUTION_SUMMARY_COLUMNS.formatted(
-                                            HOURLY_TIME, "execution_summary_hourly", fromName, toName)
-                                    : EXECUTION_ROLLUP_COLUMNS.formatted(
-                                            HOURLY_TIME, "execution_rollup_hourly", fromName, toName);
-                        case RAW -> EXECUTION_RAW_COLUMNS.formatted(RAW_TIME, fromName, toName);
-                    });
-            appendFilters(sql, filter, true, params);
-            if (errorsOnly) {
-                sql.append("\n  AND status IN ('error', 'timeout')");
-            }
-            branches.add(sql.toString());
-            i++;
-        }
-        if (branches.isEmpty()) {
-            // An empty range: a source with the right columns and no rows.
-            params.addValue("seg_empty", timestamp(filter.from()));
-            return EXECUTION_RAW_COLUMNS.formatted(RAW_TIME, "seg_empty", "seg_empty") + " AND false";
-        }
-        return String.join("\nUNION ALL\n", branches);
+        String condition = errorsOnly ? "\n  AND status IN ('error', 'timeout')" : "";
+        return union(EXECUTIONS, tenant, filter, groups, allowDaily, forceRaw, condition, params);
     }
 
     /** Usages matching the filter (provider and model do not apply: usages have neither). */
@@ -148,38 +129,47 @@ final class FactSources {
             boolean allowDaily,
             boolean forceRaw,
             MapSqlParameterSource params) {
+        return union(USAGES, tenant, filter, groups, allowDaily, forceRaw, "", params);
+    }
+
+    /** One {@code UNION ALL} branch per segment of the range, each from its cheapest exact source. */
+    private static String union(
+            Family family,
+            String tenant,
+            QueryFilter filter,
+            Collection<Dimension> groups,
+            boolean allowDaily,
+            boolean forceRaw,
+            String condition,
+            MapSqlParameterSource params) {
         params.addValue("tenant", tenant);
-        boolean summary = summaries(filter, groups);
+        String rollup = summaries(filter, groups) ? "_summary_" : "_rollup_";
+        String columns = summaries(filter, groups) ? family.summaryColumns() : family.rollupColumns();
         var branches = new ArrayList<String>();
         int i = 0;
         for (Segment segment : segments(filter, allowDaily, forceRaw)) {
-            String fromName = "useg" + i + "_from";
-            String toName = "useg" + i + "_to";
+            String fromName = family.parameterPrefix() + i + "_from";
+            String toName = family.parameterPrefix() + i + "_to";
             params.addValue(fromName, timestamp(segment.from()));
             params.addValue(toName, timestamp(segment.to()));
             var sql = new StringBuilder(
                     switch (segment.source()) {
                         case DAILY ->
-                            summary
-                                    ? USAGE_SUMMARY_COLUMNS.formatted(
-                                            DAILY_TIME, "usage_summary_daily", fromName, toName)
-                                    : USAGE_ROLLUP_COLUMNS.formatted(
-                                            DAILY_TIME, "usage_rollup_daily", fromName, toName);
+                            columns.formatted(DAILY_TIME, family.table() + rollup + "daily", fromName, toName);
                         case HOURLY ->
-                            summary
-                                    ? USAGE_SUMMARY_COLUMNS.formatted(
-                                            HOURLY_TIME, "usage_summary_hourly", fromName, toName)
-                                    : USAGE_ROLLUP_COLUMNS.formatted(
-                                            HOURLY_TIME, "usage_rollup_hourly", fromName, toName);
-                        case RAW -> USAGE_RAW_COLUMNS.formatted(RAW_TIME, fromName, toName);
+                            columns.formatted(HOURLY_TIME, family.table() + rollup + "hourly", fromName, toName);
+                        case RAW -> family.rawColumns().formatted(RAW_TIME, fromName, toName);
                     });
-            appendFilters(sql, filter, false, params);
+            appendFilters(sql, filter, family.executionFilters(), params);
+            sql.append(condition);
             branches.add(sql.toString());
             i++;
         }
         if (branches.isEmpty()) {
-            params.addValue("useg_empty", timestamp(filter.from()));
-            return USAGE_RAW_COLUMNS.formatted(RAW_TIME, "useg_empty", "useg_empty") + " AND false";
+            // An empty range: a source with the right columns and no rows.
+            String empty = family.parameterPrefix() + "_empty";
+            params.addValue(empty, timestamp(filter.from()));
+            return family.rawColumns().formatted(RAW_TIME, empty, empty) + " AND false";
         }
         return String.join("\nUNION ALL\n", branches);
     }
