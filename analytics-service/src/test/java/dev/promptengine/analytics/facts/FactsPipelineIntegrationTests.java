@@ -10,6 +10,7 @@ import dev.promptengine.analytics.partition.PartitionManager;
 import dev.promptengine.analytics.rebuild.RebuildCommand;
 import dev.promptengine.analytics.rebuild.RollupRebuilder;
 import dev.promptengine.events.CostedLlmExecution;
+import dev.promptengine.events.LlmExecution;
 import dev.promptengine.events.PromptUsage;
 import dev.promptengine.schemas.AvroSerializer;
 import dev.promptengine.testsupport.TestInfrastructure;
@@ -64,6 +65,7 @@ class FactsPipelineIntegrationTests {
     static final String USAGE_TOPIC = TestKafka.uniqueTopic("usage");
     static final String COSTED_TOPIC = TestKafka.uniqueTopic("costed");
     static final String ANALYST_KEY = "analyst-" + UUID.randomUUID();
+    static final String ADMIN_KEY = "admin-" + UUID.randomUUID();
     static TestPostgres.Database database;
     static final KnownStream STREAM = new KnownStream(3_000, Instant.now(), 1);
 
@@ -77,6 +79,10 @@ class FactsPipelineIntegrationTests {
         registry.add("promptengine.auth.keys[0].tenant", () -> "acme");
         registry.add("promptengine.auth.keys[0].role", () -> "ANALYST");
         registry.add("promptengine.auth.keys[0].sha256", () -> sha256(ANALYST_KEY));
+        registry.add("promptengine.auth.keys[1].name", () -> "admin");
+        registry.add("promptengine.auth.keys[1].tenant", () -> "acme");
+        registry.add("promptengine.auth.keys[1].role", () -> "ADMIN");
+        registry.add("promptengine.auth.keys[1].sha256", () -> sha256(ADMIN_KEY));
     }
 
     @Autowired
@@ -122,6 +128,17 @@ class FactsPipelineIntegrationTests {
         records.add(new ProducerRecord<>(USAGE_TOPIC, "json", serializer.serialize(USAGE_TOPIC, badJson)));
         CostedLlmExecution wrongTopic = STREAM.executions().get(0);
         records.add(new ProducerRecord<>(USAGE_TOPIC, "wrong", serializer.serialize(USAGE_TOPIC, wrongTopic)));
+        // poison on the costed topic: token counts whose sum would overflow a bigint rollup column
+        for (String key : List.of("huge-1", "huge-2")) {
+            var source = STREAM.executions().get(key.equals("huge-1") ? 1 : 2);
+            var huge = CostedLlmExecution.newBuilder(source)
+                    .setExecution(LlmExecution.newBuilder(source.getExecution())
+                            .setId(UUID.randomUUID())
+                            .setInputTokens(9_000_000_000_000_000_000L)
+                            .build())
+                    .build();
+            records.add(new ProducerRecord<>(COSTED_TOPIC, key, serializer.serialize(COSTED_TOPIC, huge)));
+        }
         try (var producer = producer()) {
             for (var record : records) {
                 producer.send(record);
@@ -226,6 +243,40 @@ class FactsPipelineIntegrationTests {
                 .anySatisfy(r -> assertThat(r).startsWith("nul: ").contains("NUL"))
                 .anySatisfy(r -> assertThat(r).startsWith("json: ").contains("metadata is not valid JSON"))
                 .anySatisfy(r -> assertThat(r).startsWith("wrong: ").contains("unexpected event type"));
+    }
+
+    @Test
+    void deadLettersTokenCountsThatWouldOverflowARollupSumAndCountsTheRest() {
+        var reasons = new ArrayList<String>();
+        try (var consumer = new KafkaConsumer<String, byte[]>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        TestKafka.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "dlt-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(COSTED_TOPIC + ".dlt"));
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+                for (var record : consumer.poll(Duration.ofMillis(500))) {
+                    reasons.add(record.key() + ": "
+                            + new String(
+                                    record.headers()
+                                            .lastHeader(DeadLetterPublisher.REASON_HEADER)
+                                            .value(),
+                                    StandardCharsets.UTF_8));
+                }
+                assertThat(reasons).hasSize(2);
+            });
+        }
+        assertThat(reasons)
+                .allSatisfy(r -> assertThat(r)
+                        .startsWith("huge-")
+                        .contains("input_tokens is 9000000000000000000, above the bound of 2000000000"));
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> RollupChecks.assertTotals(jdbc, STREAM.totalsByTenant()));
     }
 
     @Test
@@ -489,6 +540,7 @@ class FactsPipelineIntegrationTests {
         var scrape = HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                                .header("Authorization", "Bearer " + ADMIN_KEY)
                                 .build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(scrape.body())

@@ -254,7 +254,7 @@ class IngestIntegrationTests extends IngestServiceTestBase {
                 Events.usage().put("prompt_version", -1).toString());
 
         // When
-        var metrics = api.get("/actuator/prometheus", null);
+        var metrics = api.get("/actuator/prometheus", ADMIN_KEY);
 
         // Then
         assertThat(metrics.status()).isEqualTo(200);

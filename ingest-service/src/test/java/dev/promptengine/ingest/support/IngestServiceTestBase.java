@@ -42,6 +42,7 @@ public abstract class IngestServiceTestBase {
     public static final String PUBLISHER_KEY = "pe_test_publisher_acme";
     public static final String OTHER_TENANT_PUBLISHER_KEY = "pe_test_publisher_globex";
     public static final String ANALYST_KEY = "pe_test_analyst_acme";
+    public static final String ADMIN_KEY = "pe_test_admin_acme";
 
     private static TopicProbe sharedProbe;
 
@@ -57,6 +58,7 @@ public abstract class IngestServiceTestBase {
         key(registry, 0, "acme-publisher", "acme", "PUBLISHER", PUBLISHER_KEY);
         key(registry, 1, "globex-publisher", "globex", "PUBLISHER", OTHER_TENANT_PUBLISHER_KEY);
         key(registry, 2, "acme-analyst", "acme", "ANALYST", ANALYST_KEY);
+        key(registry, 3, "acme-admin", "acme", "ADMIN", ADMIN_KEY);
     }
 
     private static void key(

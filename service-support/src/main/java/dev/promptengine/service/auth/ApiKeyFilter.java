@@ -9,12 +9,20 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.cors.CorsUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.UrlPathHelper;
 
-/** Authenticates every {@code /v1/} request by its bearer API key; 401 without a known key. */
+/**
+ * Authenticates every request outside {@link PublicPaths} by its bearer API key: 401 without a known
+ * key. It decides on the decoded path, the one the router matches ({@link RequestFirewall} has already
+ * refused every other spelling of it). Actuator endpoints beyond the health probes (metrics,
+ * Prometheus, info) also need the admin role: they describe every tenant.
+ */
 class ApiKeyFilter extends OncePerRequestFilter {
 
     static final String CALLER_ATTRIBUTE = Caller.class.getName();
     private static final String BEARER = "Bearer ";
+
+    private static final UrlPathHelper PATHS = new UrlPathHelper(); // decodes, drops ';' content
 
     private final ApiKeys keys;
 
@@ -25,8 +33,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         // CORS preflights carry no credentials by design; the CORS configuration answers them.
-        return !request.getRequestURI().startsWith(request.getContextPath() + "/v1/")
-                || CorsUtils.isPreFlightRequest(request);
+        return CorsUtils.isPreFlightRequest(request) || PublicPaths.matches(decodedPath(request));
     }
 
     @Override
@@ -48,7 +55,19 @@ class ApiKeyFilter extends OncePerRequestFilter {
             Problems.write(response, HttpStatus.UNAUTHORIZED, "unauthorized", "Unknown API key");
             return;
         }
+        if (decodedPath(request).startsWith("/actuator/") && caller.get().role() != Role.ADMIN) {
+            Problems.write(
+                    response,
+                    HttpStatus.FORBIDDEN,
+                    "forbidden",
+                    "Actuator endpoints other than health need an admin key");
+            return;
+        }
         request.setAttribute(CALLER_ATTRIBUTE, caller.get());
         chain.doFilter(request, response);
+    }
+
+    private static String decodedPath(HttpServletRequest request) {
+        return PATHS.getPathWithinApplication(request);
     }
 }

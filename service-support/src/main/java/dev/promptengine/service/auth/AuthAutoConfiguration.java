@@ -13,7 +13,7 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** API-key authentication and role checks for every {@code /v1/} endpoint of a service. */
+/** Canonical request paths, API-key authentication of every non-public path, role checks of every {@code /v1/} endpoint. */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties(AuthProperties.class)
@@ -31,9 +31,17 @@ public class AuthAutoConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
+    FilterRegistrationBean<RequestFirewall> requestFirewall() {
+        var registration = new FilterRegistrationBean<>(new RequestFirewall());
+        registration.addUrlPatterns("/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    @Bean
     FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(ApiKeys keys) {
         var registration = new FilterRegistrationBean<>(new ApiKeyFilter(keys));
-        registration.addUrlPatterns("/v1/*");
+        registration.addUrlPatterns("/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
     }

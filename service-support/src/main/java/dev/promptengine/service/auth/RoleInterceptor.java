@@ -4,19 +4,28 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Arrays;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 
-/** Answers 403 when the caller's role is not among those the endpoint declares. */
+/**
+ * Answers 403 when the caller's role is not among those the endpoint declares, and fails closed:
+ * a {@code /v1/} handler reached without a caller (whatever let it through) answers 401.
+ */
 class RoleInterceptor implements HandlerInterceptor {
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
             throws Exception {
         var caller = (Caller) request.getAttribute(ApiKeyFilter.CALLER_ATTRIBUTE);
-        if (caller == null || !(handler instanceof HandlerMethod method)) {
-            return true; // not an authenticated /v1/ request (the filter guards those)
+        if (!(handler instanceof HandlerMethod method)) {
+            return true; // static resources and the like: no endpoint to protect
+        }
+        if (caller == null) {
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+            Problems.write(response, HttpStatus.UNAUTHORIZED, "unauthorized", "Missing API key");
+            return false;
         }
         RequiresRole required = AnnotatedElementUtils.findMergedAnnotation(method.getMethod(), RequiresRole.class);
         if (required == null) {

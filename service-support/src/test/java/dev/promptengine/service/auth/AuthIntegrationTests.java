@@ -3,10 +3,15 @@ package dev.promptengine.service.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.promptengine.testsupport.TestInfrastructure;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -28,7 +33,11 @@ import org.springframework.web.bind.annotation.RestController;
             "promptengine.auth.keys[1].tenant=acme",
             "promptengine.auth.keys[1].role=PUBLISHER",
             "promptengine.auth.keys[1].sha256=" + AuthIntegrationTests.PUBLISHER_HASH,
-            "management.endpoints.web.exposure.include=health",
+            "promptengine.auth.keys[2].name=acme-admin",
+            "promptengine.auth.keys[2].tenant=acme",
+            "promptengine.auth.keys[2].role=ADMIN",
+            "promptengine.auth.keys[2].sha256=" + AuthIntegrationTests.ADMIN_HASH,
+            "management.endpoints.web.exposure.include=health,info,prometheus",
             "management.endpoint.health.show-details=always"
         })
 class AuthIntegrationTests {
@@ -39,6 +48,43 @@ class AuthIntegrationTests {
     static final String PUBLISHER_KEY = "pe_publisher_secret";
     // printf %s pe_publisher_secret | sha256sum
     static final String PUBLISHER_HASH = "71257bb3fa342bcc187ad843a5cfc75f87d25931be94c8ecbb9b4447b9e708b3";
+
+    static final String ADMIN_KEY = "pe_admin_secret";
+    // printf %s pe_admin_secret | sha256sum
+    static final String ADMIN_HASH = "ebad6e6022c66bb318ff0beb34b0bfc1ad5a957e6cf127e6a867d9767d95097f";
+
+    /** Every way of spelling the protected {@code /v1/reports} that decoding or normalisation could change. */
+    static final List<String> SPELLINGS_OF_REPORTS = List.of(
+            "/%761/reports",
+            "/v1/%72eports",
+            "/V1/reports",
+            "/v1/reports/",
+            "/v1/reports;x=1",
+            "/v1;x/reports",
+            "/v1/;/reports",
+            "//v1/reports",
+            "/v1//reports",
+            "/./v1/reports",
+            "/v1/./reports",
+            "/x/../v1/reports",
+            "/v1/x/%2e%2e/reports",
+            "/v1%2Freports",
+            "/v1%2freports",
+            "/v1/reports%00",
+            "/v1/reports%2500",
+            "/v1\\reports",
+            "/actuator/health/../../v1/reports",
+            "/actuator/health/..%2F..%2Fv1/reports",
+            "/js/..;/v1/reports",
+            "/css/%2e%2e/v1/reports",
+            "/v1/reports%3Bx",
+            "/v1/reports%20",
+            "/v1/reports.json",
+            "/unmapped",
+            "/actuator/prometheus",
+            "/actuator/info",
+            "/%61ctuator/prometheus",
+            "/actuator/prometheus/");
 
     @LocalServerPort
     int port;
@@ -151,6 +197,78 @@ class AuthIntegrationTests {
         }
     }
 
+    @Test
+    void everySpellingOfAProtectedPathWithoutAKeyIsRefusedNeverServed() throws Exception {
+        for (String path : SPELLINGS_OF_REPORTS) {
+            for (String method : List.of("GET", "POST", "PUT", "DELETE")) {
+                int status = rawStatus(method, path, null);
+
+                assertThat(status).as("%s %s without a key", method, path).isIn(400, 401, 403, 404, 405);
+            }
+        }
+    }
+
+    @Test
+    void everySpellingWithAPublisherKeyIsRefusedNeverServed() throws Exception {
+        for (String path : SPELLINGS_OF_REPORTS) {
+            int status = rawStatus("GET", path, PUBLISHER_KEY);
+
+            assertThat(status).as("GET %s with a publisher key", path).isIn(400, 401, 403, 404, 405);
+        }
+    }
+
+    @Test
+    void percentEncodedUnreservedCharactersAnswer400NamingTheProblem() throws Exception {
+        var response = get("/%761/reports", null);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body())
+                .contains("\"type\":\"https://promptengine.dev/problems/non-canonical-path\"")
+                .contains("percent-encodes a character that must be sent as is ('v' as %76)");
+    }
+
+    @Test
+    void unmappedPathsNeedAKeyToo() throws Exception {
+        assertThat(get("/unmapped", null).statusCode()).isEqualTo(401);
+        assertThat(get("/unmapped", ANALYST_KEY).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void actuatorEndpointsBeyondHealthNeedAnAdminKey() throws Exception {
+        assertThat(get("/actuator/prometheus", null).statusCode()).isEqualTo(401);
+        assertThat(get("/actuator/info", null).statusCode()).isEqualTo(401);
+        assertThat(get("/actuator/info", ANALYST_KEY).statusCode()).isEqualTo(403);
+
+        // (this test application has no Prometheus registry; info shows the admin passes)
+        assertThat(get("/actuator/info", ADMIN_KEY).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theCanonicalSpellingStillWorks() throws Exception {
+        assertThat(rawStatus("GET", "/v1/reports", ANALYST_KEY)).isEqualTo(200);
+    }
+
+    /** Sends the request line exactly as spelled: no client-side normalisation of the path. */
+    private int rawStatus(String method, String path, String key) throws Exception {
+        try (var socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            var request = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                    + (key == null ? "" : "Authorization: Bearer " + key + "\r\n")
+                    + (method.equals("GET") || method.equals("DELETE")
+                            ? ""
+                            : "Content-Type: application/json\r\nContent-Length: 2\r\n")
+                    + "\r\n"
+                    + (method.equals("GET") || method.equals("DELETE") ? "" : "{}");
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            var reader =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            String statusLine = reader.readLine();
+            assertThat(statusLine).as("status line for %s %s", method, path).startsWith("HTTP/1.1 ");
+            return Integer.parseInt(statusLine.substring(9, 12));
+        }
+    }
+
     private HttpResponse<String> get(String path, String key) throws Exception {
         var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
         if (key != null) {
@@ -169,6 +287,12 @@ class AuthIntegrationTests {
             @RequiresRole({Role.ANALYST, Role.ADMIN})
             String reports(Caller caller) {
                 return caller.tenant() + "/" + caller.keyName();
+            }
+
+            @org.springframework.web.bind.annotation.PostMapping("/v1/reports")
+            @RequiresRole(Role.ANALYST)
+            String createReport(Caller caller) {
+                return "created for " + caller.tenant();
             }
 
             @GetMapping("/v1/undeclared")
