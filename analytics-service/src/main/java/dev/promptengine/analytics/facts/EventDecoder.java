@@ -141,13 +141,13 @@ class EventDecoder {
                 required("model", e.getModel()),
                 e.getTemperature(),
                 e.getMaxTokens(),
-                nonNegative("input_tokens", e.getInputTokens()),
-                nonNegative("output_tokens", e.getOutputTokens()),
-                nonNegative("total_tokens", e.getTotalTokens()),
-                nonNegative("cached_input_tokens", e.getCachedInputTokens()),
-                nonNegative("cache_write_tokens", e.getCacheWriteTokens()),
-                nonNegative("reasoning_tokens", e.getReasoningTokens()),
-                nonNegative("execution_time_ms", e.getExecutionTimeMs()),
+                tokens("input_tokens", e.getInputTokens()),
+                tokens("output_tokens", e.getOutputTokens()),
+                tokens("total_tokens", e.getTotalTokens()),
+                tokens("cached_input_tokens", e.getCachedInputTokens()),
+                tokens("cache_write_tokens", e.getCacheWriteTokens()),
+                tokens("reasoning_tokens", e.getReasoningTokens()),
+                milliseconds("execution_time_ms", e.getExecutionTimeMs()),
                 LatencyHistogram.bucketOf(e.getExecutionTimeMs()),
                 status,
                 ErrorCategories.categorize(status, errorMessage),
@@ -195,6 +195,29 @@ class EventDecoder {
     private static long nonNegative(String field, long value) {
         if (value < 0) {
             throw new InvalidEventException(field + " is negative: " + value);
+        }
+        return value;
+    }
+
+    /*
+     * The same bounds ingest-service enforces at the door (max-tokens, total twice it;
+     * max-execution-time), checked again here for producers that write to Kafka directly: they keep
+     * every bigint sum of a rollup row far from overflow, so one absurd value cannot fail the batch.
+     */
+    static final long MAX_TOKENS = 2_000_000_000L;
+    static final long MAX_EXECUTION_TIME_MS = 86_400_000L;
+
+    private static long tokens(String field, long value) {
+        if (nonNegative(field, value) > MAX_TOKENS) {
+            throw new InvalidEventException(field + " is " + value + ", above the bound of " + MAX_TOKENS);
+        }
+        return value;
+    }
+
+    private static long milliseconds(String field, long value) {
+        if (nonNegative(field, value) > MAX_EXECUTION_TIME_MS) {
+            throw new InvalidEventException(
+                    field + " is " + value + ", above the bound of " + MAX_EXECUTION_TIME_MS + " (24 h)");
         }
         return value;
     }

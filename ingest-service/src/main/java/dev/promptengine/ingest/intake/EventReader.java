@@ -224,13 +224,16 @@ class EventReader {
         Integer maxTokens = fields.integer("max_tokens", false, 1, Integer.MAX_VALUE);
         List<ChatMessage> messages = messages(fields);
         String response = fields.optionalString("response_content", content);
-        Long input = fields.longValue("input_tokens", false, 0, Long.MAX_VALUE);
-        Long output = fields.longValue("output_tokens", false, 0, Long.MAX_VALUE);
-        Long total = fields.longValue("total_tokens", false, 0, Long.MAX_VALUE);
-        Long cached = fields.longValue("cached_input_tokens", false, 0, Long.MAX_VALUE);
-        Long cacheWrite = fields.longValue("cache_write_tokens", false, 0, Long.MAX_VALUE);
-        Long reasoning = fields.longValue("reasoning_tokens", false, 0, Long.MAX_VALUE);
-        Long executionTime = fields.longValue("execution_time_ms", false, 0, Long.MAX_VALUE);
+        // Bounded so that no sum over a rollup's lifetime can overflow a bigint downstream.
+        long maxTokens = limits.maxTokens();
+        Long input = fields.longValue("input_tokens", false, 0, maxTokens);
+        Long output = fields.longValue("output_tokens", false, 0, maxTokens);
+        Long total = fields.longValue("total_tokens", false, 0, 2 * maxTokens);
+        Long cached = fields.longValue("cached_input_tokens", false, 0, maxTokens);
+        Long cacheWrite = fields.longValue("cache_write_tokens", false, 0, maxTokens);
+        Long reasoning = fields.longValue("reasoning_tokens", false, 0, maxTokens);
+        Long executionTime = fields.longValue(
+                "execution_time_ms", false, 0, limits.maxExecutionTime().toMillis());
         Status status = status(fields);
         String error = fields.optionalString("error_message", content);
         JsonObject responseMetadata = fields.object("response_metadata", limits.maxObjectLength());

@@ -1,5 +1,6 @@
 package dev.promptengine.ingest.intake;
 
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -18,6 +19,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxIdentifierLength characters of a short field (slug, provider, model, environment, ...)
  * @param maxMessages messages of one execution
  * @param maxClockSkew how far {@code occurred_at} may lie in the future
+ * @param maxTokens the largest token count of one call per field ({@code total_tokens}: twice it);
+ *     keeps every rollup sum far inside a bigint
+ * @param maxExecutionTime the largest {@code execution_time_ms}
  */
 @Validated
 @ConfigurationProperties("promptengine.ingest")
@@ -28,4 +32,9 @@ record IngestProperties(
         @DefaultValue("65536") @Min(2) int maxObjectLength,
         @DefaultValue("255") @Min(1) int maxIdentifierLength,
         @DefaultValue("1000") @Min(1) int maxMessages,
-        @DefaultValue("5m") Duration maxClockSkew) {}
+        @DefaultValue("5m") Duration maxClockSkew,
+
+        @DefaultValue("1000000000") @Min(1) @Max(1_000_000_000_000L)
+        long maxTokens,
+
+        @DefaultValue("24h") Duration maxExecutionTime) {}

@@ -163,6 +163,21 @@ class ValidationIntegrationTests extends IngestServiceTestBase {
                         "cache_write_tokens",
                         "cached_input_tokens + cache_write_tokens must be <= input_tokens"),
                 execution(
+                        "input_tokens above the per-call bound",
+                        e -> e.put("input_tokens", 9_000_000_000_000_000_000L),
+                        "input_tokens",
+                        "must be <= 1000000000"),
+                execution(
+                        "output_tokens just above the per-call bound",
+                        e -> e.put("output_tokens", 1_000_000_001L),
+                        "output_tokens",
+                        "must be <= 1000000000"),
+                execution(
+                        "execution_time_ms above 24 hours",
+                        e -> e.put("execution_time_ms", 86_400_001L),
+                        "execution_time_ms",
+                        "must be <= 86400000"),
+                execution(
                         "reasoning_tokens above output_tokens",
                         e -> e.put("reasoning_tokens", 12),
                         "reasoning_tokens",
