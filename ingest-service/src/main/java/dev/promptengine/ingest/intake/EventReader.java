@@ -225,13 +225,13 @@ class EventReader {
         List<ChatMessage> messages = messages(fields);
         String response = fields.optionalString("response_content", content);
         // Bounded so that no sum over a rollup's lifetime can overflow a bigint downstream.
-        long maxTokens = limits.maxTokens();
-        Long input = fields.longValue("input_tokens", false, 0, maxTokens);
-        Long output = fields.longValue("output_tokens", false, 0, maxTokens);
-        Long total = fields.longValue("total_tokens", false, 0, 2 * maxTokens);
-        Long cached = fields.longValue("cached_input_tokens", false, 0, maxTokens);
-        Long cacheWrite = fields.longValue("cache_write_tokens", false, 0, maxTokens);
-        Long reasoning = fields.longValue("reasoning_tokens", false, 0, maxTokens);
+        long tokenBound = limits.maxTokens();
+        Long input = fields.longValue("input_tokens", false, 0, tokenBound);
+        Long output = fields.longValue("output_tokens", false, 0, tokenBound);
+        Long total = fields.longValue("total_tokens", false, 0, 2 * tokenBound);
+        Long cached = fields.longValue("cached_input_tokens", false, 0, tokenBound);
+        Long cacheWrite = fields.longValue("cache_write_tokens", false, 0, tokenBound);
+        Long reasoning = fields.longValue("reasoning_tokens", false, 0, tokenBound);
         Long executionTime = fields.longValue(
                 "execution_time_ms", false, 0, limits.maxExecutionTime().toMillis());
         Status status = status(fields);
