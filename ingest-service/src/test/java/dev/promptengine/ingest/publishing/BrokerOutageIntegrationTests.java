@@ -116,11 +116,16 @@ class BrokerOutageIntegrationTests {
                         .max()
                         .orElse(0));
 
-        // and every event that got a 202 is on the topics; a refused batch is never half visible
-        Set<String> published = publishedIds();
-        outcomes.stream()
+        // and every event that got a 202 is on the topics; a refused batch is never half visible. A
+        // read_committed reader sees a committed event once the transactions that a failed lane left
+        // open before it on the same partition have timed out (transaction.timeout.ms, 15 s): wait
+        // for that, never for a lost event.
+        Set<String> acceptedIds = outcomes.stream()
                 .filter(o -> o.status() == 202)
-                .forEach(o -> assertThat(published).containsAll(o.ids()));
+                .flatMap(o -> o.ids().stream())
+                .collect(Collectors.toSet());
+        Set<String> published = publishedIds(acceptedIds);
+        assertThat(published).containsAll(acceptedIds);
         for (Outcome batch : refused.stream().filter(Outcome::batch).toList()) {
             long visible = batch.ids().stream().filter(published::contains).count();
             assertThat(visible).as("visible events of a refused batch").isIn(0L, (long)
@@ -161,15 +166,22 @@ class BrokerOutageIntegrationTests {
         return outcomes.stream().filter(o -> o.status() == 202).count();
     }
 
-    private static Set<String> publishedIds() {
+    /** Every event id on the topics, once they include {@code expected} (or after 90 s). */
+    private static Set<String> publishedIds(Set<String> expected) {
         try (var probe = new TopicProbe(kafka.bootstrapServers())) {
             var beginning = probe.snapshot().keySet().stream().collect(Collectors.toMap(tp -> tp, tp -> 0L));
             var ids = new HashSet<String>();
-            for (var record : probe.recordsSince(beginning)) {
-                ids.add(
-                        record.value() instanceof PromptUsage usage
-                                ? usage.getId().toString()
-                                : ((LlmExecution) record.value()).getId().toString());
+            try {
+                probe.awaitRecordsSince(beginning, records -> {
+                    ids.clear();
+                    records.forEach(record -> ids.add(
+                            record.value() instanceof PromptUsage usage
+                                    ? usage.getId().toString()
+                                    : ((LlmExecution) record.value()).getId().toString()));
+                    return ids.containsAll(expected);
+                });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                log.error("Accepted events still missing after 90 s", e);
             }
             return ids;
         }
