@@ -16,7 +16,9 @@ import org.springframework.validation.annotation.Validated;
  * @param retention how long raw content, raw rows and rollups are kept
  * @param partitions how far ahead daily partitions are created
  * @param maxFutureSkew events further in the future than this are poison (dead-letter topic)
- * @param retryBackoff pause before a failed batch (database down, deadlock) is retried
+ * @param retryBackoff first pause before a batch that failed for an outage (database or broker
+ *     unreachable, deadlock) is retried; it doubles with each consecutive failure
+ * @param maxRetryBackoff the longest such pause (well under the consumer's max.poll.interval.ms)
  * @param synchronousCommit whether batch transactions wait for their WAL flush; off by default
  *     because offsets commit with the facts, so a commit lost in a database crash is replayed
  * @param instanceId identifies this instance as owner of its partitions in {@code consumer_offset}
@@ -29,6 +31,7 @@ public record AnalyticsProperties(
         @Valid @NotNull @DefaultValue Partitions partitions,
         @NotNull @DefaultValue("1d") Duration maxFutureSkew,
         @NotNull @DefaultValue("1s") Duration retryBackoff,
+        @NotNull @DefaultValue("30s") Duration maxRetryBackoff,
         @DefaultValue("false") boolean synchronousCommit,
         String instanceId,
         @Valid @NotNull @DefaultValue ConsumedTopics topics) {
@@ -44,12 +47,25 @@ public record AnalyticsProperties(
      * @param rawDays raw rows (usage_fact, execution_fact); events older than this are dead-lettered
      * @param rollupDays hourly and daily rollups
      * @param auditDays the audit trail of queries and exports (audit_log)
+     * @param deadLetterDays poison records (dead_letter); by default and at least {@code rawDays},
+     *     so a dead letter can be replayed as long as its event could still be counted
      */
     public record Retention(
             @Min(1) @DefaultValue("30") int contentDays,
             @Min(1) @DefaultValue("90") int rawDays,
             @Min(1) @DefaultValue("730") int rollupDays,
-            @Min(1) @DefaultValue("400") int auditDays) {}
+            @Min(1) @DefaultValue("400") int auditDays,
+            @Min(1) Integer deadLetterDays) {
+
+        public Retention {
+            if (deadLetterDays == null) {
+                deadLetterDays = rawDays;
+            } else if (deadLetterDays < rawDays) {
+                throw new IllegalArgumentException("promptengine.analytics.retention.dead-letter-days ("
+                        + deadLetterDays + ") must be at least raw-days (" + rawDays + ")");
+            }
+        }
+    }
 
     /**
      * @param daysAhead daily raw partitions created ahead of today (UTC) by the scheduled job

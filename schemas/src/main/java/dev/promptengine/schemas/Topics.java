@@ -28,6 +28,12 @@ public final class Topics {
 
     public static final String DEAD_LETTER_SUFFIX = ".dlt";
 
+    /**
+     * The header every service puts the reason in when it dead-letters a record (beside spring-kafka's
+     * {@code kafka_dlt-*} headers): one line, naming the field and the rule where there is one.
+     */
+    public static final String DEAD_LETTER_REASON_HEADER = "promptengine-dlt-reason";
+
     /** A prompt was rendered. Key: usage id. */
     public static final Topic<PromptUsage> USAGE = new Topic<>("promptengine.usage.v1", "usage id", PromptUsage.class);
 

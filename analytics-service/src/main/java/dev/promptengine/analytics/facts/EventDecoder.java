@@ -6,6 +6,7 @@ import dev.promptengine.events.LlmExecution;
 import dev.promptengine.events.Message;
 import dev.promptengine.events.PromptUsage;
 import dev.promptengine.schemas.AvroDeserializer;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -14,9 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -47,7 +50,24 @@ class EventDecoder {
         }
     }
 
-    record Poison(String reason) implements Decoded {
+    /**
+     * Why a record cannot be counted, and whose it is as far as it decoded.
+     *
+     * @param kind a stable class of reason: {@code undecodable}, {@code unexpected_type}, {@code
+     *     invalid_field}, {@code outside_window}, {@code rejected_by_database}
+     */
+    record Poison(String kind, String reason, String tenant, UUID eventId, String eventType) implements Decoded {
+
+        static final String UNDECODABLE = "undecodable";
+        static final String UNEXPECTED_TYPE = "unexpected_type";
+        static final String INVALID_FIELD = "invalid_field";
+        static final String OUTSIDE_WINDOW = "outside_window";
+        static final String REJECTED_BY_DATABASE = "rejected_by_database";
+
+        static Poison undecodable(String reason) {
+            return new Poison(UNDECODABLE, reason, null, null, null);
+        }
+
         @Override
         public FactKey key() {
             return null;
@@ -55,7 +75,9 @@ class EventDecoder {
     }
 
     private final AvroDeserializer<SpecificRecord> avro = new AvroDeserializer<>();
-    private final JsonMapper json = JsonMapper.builder().build();
+    private final JsonMapper json = JsonMapper.builder()
+            .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
     private final AnalyticsProperties properties;
     private final Clock clock;
 
@@ -66,39 +88,62 @@ class EventDecoder {
 
     Decoded decode(String topic, byte[] value) {
         if (value == null) {
-            return new Poison("tombstone (null value) on " + topic);
+            return Poison.undecodable("tombstone (null value) on " + topic);
         }
         SpecificRecord record;
         try {
             record = avro.deserialize(topic, value);
         } catch (RuntimeException e) {
-            return new Poison(e.getMessage());
+            return Poison.undecodable(e.getMessage());
         }
-        try {
-            if (topic.equals(properties.topics().usage()) && record instanceof PromptUsage usage) {
-                return checked(usage(usage));
-            }
-            if (topic.equals(properties.topics().executionCosted()) && record instanceof CostedLlmExecution costed) {
-                return checked(execution(costed));
-            }
-            return new Poison("unexpected event type " + record.getSchema().getFullName() + " on " + topic);
-        } catch (InvalidEventException e) {
-            return new Poison(e.getMessage());
+        if (topic.equals(properties.topics().usage()) && record instanceof PromptUsage usage) {
+            return checked(usage.getTenant(), usage.getId(), "usage", () -> usage(usage));
         }
+        if (topic.equals(properties.topics().executionCosted()) && record instanceof CostedLlmExecution costed) {
+            var e = costed.getExecution();
+            return checked(
+                    e == null ? null : e.getTenant(),
+                    e == null ? null : e.getId(),
+                    "execution",
+                    () -> execution(costed));
+        }
+        return new Poison(
+                Poison.UNEXPECTED_TYPE,
+                "unexpected event type " + record.getSchema().getFullName() + " on " + topic,
+                null,
+                null,
+                null);
     }
 
-    private Decoded checked(Decoded decoded) {
+    private Decoded checked(String tenant, UUID id, String type, java.util.function.Supplier<Decoded> decode) {
+        String owner = tenant == null || tenant.indexOf('\u0000') >= 0 ? null : tenant;
+        Decoded decoded;
+        try {
+            decoded = decode.get();
+        } catch (InvalidEventException e) {
+            return new Poison(Poison.INVALID_FIELD, e.getMessage(), owner, id, type);
+        }
         FactKey key = decoded.key();
         Instant now = clock.instant();
         LocalDate oldestDay = LocalDate.ofInstant(now, ZoneOffset.UTC)
                 .minusDays(properties.retention().rawDays());
         if (LocalDate.ofInstant(key.occurredAt(), ZoneOffset.UTC).isBefore(oldestDay)) {
-            return new Poison("occurred_at " + key.occurredAt() + " is older than the raw retention ("
-                    + properties.retention().rawDays() + " days)");
+            return new Poison(
+                    Poison.OUTSIDE_WINDOW,
+                    "occurred_at " + key.occurredAt() + " is older than the raw retention ("
+                            + properties.retention().rawDays() + " days)",
+                    owner,
+                    id,
+                    type);
         }
         if (key.occurredAt().isAfter(now.plus(properties.maxFutureSkew()))) {
-            return new Poison("occurred_at " + key.occurredAt() + " is more than " + properties.maxFutureSkew()
-                    + " in the future");
+            return new Poison(
+                    Poison.OUTSIDE_WINDOW,
+                    "occurred_at " + key.occurredAt() + " is more than " + properties.maxFutureSkew()
+                            + " in the future",
+                    owner,
+                    id,
+                    type);
         }
         return decoded;
     }
@@ -107,7 +152,7 @@ class EventDecoder {
         var key = new FactKey(tenant(u.getTenant()), u.getId(), u.getOccurredAt());
         return new Usage(new UsageFact(
                 key,
-                u.getReceivedAt(),
+                receivedAt(u.getReceivedAt()),
                 text("prompt_id", u.getPromptId()),
                 required("prompt_slug", u.getPromptSlug()),
                 u.getPromptVersion(),
@@ -131,7 +176,7 @@ class EventDecoder {
         return new Execution(new ExecutionFact(
                 key,
                 e.getUsageId(),
-                e.getReceivedAt(),
+                receivedAt(e.getReceivedAt()),
                 required("prompt_slug", e.getPromptSlug()),
                 e.getPromptVersion(),
                 required("environment", e.getEnvironment()),
@@ -159,12 +204,12 @@ class EventDecoder {
                 cost.getPriceId(),
                 text("matched_rule", cost.getMatchedRule()),
                 required("currency", cost.getCurrency()),
-                cost.getInputCost(),
-                cost.getCachedInputCost(),
-                cost.getCacheWriteCost(),
-                cost.getOutputCost(),
-                cost.getReasoningCost(),
-                cost.getTotalCost(),
+                amount("input_cost", cost.getInputCost()),
+                amount("cached_input_cost", cost.getCachedInputCost()),
+                amount("cache_write_cost", cost.getCacheWriteCost()),
+                amount("output_cost", cost.getOutputCost()),
+                amount("reasoning_cost", cost.getReasoningCost()),
+                amount("total_cost", cost.getTotalCost()),
                 cost.getLongContextApplied(),
                 cost.getPricedAt(),
                 messages(e.getMessages()),
@@ -188,6 +233,38 @@ class EventDecoder {
     private static String text(String field, String value) {
         if (value != null && value.indexOf('\u0000') >= 0) {
             throw new InvalidEventException(field + " contains a NUL character (PostgreSQL text cannot hold it)");
+        }
+        return value;
+    }
+
+    /** What numeric(38, 18) holds: 20 digits before the point; a cost is never negative. */
+    private static final int AMOUNT_MAX_INTEGER_DIGITS = 20;
+
+    private static BigDecimal amount(String field, BigDecimal value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.signum() < 0) {
+            throw new InvalidEventException(field + " is negative: " + value.toPlainString());
+        }
+        if (value.precision() - value.scale() > AMOUNT_MAX_INTEGER_DIGITS || value.scale() > 18) {
+            throw new InvalidEventException(field + " " + value.toEngineeringString()
+                    + " does not fit numeric(38, 18) (at most 20 digits before the point, 18 after it)");
+        }
+        return value;
+    }
+
+    /** received_at is set by ingest; from a direct producer it must still be a plausible time. */
+    private static final Instant EARLIEST_RECEIVED_AT = Instant.parse("2000-01-01T00:00:00Z");
+
+    private Instant receivedAt(Instant value) {
+        if (value == null) {
+            return null; // optional in the schema; stored as the time of writing
+        }
+        if (value.isBefore(EARLIEST_RECEIVED_AT)
+                || value.isAfter(clock.instant().plus(properties.maxFutureSkew()))) {
+            throw new InvalidEventException("received_at " + value + " is outside " + EARLIEST_RECEIVED_AT
+                    + " .. now + " + properties.maxFutureSkew());
         }
         return value;
     }
@@ -222,19 +299,65 @@ class EventDecoder {
         return value;
     }
 
+    /*
+     * What jsonb refuses although Jackson parses it: NUL (as text or as an escape), an escape of an
+     * unpaired UTF-16 surrogate (such as D800), and numbers outside PostgreSQL numeric (more than 131,072
+     * digits before the point or 16,383 after it, e.g. 1e1000000).
+     */
+    private static final int NUMERIC_MAX_INTEGER_DIGITS = 131_072;
+    private static final int NUMERIC_MAX_SCALE = 16_383;
+
     private String jsonText(String field, String value) {
         if (value == null) {
             return null;
         }
-        if (value.contains("\\u0000") || value.indexOf('\u0000') >= 0) {
-            throw new InvalidEventException(field + " contains a NUL character (jsonb cannot hold it)");
-        }
+        JsonNode tree;
         try {
-            json.readTree(value);
+            tree = json.readTree(value);
         } catch (JacksonException e) {
             throw new InvalidEventException(field + " is not valid JSON: " + e.getOriginalMessage());
         }
+        checkJson(field, tree);
         return value;
+    }
+
+    private static void checkJson(String field, JsonNode node) {
+        if (node.isString()) {
+            storableText(field, node.asString());
+        } else if (node.isNumber()) {
+            BigDecimal number = node.decimalValue();
+            if (number.precision() - number.scale() > NUMERIC_MAX_INTEGER_DIGITS
+                    || number.scale() > NUMERIC_MAX_SCALE) {
+                throw new InvalidEventException(field + " holds a number outside what PostgreSQL jsonb can store ("
+                        + NUMERIC_MAX_INTEGER_DIGITS + " digits before the point, " + NUMERIC_MAX_SCALE
+                        + " after it)");
+            }
+        } else if (node.isContainer()) {
+            for (var entry : node.properties()) {
+                storableText(field, entry.getKey());
+                checkJson(field, entry.getValue());
+            }
+            if (node.isArray()) {
+                for (JsonNode element : node) {
+                    checkJson(field, element);
+                }
+            }
+        }
+    }
+
+    private static void storableText(String field, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\u0000') {
+                throw new InvalidEventException(field + " contains a NUL character (jsonb cannot hold it)");
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidEventException(field + " contains an unpaired UTF-16 surrogate (\\u"
+                        + Integer.toHexString(c) + ", jsonb cannot hold it)");
+            }
+        }
     }
 
     private String redactions(Map<String, Integer> redactions) {

@@ -49,6 +49,8 @@ class FactsListener implements ConsumerSeekAware {
      * until they are reassigned, or the fence is old and Kafka still says they are ours.
      */
     private final Map<TopicPartition, Instant> fenced = new ConcurrentHashMap<>();
+    /** Batches failed in a row for an outage, per listener thread; sets the backoff. */
+    private final ThreadLocal<Integer> consecutiveOutages = ThreadLocal.withInitial(() -> 0);
 
     FactsListener(
             EventDecoder decoder,
@@ -120,7 +122,9 @@ class FactsListener implements ConsumerSeekAware {
             } catch (RuntimeException e) {
                 log.warn("Cannot claim {} yet: {}", unclaimed, e.toString());
                 unclaimed.forEach(tp -> consumer.seek(tp, firstOffset(records, tp)));
-                sleep();
+                Duration pause = nextBackoff();
+                metrics.paused(pause);
+                sleep(pause);
                 return;
             }
         }
@@ -144,8 +148,9 @@ class FactsListener implements ConsumerSeekAware {
         }
         long decoded = System.nanoTime();
         try {
-            var outcome = writer.write(group, batch, batchEpochs);
+            var outcome = writeIsolatingPoison(batch, batchEpochs);
             metrics.committed(outcome, Duration.ofNanos(System.nanoTime() - decoded));
+            consecutiveOutages.set(0);
             ack.acknowledge();
             if (log.isDebugEnabled()) {
                 log.debug(
@@ -165,15 +170,63 @@ class FactsListener implements ConsumerSeekAware {
             firstOffsets.forEach(consumer::seek);
         } catch (RuntimeException e) {
             metrics.rolledBack("failed", Duration.ofNanos(System.nanoTime() - decoded));
+            Duration pause = nextBackoff();
             log.warn(
-                    "Batch of {} records failed, retrying in {}: {}",
+                    "Batch of {} records failed ({} in a row), consumption paused for {}: {}",
                     batch.size(),
-                    properties.retryBackoff(),
+                    consecutiveOutages.get(),
+                    pause,
                     e.toString());
             partitions.forget();
             firstOffsets.forEach(consumer::seek);
-            sleep();
+            metrics.paused(pause);
+            sleep(pause);
         }
+    }
+
+    /**
+     * Writes the batch; when PostgreSQL refuses it for its data, writes each half on its own, down
+     * to the single record that is refused, which is then stored as a dead letter (with the offsets
+     * that move past it) while every other record commits. An outage is not the data's fault: it
+     * propagates, and the whole batch is retried.
+     */
+    private FactsWriter.Outcome writeIsolatingPoison(
+            List<FactsWriter.Consumed> batch, Map<TopicPartition, Long> batchEpochs) {
+        try {
+            return writer.write(group, batch, batchEpochs);
+        } catch (PartitionFencedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            String reason = DataErrors.reason(e);
+            if (reason == null) {
+                throw e;
+            }
+            if (batch.size() == 1) {
+                var record = batch.get(0).record();
+                log.warn(
+                        "Isolated {}-{}@{}, dead-lettering it: {}",
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        reason);
+                return writer.write(group, List.of(batch.get(0).rejected(reason)), batchEpochs);
+            }
+            metrics.bisected();
+            int half = batch.size() / 2; // records of one partition stay in offset order in each half
+            return writeIsolatingPoison(batch.subList(0, half), batchEpochs)
+                    .plus(writeIsolatingPoison(batch.subList(half, batch.size()), batchEpochs));
+        }
+    }
+
+    /** The pause before retrying after an outage: retry-backoff, doubling per failure, at most max-retry-backoff. */
+    private Duration nextBackoff() {
+        int failures = consecutiveOutages.get() + 1;
+        consecutiveOutages.set(failures);
+        Duration pause = properties.retryBackoff();
+        for (int i = 1; i < failures && pause.compareTo(properties.maxRetryBackoff()) < 0; i++) {
+            pause = pause.multipliedBy(2);
+        }
+        return pause.compareTo(properties.maxRetryBackoff()) > 0 ? properties.maxRetryBackoff() : pause;
     }
 
     private static long firstOffset(List<ConsumerRecord<String, byte[]>> records, TopicPartition tp) {
@@ -184,9 +237,9 @@ class FactsListener implements ConsumerSeekAware {
                 .orElseThrow();
     }
 
-    private void sleep() {
+    private void sleep(Duration pause) {
         try {
-            Thread.sleep(properties.retryBackoff().toMillis());
+            Thread.sleep(pause.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,6 +1,8 @@
 package dev.promptengine.analytics.facts;
 
 import dev.promptengine.analytics.AnalyticsProperties;
+import dev.promptengine.analytics.deadletter.DeadLetter;
+import dev.promptengine.analytics.deadletter.DeadLetterStore;
 import dev.promptengine.analytics.partition.PartitionManager;
 import dev.promptengine.analytics.partition.RollupLock;
 import java.math.BigDecimal;
@@ -29,7 +31,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Writes one consumed batch in one PostgreSQL transaction: checks the partitions are still owned
- * (fencing), skips records below the stored offsets, dead-letters poison records, {@code COPY}s raw
+ * (fencing), skips records below the stored offsets, stores poison records as dead letters, {@code COPY}s raw
  * facts into a staging table and moves them with {@code ON CONFLICT DO NOTHING ... RETURNING}, feeds
  * only the newly inserted ones to the rollups (reduced in memory per {@link Rollups.Shape}, upserted
  * with one {@code unnest} statement per table) and stores the offsets. Either all of it commits or
@@ -43,16 +45,63 @@ class FactsWriter {
         TopicPartition partition() {
             return new TopicPartition(record.topic(), record.partition());
         }
+
+        /** The same record, as poison PostgreSQL refused to store (found by isolating it). */
+        Consumed rejected(String reason) {
+            FactKey key = decoded.key();
+            String type = decoded instanceof EventDecoder.Usage ? "usage" : "execution";
+            return new Consumed(
+                    record,
+                    new EventDecoder.Poison(
+                            EventDecoder.Poison.REJECTED_BY_DATABASE,
+                            reason,
+                            key == null ? null : key.tenant(),
+                            key == null ? null : key.id(),
+                            key == null ? null : type));
+        }
+
+        DeadLetter deadLetter(String group, EventDecoder.Poison poison) {
+            return new DeadLetter(
+                    group,
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    poison.tenant(),
+                    poison.eventId(),
+                    poison.eventType(),
+                    poison.kind(),
+                    poison.reason(),
+                    record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    record.value());
+        }
     }
 
-    /** What a committed batch changed (for logs and tests). */
-    record Outcome(int skipped, int deadLettered, int newUsages, int newExecutions, int duplicates) {}
+    /** What a committed batch changed (for logs, metrics and tests). */
+    record Outcome(int skipped, List<DeadLetter> deadLetters, int newUsages, int newExecutions, int duplicates) {
+
+        static final Outcome NOTHING = new Outcome(0, List.of(), 0, 0, 0);
+
+        int deadLettered() {
+            return deadLetters.size();
+        }
+
+        Outcome plus(Outcome other) {
+            var letters = new ArrayList<DeadLetter>(deadLetters);
+            letters.addAll(other.deadLetters);
+            return new Outcome(
+                    skipped + other.skipped,
+                    List.copyOf(letters),
+                    newUsages + other.newUsages,
+                    newExecutions + other.newExecutions,
+                    duplicates + other.duplicates);
+        }
+    }
 
     private final JdbcClient jdbc;
     private final DataSource dataSource;
     private final TransactionTemplate transactions;
     private final OffsetStore offsets;
-    private final DeadLetterPublisher deadLetters;
+    private final DeadLetterStore deadLetters;
     private final PartitionManager partitions;
     private final AnalyticsProperties properties;
 
@@ -61,7 +110,7 @@ class FactsWriter {
             DataSource dataSource,
             TransactionTemplate transactions,
             OffsetStore offsets,
-            DeadLetterPublisher deadLetters,
+            DeadLetterStore deadLetters,
             PartitionManager partitions,
             AnalyticsProperties properties) {
         this.properties = properties;
@@ -85,14 +134,13 @@ class FactsWriter {
             var fresh = batch.stream()
                     .filter(c -> c.record().offset() >= stored.get(c.partition()))
                     .toList();
-            int deadLettered = 0;
+            var poison = new ArrayList<DeadLetter>();
             var usages = new LinkedHashMap<FactKey, UsageFact>();
             var executions = new LinkedHashMap<FactKey, ExecutionFact>();
             int duplicates = 0;
             for (Consumed c : fresh) {
                 if (c.decoded() instanceof EventDecoder.Poison p) {
-                    deadLetters.publish(c.record(), p.reason());
-                    deadLettered++;
+                    poison.add(c.deadLetter(group, p));
                 } else if (c.decoded() instanceof EventDecoder.Usage u) {
                     if (usages.putIfAbsent(u.key(), u.fact()) != null) {
                         duplicates++;
@@ -113,9 +161,14 @@ class FactsWriter {
                 upsertUsageRollups(rollups);
                 upsertExecutionRollups(rollups);
             }
+            deadLetters.insert(poison); // with the offsets: once per record, however often the batch is retried
             offsets.advance(group, nextOffsets(batch));
             return new Outcome(
-                    batch.size() - fresh.size(), deadLettered, newUsages.size(), newExecutions.size(), duplicates);
+                    batch.size() - fresh.size(),
+                    List.copyOf(poison),
+                    newUsages.size(),
+                    newExecutions.size(),
+                    duplicates);
         });
     }
 

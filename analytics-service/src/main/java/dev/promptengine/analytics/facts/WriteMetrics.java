@@ -8,8 +8,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * What the write path did, for Prometheus ({@code /actuator/prometheus}): facts stored by type,
- * duplicates and records below the stored offsets skipped, poison records dead-lettered, and the
- * time per batch by outcome ({@code committed}, {@code fenced}, {@code failed}).
+ * duplicates and records below the stored offsets skipped, poison records dead-lettered (by topic,
+ * tenant and kind), batches split to isolate a record, batches retried after an outage and the time
+ * paused for it, and the time per batch by outcome ({@code committed}, {@code fenced}, {@code
+ * failed}).
  */
 @Component
 class WriteMetrics {
@@ -18,7 +20,9 @@ class WriteMetrics {
     private final Counter executions;
     private final Counter duplicates;
     private final Counter skipped;
-    private final Counter deadLettered;
+    private final Counter bisected;
+    private final Counter paused;
+    private final Counter outageRetries;
     private final MeterRegistry meters;
 
     WriteMetrics(MeterRegistry meters) {
@@ -31,8 +35,16 @@ class WriteMetrics {
         this.skipped = Counter.builder("promptengine.analytics.skipped")
                 .description("Records below the offsets stored with the facts (already applied)")
                 .register(meters);
-        this.deadLettered = Counter.builder("promptengine.analytics.dead.lettered")
-                .description("Poison records sent to the dead-letter topics")
+        this.bisected = Counter.builder("promptengine.analytics.batches.bisected")
+                .description("Batches PostgreSQL refused for their data, split in two to isolate the record")
+                .register(meters);
+        this.paused = Counter.builder("promptengine.analytics.consumer.paused")
+                .description("Time consumption paused after outages (database or broker unreachable)")
+                .baseUnit("seconds")
+                .register(meters);
+        this.outageRetries = Counter.builder("promptengine.analytics.batches.retried")
+                .description("Batches retried whole because of an outage")
+                .tag("reason", "outage")
                 .register(meters);
     }
 
@@ -48,12 +60,29 @@ class WriteMetrics {
         executions.increment(outcome.newExecutions());
         duplicates.increment(outcome.duplicates());
         skipped.increment(outcome.skipped());
-        deadLettered.increment(outcome.deadLettered());
+        for (var letter : outcome.deadLetters()) {
+            Counter.builder("promptengine.analytics.dead.lettered")
+                    .description("Poison records stored as dead letters, by source topic, tenant and kind of reason")
+                    .tag("topic", letter.topic())
+                    .tag("tenant", letter.tenant() == null ? "unknown" : letter.tenant())
+                    .tag("kind", letter.kind())
+                    .register(meters)
+                    .increment();
+        }
         batch("committed").record(took);
     }
 
     void rolledBack(String outcome, Duration took) {
         batch(outcome).record(took);
+    }
+
+    void bisected() {
+        bisected.increment();
+    }
+
+    void paused(Duration pause) {
+        outageRetries.increment();
+        paused.increment(pause.toMillis() / 1000.0);
     }
 
     private Timer batch(String outcome) {

@@ -169,6 +169,7 @@ public class PartitionManager {
                 dropped.addAll(dropMonthsBefore(table, today.minusDays(retention.auditDays())));
             }
             pruneHistogramCache(today.minusDays(retention.rollupDays()));
+            pruneDeadLetters(today.minusDays(retention.deadLetterDays()));
         });
         if (!dropped.isEmpty()) {
             knownDays.clear();
@@ -202,6 +203,16 @@ public class PartitionManager {
                 .update();
         if (pruned > 0) {
             log.info("Pruned {} latency histogram cache entries", pruned);
+        }
+    }
+
+    /** Dead letters are few (one row per poison record): a DELETE by age, like the cache above. */
+    private void pruneDeadLetters(LocalDate oldestKept) {
+        int pruned = jdbc.sql("DELETE FROM dead_letter WHERE dead_lettered_at < :oldest")
+                .param("oldest", oldestKept.atStartOfDay().atOffset(ZoneOffset.UTC))
+                .update();
+        if (pruned > 0) {
+            log.info("Deleted {} dead letters older than {}", pruned, oldestKept);
         }
     }
 

@@ -13,7 +13,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
         basePackages = {
             "dev.promptengine.analytics.query",
             "dev.promptengine.analytics.export",
-            "dev.promptengine.analytics.audit"
+            "dev.promptengine.analytics.audit",
+            "dev.promptengine.analytics.deadletter"
         })
 class QueryProblems {
 

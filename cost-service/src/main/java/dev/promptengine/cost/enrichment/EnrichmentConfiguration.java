@@ -1,6 +1,7 @@
 package dev.promptengine.cost.enrichment;
 
 import dev.promptengine.schemas.AvroDeserializer;
+import dev.promptengine.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -17,7 +18,7 @@ import org.springframework.kafka.support.serializer.DeserializationException;
 @Configuration(proxyBeanMethods = false)
 class EnrichmentConfiguration {
 
-    static final String REASON_HEADER = "promptengine-dlt-reason";
+    static final String REASON_HEADER = Topics.DEAD_LETTER_REASON_HEADER;
 
     /**
      * Publishes with Boot's (transactional) template, so inside the listener a dead letter joins the

@@ -36,6 +36,9 @@ public class TopicsAutoConfiguration {
             topics.add(TopicBuilder.name(topic.deadLetter())
                     .partitions(properties.partitions())
                     .replicas(properties.replicationFactor())
+                    .config(
+                            TopicConfig.RETENTION_MS_CONFIG,
+                            Long.toString(properties.deadLetterRetention().toMillis()))
                     .build());
         }
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));

@@ -1,0 +1,71 @@
+package dev.promptengine.analytics.deadletter;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Sends dead letters back to the topic they came from, byte for byte with their key, and marks them
+ * replayed once the broker acknowledged them. The pipeline then takes them like any record: counted
+ * if they are acceptable now (raised retention, fixed decoder), dead-lettered again (as a new row)
+ * if not. Exactly once: a row is replayed by one caller only (rows locked with {@code SKIP
+ * LOCKED}, then marked), and a record sent twice after a crash between acknowledgement and mark is
+ * a duplicate of the same event id, which the facts tables store once.
+ */
+@Component
+class DeadLetterReplayer {
+
+    /** What one replay did. */
+    record Replayed(int count, List<Long> ids) {}
+
+    private final DeadLetterStore store;
+    private final KafkaTemplate<String, byte[]> kafka;
+    private final TransactionTemplate transactions;
+
+    DeadLetterReplayer(DeadLetterStore store, KafkaTemplate<String, byte[]> kafka, TransactionTemplate transactions) {
+        this.store = store;
+        this.kafka = kafka;
+        this.transactions = transactions;
+    }
+
+    /**
+     * @param tenant the caller's tenant, or null for a platform admin (every tenant, and records of
+     *     no known tenant)
+     */
+    Replayed replay(String tenant, String topic, Instant since, int limit) {
+        return transactions.execute(status -> {
+            var rows = store.lockForReplay(tenant, topic, since, limit);
+            var sends = new ArrayList<CompletableFuture<SendResult<String, byte[]>>>(rows.size());
+            for (var row : rows) {
+                String key = row.key() == null ? null : new String(row.key(), StandardCharsets.UTF_8);
+                sends.add(kafka.send(new ProducerRecord<>(row.topic(), key, row.value())));
+            }
+            try {
+                CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while replaying dead letters", e);
+            } catch (Exception e) {
+                throw new BrokerUnavailableException("the broker did not acknowledge the replayed records", e);
+            }
+            var ids = rows.stream().map(DeadLetterStore.Stored::id).toList();
+            store.markReplayed(ids);
+            return new Replayed(ids.size(), ids);
+        });
+    }
+
+    /** The broker did not take the replay; nothing was marked, the caller may retry. */
+    static final class BrokerUnavailableException extends RuntimeException {
+        BrokerUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
