@@ -91,16 +91,20 @@ export const api = {
   prices: () => json(pricingBase(), '/v1/prices'),
   resolvePrice: params => json(pricingBase(), '/v1/prices/resolve', params),
   unpriced: () => json(pricingBase(), '/v1/prices/unpriced'),
+
+  deadLetterCounts: () => analytics('/v1/admin/dead-letters/counts'),
+  deadLetters: params => analytics('/v1/admin/dead-letters', params),
 };
 
 /**
- * What a key may do, found by asking: an analytics read (analyst) and the price catalog (admin,
- * cross-origin to cost-service, which must allow this page's origin).
+ * What a key may do, found by asking: an analytics read (analyst), the price catalog (admin,
+ * cross-origin to cost-service, which must allow this page's origin) and the dead letters (admin
+ * or platform admin of analytics-service).
  */
 export async function probe(key, pricingBaseUrl) {
   const now = new Date();
   const hourAgo = new Date(now.getTime() - 3600_000);
-  const result = {analytics: false, pricing: false, rejected: false, pricingError: null};
+  const result = {analytics: false, pricing: false, admin: false, rejected: false, pricingError: null};
   try {
     await request('', '/v1/analytics/usage-stats', {from: iso(hourAgo), to: iso(now)}, {key});
     result.analytics = true;
@@ -109,6 +113,12 @@ export async function probe(key, pricingBaseUrl) {
     else if (!(e instanceof ApiError && e.status === 403)) throw e;
   }
   if (!result.rejected) {
+    try {
+      await request('', '/v1/admin/dead-letters/counts', null, {key});
+      result.admin = true;
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 403)) throw e;
+    }
     try {
       await request(pricingBaseUrl.replace(/\/$/, ''), '/v1/prices', null, {key});
       result.pricing = true;

@@ -10,8 +10,11 @@ import * as prompt from './views/prompt.js';
 import * as executions from './views/executions.js';
 import * as execution from './views/execution.js';
 import * as pricing from './views/pricing.js';
+import * as deadLetters from './views/dead-letters.js';
 
-const VIEWS = {overview, prompt, executions, execution, pricing};
+const VIEWS = {overview, prompt, executions, execution, pricing, 'dead-letters': deadLetters};
+// What each view needs of the key (the rest need the analyst role).
+const NEEDS = {pricing: 'pricing', 'dead-letters': 'admin'};
 const NAV_OF = {execution: 'executions'};
 // Parameters that make a view a different page (the rest only change its numbers).
 const IDENTITY = {prompt: ['slug', 'compare'], execution: ['id'], executions: ['status', 'min_cost', 'error']};
@@ -50,13 +53,13 @@ ui.signInForm.addEventListener('submit', async event => {
     const can = await probe(key, pricingBase);
     if (can.rejected) {
       ui.signInError.textContent = 'This key was not recognised.';
-    } else if (!can.analytics && !can.pricing) {
+    } else if (!can.analytics && !can.pricing && !can.admin) {
       ui.signInError.textContent = 'This key may not read analytics (it needs the analyst role).'
         + (can.pricingError ? ` Pricing: ${can.pricingError}.` : '');
     } else {
-      session.save({key, analytics: can.analytics, pricing: can.pricing, pricingBase});
+      session.save({key, analytics: can.analytics, pricing: can.pricing, admin: can.admin, pricingBase});
       ui.key.value = '';
-      if (!can.analytics) state.go({view: 'pricing'}, {replace: true});
+      if (!can.analytics) state.go({view: can.pricing ? 'pricing' : 'dead-letters'}, {replace: true});
       start();
       return;
     }
@@ -89,11 +92,10 @@ function start() {
   const current = session.current();
   ui.signIn.hidden = true;
   ui.nav.hidden = ui.session.hidden = false;
-  ui.who.textContent = `Key ${session.hint(current.key)} · ${[current.analytics && 'analyst', current.pricing && 'admin']
-    .filter(Boolean).join(' + ')}`;
+  ui.who.textContent = `Key ${session.hint(current.key)} · ${[current.analytics && 'analyst',
+    (current.pricing || current.admin) && 'admin'].filter(Boolean).join(' + ')}`;
   for (const link of ui.nav.querySelectorAll('a')) {
-    const allowed = link.dataset.needs === 'pricing' ? current.pricing : current.analytics;
-    link.hidden = !allowed;
+    link.hidden = !allows(current, link.dataset.view);
   }
   route();
   loadFilterOptions();
@@ -122,19 +124,23 @@ ui.view.addEventListener('click', event => {
 window.addEventListener('popstate', () => route());
 window.addEventListener('pe:navigate', () => route());
 
+function allows(current, view) {
+  return Boolean(current[NEEDS[NAV_OF[view] || view] || 'analytics']);
+}
+
 function route() {
   const current = session.current();
   if (!current) return;
   const params = state.read();
   let name = state.view(params);
-  if (!VIEWS[name] || (name === 'pricing' ? !current.pricing : !current.analytics)) {
-    name = current.analytics ? 'overview' : 'pricing';
+  if (!VIEWS[name] || !allows(current, name)) {
+    name = ['overview', 'pricing', 'dead-letters'].find(view => allows(current, view));
   }
   for (const link of ui.nav.querySelectorAll('a')) {
     if (link.dataset.view === (NAV_OF[name] || name)) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  ui.filtersRegion.hidden = name === 'pricing' || name === 'execution';
+  ui.filtersRegion.hidden = name === 'pricing' || name === 'dead-letters' || name === 'execution';
   fillFilters(params);
   const identity = name + '|' + (IDENTITY[name] || []).map(p => params.get(p)).join('|');
   if (!mounted || mounted.identity !== identity) {

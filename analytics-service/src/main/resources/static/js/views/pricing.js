@@ -1,7 +1,7 @@
-// Pricing (admin keys): cost-service's catalog, which price resolves for a model at a time, and the
-// models seen without a price. Calls cost-service directly; it must allow this page's origin (CORS).
+// Pricing (admin keys): cost-service's catalog, which price resolves for a model at a time, and (for
+// platform-admin keys) the models seen without a price. Calls cost-service directly; it must allow this page's origin (CORS).
 
-import {api, iso} from '../api.js';
+import {api, iso, ApiError} from '../api.js';
 import {h, fill, table} from '../dom.js';
 import * as fmt from '../format.js';
 import * as session from '../session.js';
@@ -54,11 +54,17 @@ export function mount(container) {
       h('label.toolbar', {for: 'p-search'}, h('span', 'Filter the catalog'), search), catalog));
 
   async function update() {
-    const [prices, missing] = await Promise.all([api.prices(), api.unpriced()]);
+    // models seen without a price span every tenant: a platform-admin key only
+    const [prices, missing] = await Promise.all([api.prices(), api.unpriced().catch(e => {
+      if (e instanceof ApiError && e.status === 403) return null;
+      throw e;
+    })]);
     rows = list(prices, 'prices');
     showCatalog();
-    fill(unpriced, autoTable(list(missing, 'models', 'unpriced'), 'Models without a price', null,
-      'Every model seen since cost-service started has a price.'));
+    fill(unpriced, missing === null
+      ? h('p.status', 'Models without a price are listed for platform-admin keys only (they span every tenant).')
+      : autoTable(list(missing, 'models', 'unpriced'), 'Models without a price', null,
+        'Every model seen since cost-service started has a price.'));
   }
   return {update, live: true};
 }

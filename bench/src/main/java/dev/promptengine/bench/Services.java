@@ -100,7 +100,7 @@ public final class Services {
         }
         addKey(command, 0, "bench-publisher", "PUBLISHER", keys.publisher());
         addKey(command, 1, "bench-analyst", "ANALYST", keys.analyst());
-        addKey(command, 2, "bench-admin", "ADMIN", keys.admin());
+        addKey(command, 2, "bench-admin", "PLATFORM_ADMIN", keys.admin()); // rebuild is cross-tenant
         properties.forEach((name, value) -> command.add("--" + name + "=" + value));
         var process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

@@ -23,14 +23,18 @@ import tools.jackson.databind.json.JsonMapper;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "promptengine.instance-id=it-main",
-            "promptengine.auth.keys[0].name=admin",
+            "promptengine.auth.keys[0].name=operator",
             "promptengine.auth.keys[0].tenant=default",
-            "promptengine.auth.keys[0].role=ADMIN",
-            "promptengine.auth.keys[0].sha256=" + IntegrationTestBase.ADMIN_HASH,
+            "promptengine.auth.keys[0].role=PLATFORM_ADMIN",
+            "promptengine.auth.keys[0].sha256=" + IntegrationTestBase.PLATFORM_ADMIN_HASH,
             "promptengine.auth.keys[1].name=analyst",
             "promptengine.auth.keys[1].tenant=default",
             "promptengine.auth.keys[1].role=ANALYST",
             "promptengine.auth.keys[1].sha256=" + IntegrationTestBase.ANALYST_HASH,
+            "promptengine.auth.keys[2].name=acme-admin",
+            "promptengine.auth.keys[2].tenant=acme",
+            "promptengine.auth.keys[2].role=ADMIN",
+            "promptengine.auth.keys[2].sha256=" + IntegrationTestBase.TENANT_ADMIN_HASH,
             "promptengine.pricing.aliases[0].provider=azure",
             "promptengine.pricing.aliases[0].model=it-prod-chat",
             "promptengine.pricing.aliases[0].target-provider=azure",
@@ -39,10 +43,15 @@ import tools.jackson.databind.json.JsonMapper;
         })
 public abstract class IntegrationTestBase {
 
-    public static final String ADMIN_KEY = "pe_admin_secret";
+    public static final String PLATFORM_ADMIN_KEY = "pe_admin_secret";
     // printf %s pe_admin_secret | sha256sum
-    protected static final String ADMIN_HASH = "ebad6e6022c66bb318ff0beb34b0bfc1ad5a957e6cf127e6a867d9767d95097f";
+    protected static final String PLATFORM_ADMIN_HASH =
+            "ebad6e6022c66bb318ff0beb34b0bfc1ad5a957e6cf127e6a867d9767d95097f";
     public static final String ANALYST_KEY = "pe_analyst_secret";
+    /** An admin of one tenant: reads the shared catalog, never changes it. */
+    public static final String TENANT_ADMIN_KEY = "pe_tenant_admin_secret";
+    // printf %s pe_tenant_admin_secret | sha256sum
+    static final String TENANT_ADMIN_HASH = "5fbbf1cbbaca182991c6e41d06949d438efe44b0d603685ca88e8e1b1a69b59b";
     static final String ANALYST_HASH = "61f9883f62e32e3308c941b94abaf5899f6a6e64b70c7b537ec9747e9809ddb6";
 
     protected static TestPostgres.Database database;
@@ -63,7 +72,7 @@ public abstract class IntegrationTestBase {
     protected record Response(int status, String contentType, JsonNode body) {}
 
     protected Response get(String path) {
-        return send("GET", path, null, ADMIN_KEY);
+        return send("GET", path, null, PLATFORM_ADMIN_KEY);
     }
 
     protected Response send(String method, String path, Object body, String key) {

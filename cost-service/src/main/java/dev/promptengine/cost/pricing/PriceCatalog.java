@@ -1,5 +1,6 @@
 package dev.promptengine.cost.pricing;
 
+import dev.promptengine.service.auth.Caller;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -33,11 +34,13 @@ class PriceCatalog {
 
     private final JdbcClient jdbc;
     private final PricingOutbox outbox;
+    private final PriceAudit audit;
     private final Clock clock;
 
-    PriceCatalog(JdbcClient jdbc, PricingOutbox outbox, Clock clock) {
+    PriceCatalog(JdbcClient jdbc, PricingOutbox outbox, PriceAudit audit, Clock clock) {
         this.jdbc = jdbc;
         this.outbox = outbox;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -65,16 +68,17 @@ class PriceCatalog {
     }
 
     @Transactional
-    public Price create(PriceRequest request) {
+    public Price create(PriceRequest request, Caller caller) {
         validate(request);
         var price = toPrice(UUID.randomUUID(), request, clock.instant());
         insert(price);
         outbox.upserted(price);
+        audit.record(caller, "create", price.id(), null, price);
         return price;
     }
 
     @Transactional
-    public Optional<Price> replace(UUID id, PriceRequest request) {
+    public Optional<Price> replace(UUID id, PriceRequest request, Caller caller) {
         validate(request);
         var existing = find(id);
         if (existing.isEmpty()) {
@@ -94,15 +98,17 @@ class PriceCatalog {
             outbox.deleted(existing.get()); // the topic key changed: retract the old record
         }
         outbox.upserted(price);
+        audit.record(caller, "replace", id, existing.get(), price);
         return Optional.of(price);
     }
 
     @Transactional
-    public boolean delete(UUID id) {
+    public boolean delete(UUID id, Caller caller) {
         var existing = find(id);
         existing.ifPresent(price -> {
             jdbc.sql("DELETE FROM prices WHERE id = :id").param("id", id).update();
             outbox.deleted(price);
+            audit.record(caller, "delete", id, price, null);
         });
         return existing.isPresent();
     }

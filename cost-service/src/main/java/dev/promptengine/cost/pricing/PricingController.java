@@ -1,5 +1,6 @@
 package dev.promptengine.cost.pricing;
 
+import dev.promptengine.service.auth.Caller;
 import dev.promptengine.service.auth.RequiresRole;
 import dev.promptengine.service.auth.Role;
 import jakarta.validation.Valid;
@@ -21,10 +22,14 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The pricing catalog over HTTP; admin only. */
+/**
+ * The pricing catalog over HTTP. The catalog is shared by every tenant, so only a platform admin
+ * changes it (every change audited with key, tenant, before and after) or sees the models seen
+ * without a price across tenants; a tenant admin reads it and resolves prices.
+ */
 @RestController
 @RequestMapping("/v1/prices")
-@RequiresRole(Role.ADMIN)
+@RequiresRole(Role.PLATFORM_ADMIN)
 class PricingController {
 
     /** Answer of {@code /resolve}: the row that applies at {@code at} and the rule that found it. */
@@ -34,16 +39,31 @@ class PricingController {
     private final PriceCatalog catalog;
     private final PriceTable table;
     private final UnpricedModels unpriced;
+    private final PriceAudit audit;
     private final Clock clock;
 
-    PricingController(PriceCatalog catalog, PriceTable table, UnpricedModels unpriced, Clock clock) {
+    PricingController(PriceCatalog catalog, PriceTable table, UnpricedModels unpriced, PriceAudit audit, Clock clock) {
         this.catalog = catalog;
         this.table = table;
         this.unpriced = unpriced;
+        this.audit = audit;
         this.clock = clock;
     }
 
+    /** Who changed the catalog, newest first, with each row before and after (platform admin). */
+    @GetMapping("/audit")
+    Map<String, List<PriceAudit.Entry>> audit(
+            @RequestParam(name = "price_id", required = false) UUID priceId,
+            @RequestParam(defaultValue = "100") int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new org.springframework.web.server.ResponseStatusException(
+                    org.springframework.http.HttpStatus.BAD_REQUEST, "'limit' must be 1..1000, was " + limit);
+        }
+        return Map.of("entries", audit.list(priceId, limit));
+    }
+
     @GetMapping
+    @RequiresRole({Role.ADMIN, Role.PLATFORM_ADMIN})
     Map<String, List<Price>> list(
             @RequestParam(required = false) String provider,
             @RequestParam(required = false) String model,
@@ -53,30 +73,32 @@ class PricingController {
     }
 
     @PostMapping
-    ResponseEntity<Price> create(@Valid @RequestBody PriceRequest request) {
-        var price = catalog.create(request);
+    ResponseEntity<Price> create(Caller caller, @Valid @RequestBody PriceRequest request) {
+        var price = catalog.create(request, caller);
         return ResponseEntity.created(URI.create("/v1/prices/" + price.id())).body(price);
     }
 
     @GetMapping("/{id}")
+    @RequiresRole({Role.ADMIN, Role.PLATFORM_ADMIN})
     ResponseEntity<Price> read(@PathVariable UUID id) {
         return ResponseEntity.of(catalog.find(id));
     }
 
     @PutMapping("/{id}")
-    ResponseEntity<Price> replace(@PathVariable UUID id, @Valid @RequestBody PriceRequest request) {
-        return ResponseEntity.of(catalog.replace(id, request));
+    ResponseEntity<Price> replace(Caller caller, @PathVariable UUID id, @Valid @RequestBody PriceRequest request) {
+        return ResponseEntity.of(catalog.replace(id, request, caller));
     }
 
     @DeleteMapping("/{id}")
-    ResponseEntity<Void> delete(@PathVariable UUID id) {
-        return catalog.delete(id)
+    ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
+        return catalog.delete(id, caller)
                 ? ResponseEntity.noContent().build()
                 : ResponseEntity.notFound().build();
     }
 
     /** Which price this instance applies to an execution of {@code provider}/{@code model} at {@code at} (default now). */
     @GetMapping("/resolve")
+    @RequiresRole({Role.ADMIN, Role.PLATFORM_ADMIN})
     ResolveResponse resolve(
             @RequestParam String provider,
             @RequestParam String model,

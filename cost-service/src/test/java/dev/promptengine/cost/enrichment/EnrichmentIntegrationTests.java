@@ -37,7 +37,7 @@ class EnrichmentIntegrationTests extends IntegrationTestBase {
         body.put("input_per_1m", inputPer1m);
         body.put("output_per_1m", outputPer1m);
         body.put("effective_from", "2024-01-01T00:00:00Z");
-        var created = send("POST", "/v1/prices", body, ADMIN_KEY);
+        var created = send("POST", "/v1/prices", body, PLATFORM_ADMIN_KEY);
         assertThat(created.status()).isEqualTo(201);
         await().atMost(PATIENCE)
                 .untilAsserted(() -> assertThat(get("/v1/prices/resolve?provider=acme&model=" + model)

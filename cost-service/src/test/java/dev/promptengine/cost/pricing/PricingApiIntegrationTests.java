@@ -66,31 +66,42 @@ class PricingApiIntegrationTests extends IntegrationTestBase {
     void createsReadsReplacesAndDeletesAPrice() {
         String model = uniqueModel();
 
-        var created = send("POST", "/v1/prices", priceBody(model, "3", "2025-01-01T00:00:00Z", null), ADMIN_KEY);
+        var created =
+                send("POST", "/v1/prices", priceBody(model, "3", "2025-01-01T00:00:00Z", null), PLATFORM_ADMIN_KEY);
         assertThat(created.status()).isEqualTo(201);
         String id = created.body().get("id").asString();
         assertThat(get("/v1/prices/" + id).body().get("cached_input_per_1m").decimalValue())
                 .isEqualByComparingTo("0.5");
 
-        var replaced =
-                send("PUT", "/v1/prices/" + id, priceBody(model, "2.75", "2025-01-01T00:00:00Z", null), ADMIN_KEY);
+        var replaced = send(
+                "PUT", "/v1/prices/" + id, priceBody(model, "2.75", "2025-01-01T00:00:00Z", null), PLATFORM_ADMIN_KEY);
         assertThat(replaced.status()).isEqualTo(200);
         assertThat(get("/v1/prices/" + id).body().get("input_per_1m").decimalValue())
                 .isEqualByComparingTo("2.75");
 
-        assertThat(send("DELETE", "/v1/prices/" + id, null, ADMIN_KEY).status()).isEqualTo(204);
+        assertThat(send("DELETE", "/v1/prices/" + id, null, PLATFORM_ADMIN_KEY).status())
+                .isEqualTo(204);
         assertThat(get("/v1/prices/" + id).status()).isEqualTo(404);
-        assertThat(send("DELETE", "/v1/prices/" + id, null, ADMIN_KEY).status()).isEqualTo(404);
+        assertThat(send("DELETE", "/v1/prices/" + id, null, PLATFORM_ADMIN_KEY).status())
+                .isEqualTo(404);
     }
 
     @Test
     void rejectsAnOverlappingRangeForTheSameProviderAndModel() {
         String model = uniqueModel();
-        send("POST", "/v1/prices", priceBody(model, "3", "2025-01-01T00:00:00Z", "2025-07-01T00:00:00Z"), ADMIN_KEY);
+        send(
+                "POST",
+                "/v1/prices",
+                priceBody(model, "3", "2025-01-01T00:00:00Z", "2025-07-01T00:00:00Z"),
+                PLATFORM_ADMIN_KEY);
 
         var overlapping = send(
-                "POST", "/v1/prices", priceBody(model.toUpperCase(), "4", "2025-06-30T00:00:00Z", null), ADMIN_KEY);
-        var adjacent = send("POST", "/v1/prices", priceBody(model, "4", "2025-07-01T00:00:00Z", null), ADMIN_KEY);
+                "POST",
+                "/v1/prices",
+                priceBody(model.toUpperCase(), "4", "2025-06-30T00:00:00Z", null),
+                PLATFORM_ADMIN_KEY);
+        var adjacent =
+                send("POST", "/v1/prices", priceBody(model, "4", "2025-07-01T00:00:00Z", null), PLATFORM_ADMIN_KEY);
 
         assertThat(overlapping.status()).isEqualTo(409);
         assertThat(overlapping.contentType()).startsWith("application/problem+json");
@@ -128,13 +139,13 @@ class PricingApiIntegrationTests extends IntegrationTestBase {
 
     @Test
     void rejectsInvalidFieldsNamingTheField() {
-        var negative =
-                send("POST", "/v1/prices", priceBody(uniqueModel(), "-1", "2025-01-01T00:00:00Z", null), ADMIN_KEY);
+        var negative = send(
+                "POST", "/v1/prices", priceBody(uniqueModel(), "-1", "2025-01-01T00:00:00Z", null), PLATFORM_ADMIN_KEY);
         var backwards = send(
                 "POST",
                 "/v1/prices",
                 priceBody(uniqueModel(), "1", "2025-01-01T00:00:00Z", "2025-01-01T00:00:00Z"),
-                ADMIN_KEY);
+                PLATFORM_ADMIN_KEY);
         var badPattern = priceBody(uniqueModel(), "1", "2025-01-01T00:00:00Z", null);
         badPattern.put("match_pattern", "gpt-(4o");
         var tooPrecise = priceBody(uniqueModel(), "0.0000000000001", "2025-01-01T00:00:00Z", null);
@@ -146,17 +157,17 @@ class PricingApiIntegrationTests extends IntegrationTestBase {
         assertThat(backwards.status()).isEqualTo(400);
         assertThat(backwards.body().get("errors").get(0).get("field").asString())
                 .isEqualTo("effective_until");
-        var pattern = send("POST", "/v1/prices", badPattern, ADMIN_KEY);
+        var pattern = send("POST", "/v1/prices", badPattern, PLATFORM_ADMIN_KEY);
         assertThat(pattern.status()).isEqualTo(400);
         assertThat(pattern.body().get("errors").get(0).get("field").asString()).isEqualTo("match_pattern");
-        assertThat(send("POST", "/v1/prices", tooPrecise, ADMIN_KEY)
+        assertThat(send("POST", "/v1/prices", tooPrecise, PLATFORM_ADMIN_KEY)
                         .body()
                         .get("errors")
                         .get(0)
                         .get("field")
                         .asString())
                 .isEqualTo("input_per_1m");
-        assertThat(send("POST", "/v1/prices", noProvider, ADMIN_KEY)
+        assertThat(send("POST", "/v1/prices", noProvider, PLATFORM_ADMIN_KEY)
                         .body()
                         .get("errors")
                         .get(0)
@@ -172,6 +183,74 @@ class PricingApiIntegrationTests extends IntegrationTestBase {
         assertThat(send("GET", "/v1/prices", null, null).status()).isEqualTo(401);
         assertThat(send("GET", "/v1/prices/unpriced", null, ANALYST_KEY).status())
                 .isEqualTo(403);
+    }
+
+    @Test
+    void aTenantAdminReadsTheSharedCatalogButOnlyThePlatformAdminChangesItAndEveryChangeIsAudited() {
+        String model = uniqueModel();
+        var body = priceBody(model, "3", "2025-01-01T00:00:00Z", null);
+
+        // a tenant admin reads and resolves, but cannot change the catalog every tenant is priced with
+        assertThat(send("GET", "/v1/prices", null, TENANT_ADMIN_KEY).status()).isEqualTo(200);
+        assertThat(send("GET", "/v1/prices/resolve?provider=openai&model=gpt-4o", null, TENANT_ADMIN_KEY)
+                        .status())
+                .isEqualTo(200);
+        var refused = send("POST", "/v1/prices", body, TENANT_ADMIN_KEY);
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.body().get("detail").asString()).contains("platform_admin");
+        assertThat(send("GET", "/v1/prices/unpriced", null, TENANT_ADMIN_KEY).status())
+                .isEqualTo(403);
+        assertThat(send("GET", "/v1/prices/audit", null, TENANT_ADMIN_KEY).status())
+                .isEqualTo(403);
+        assertThat(get("/v1/prices?provider=acme&model=" + model).body().get("prices"))
+                .isEmpty();
+
+        // the platform admin creates, replaces and deletes; a tenant admin can touch none of it
+        var created = send("POST", "/v1/prices", body, PLATFORM_ADMIN_KEY);
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.body().get("id").asString();
+        assertThat(send(
+                                "PUT",
+                                "/v1/prices/" + id,
+                                priceBody(model, "9", "2025-01-01T00:00:00Z", null),
+                                TENANT_ADMIN_KEY)
+                        .status())
+                .isEqualTo(403);
+        assertThat(send("DELETE", "/v1/prices/" + id, null, TENANT_ADMIN_KEY).status())
+                .isEqualTo(403);
+        assertThat(send(
+                                "PUT",
+                                "/v1/prices/" + id,
+                                priceBody(model, "2.5", "2025-01-01T00:00:00Z", null),
+                                PLATFORM_ADMIN_KEY)
+                        .status())
+                .isEqualTo(200);
+        assertThat(send("DELETE", "/v1/prices/" + id, null, PLATFORM_ADMIN_KEY).status())
+                .isEqualTo(204);
+
+        // and the trail has each change with the key, its tenant, and the row before and after
+        var entries = get("/v1/prices/audit?price_id=" + id).body().get("entries");
+        assertThat(entries).hasSize(3);
+        var delete = entries.get(0);
+        var replace = entries.get(1);
+        var create = entries.get(2);
+        assertThat(create.get("action").asString()).isEqualTo("create");
+        assertThat(create.get("key_name").asString()).isEqualTo("operator");
+        assertThat(create.get("tenant").asString()).isEqualTo("default");
+        assertThat(create.get("role").asString()).isEqualTo("platform_admin");
+        assertThat(create.path("before").isNull() || create.path("before").isMissingNode())
+                .isTrue();
+        assertThat(create.get("after").get("input_per_1m").decimalValue()).isEqualByComparingTo("3");
+        assertThat(replace.get("action").asString()).isEqualTo("replace");
+        assertThat(replace.get("before").get("input_per_1m").decimalValue()).isEqualByComparingTo("3");
+        assertThat(replace.get("after").get("input_per_1m").decimalValue()).isEqualByComparingTo("2.5");
+        assertThat(delete.get("action").asString()).isEqualTo("delete");
+        assertThat(delete.get("before").get("input_per_1m").decimalValue()).isEqualByComparingTo("2.5");
+        assertThat(delete.path("after").isNull() || delete.path("after").isMissingNode())
+                .isTrue();
+        assertThat(send("GET", "/v1/prices/audit?limit=0", null, PLATFORM_ADMIN_KEY)
+                        .status())
+                .isEqualTo(400);
     }
 
     @Test
@@ -203,14 +282,14 @@ class PricingApiIntegrationTests extends IntegrationTestBase {
         var edited = priceBody(
                 "open-mistral-nemo", "0.35", nemo.get("effective_from").asString(), null);
         edited.put("provider", "mistral");
-        assertThat(send("PUT", "/v1/prices/" + nemo.get("id").asString(), edited, ADMIN_KEY)
+        assertThat(send("PUT", "/v1/prices/" + nemo.get("id").asString(), edited, PLATFORM_ADMIN_KEY)
                         .status())
                 .isEqualTo(200);
         var grokMini = get("/v1/prices?provider=xai&model=grok-3-mini")
                 .body()
                 .get("prices")
                 .get(0);
-        assertThat(send("DELETE", "/v1/prices/" + grokMini.get("id").asString(), null, ADMIN_KEY)
+        assertThat(send("DELETE", "/v1/prices/" + grokMini.get("id").asString(), null, PLATFORM_ADMIN_KEY)
                         .status())
                 .isEqualTo(204);
         // as if a newer default file changed these two rows and one the user left alone
@@ -250,7 +329,7 @@ class PricingApiIntegrationTests extends IntegrationTestBase {
     @Test
     void aCatalogChangeReachesThisInstancesLookupTable() {
         String model = uniqueModel();
-        send("POST", "/v1/prices", priceBody(model, "3", "2025-01-01T00:00:00Z", null), ADMIN_KEY);
+        send("POST", "/v1/prices", priceBody(model, "3", "2025-01-01T00:00:00Z", null), PLATFORM_ADMIN_KEY);
 
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> assertThat(

@@ -57,7 +57,7 @@ class PricingPropagationIntegrationTests extends IntegrationTestBase {
         String firstKey = "acme/" + model + "/2025-01-01T00:00:00Z";
         String movedKey = "acme/" + model + "/2025-03-01T00:00:00Z";
 
-        var created = send("POST", "/v1/prices", price(model, "3", "2025-01-01T00:00:00Z"), ADMIN_KEY);
+        var created = send("POST", "/v1/prices", price(model, "3", "2025-01-01T00:00:00Z"), PLATFORM_ADMIN_KEY);
         String id = created.body().get("id").asString();
         await().atMost(PATIENCE)
                 .untilAsserted(() -> assertThat(published(firstKey))
@@ -68,7 +68,7 @@ class PricingPropagationIntegrationTests extends IntegrationTestBase {
                             assertThat(event.getOutputPer1m()).isEqualByComparingTo("12");
                         }));
 
-        send("PUT", "/v1/prices/" + id, price(model, "3.5", "2025-03-01T00:00:00Z"), ADMIN_KEY);
+        send("PUT", "/v1/prices/" + id, price(model, "3.5", "2025-03-01T00:00:00Z"), PLATFORM_ADMIN_KEY);
         await().atMost(PATIENCE).untilAsserted(() -> {
             assertThat(published(firstKey)).hasSize(2).last().isNull(); // old key retracted
             assertThat(published(movedKey))
@@ -76,7 +76,7 @@ class PricingPropagationIntegrationTests extends IntegrationTestBase {
                     .satisfies(event -> assertThat(event.getInputPer1m()).isEqualByComparingTo("3.5"));
         });
 
-        send("DELETE", "/v1/prices/" + id, null, ADMIN_KEY);
+        send("DELETE", "/v1/prices/" + id, null, PLATFORM_ADMIN_KEY);
         await().atMost(PATIENCE)
                 .untilAsserted(
                         () -> assertThat(published(movedKey)).hasSize(2).last().isNull());
@@ -102,16 +102,17 @@ class PricingPropagationIntegrationTests extends IntegrationTestBase {
                         "--spring.kafka.listener.concurrency=1",
                         "--promptengine.auth.keys[0].name=admin",
                         "--promptengine.auth.keys[0].tenant=default",
-                        "--promptengine.auth.keys[0].role=ADMIN",
-                        "--promptengine.auth.keys[0].sha256=" + ADMIN_HASH)) {
+                        "--promptengine.auth.keys[0].role=PLATFORM_ADMIN",
+                        "--promptengine.auth.keys[0].sha256=" + PLATFORM_ADMIN_HASH)) {
             int secondPort =
                     ((WebServerApplicationContext) second).getWebServer().getPort();
 
-            var created = send("POST", "/v1/prices", price(model, "3", "2025-01-01T00:00:00Z"), ADMIN_KEY);
+            var created = send("POST", "/v1/prices", price(model, "3", "2025-01-01T00:00:00Z"), PLATFORM_ADMIN_KEY);
             String id = created.body().get("id").asString();
             await().atMost(PATIENCE).untilAsserted(() -> {
                 for (int port : new int[] {port, secondPort}) {
-                    var answer = send(port, "GET", resolve, null, ADMIN_KEY).body();
+                    var answer =
+                            send(port, "GET", resolve, null, PLATFORM_ADMIN_KEY).body();
                     assertThat(answer.get("pricing_status").asString()).isEqualTo("PRICED");
                     assertThat(answer.get("price").get("id").asString()).isEqualTo(id);
                     assertThat(answer.get("price").get("input_per_1m").decimalValue())
@@ -120,10 +121,15 @@ class PricingPropagationIntegrationTests extends IntegrationTestBase {
             });
 
             // a change made through the second instance reaches both
-            send(secondPort, "PUT", "/v1/prices/" + id, price(model, "2.25", "2025-01-01T00:00:00Z"), ADMIN_KEY);
+            send(
+                    secondPort,
+                    "PUT",
+                    "/v1/prices/" + id,
+                    price(model, "2.25", "2025-01-01T00:00:00Z"),
+                    PLATFORM_ADMIN_KEY);
             await().atMost(PATIENCE).untilAsserted(() -> {
                 for (int port : new int[] {port, secondPort}) {
-                    assertThat(send(port, "GET", resolve, null, ADMIN_KEY)
+                    assertThat(send(port, "GET", resolve, null, PLATFORM_ADMIN_KEY)
                                     .body()
                                     .get("price")
                                     .get("input_per_1m")

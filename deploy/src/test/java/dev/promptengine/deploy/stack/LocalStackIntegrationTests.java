@@ -85,7 +85,8 @@ class LocalStackIntegrationTests {
         Path credentials = home.resolve("credentials.env");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials)))
                 .isEqualTo("rw-------");
-        assertThat(Files.readString(credentials)).contains("PE_PUBLISHER_KEY=", "PE_ANALYST_KEY=", "PE_ADMIN_KEY=");
+        assertThat(Files.readString(credentials))
+                .contains("PE_PUBLISHER_KEY=", "PE_ANALYST_KEY=", "PE_ADMIN_KEY=", "PE_PLATFORM_ADMIN_KEY=");
 
         // And a second up starts nothing
         assertThat(run("up").output()).contains("Nothing to start");
@@ -103,6 +104,14 @@ class LocalStackIntegrationTests {
                 .orElseThrow();
         String countedBeforeDown = usageStats(analyticsPort, analystKey);
         assertThat(countedBeforeDown).contains("\"total_executions\":200");
+
+        // And the CLI lists dead letters with the operator's key (the demo leaves none) and refuses bad input
+        Result deadLetters = run("dead-letters", "list", "--limit", "5");
+        assertThat(deadLetters.exitCode()).as(deadLetters.output()).isZero();
+        assertThat(deadLetters.output()).contains("\"dead_letters\":[]");
+        Result badReplay = run("dead-letters", "replay", "--topic", "promptengine.pricing.v1", "--since", "2026-01-01");
+        assertThat(badReplay.exitCode()).isNotZero();
+        assertThat(badReplay.output()).contains("'topic' must be one of");
 
         // When a row is written and the stack goes down
         String marker = "written before down " + UUID.randomUUID();

@@ -9,6 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.promptengine.e2e.dashboard.Traffic.Call;
+import dev.promptengine.events.CaptureMode;
+import dev.promptengine.events.PromptUsage;
+import dev.promptengine.schemas.AvroSerializer;
+import dev.promptengine.schemas.Topics;
+import dev.promptengine.testsupport.TestKafka;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +26,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -399,6 +409,49 @@ class DashboardIntegrationTests {
                         .isNotEmpty()
                         .allSatisfy(row -> assertThat(row.getText()).contains("gpt-4o")));
         browser.screenshot("06-pricing");
+    }
+
+    @Test
+    void adminSeesItsTenantsDeadLettersWithTheirReason() throws Exception {
+        // given a usage of this tenant older than the raw retention, produced straight to Kafka
+        var stale = PromptUsage.newBuilder()
+                .setId(UUID.randomUUID())
+                .setTenant(Pipeline.TENANT)
+                .setOccurredAt(Instant.now().minus(Duration.ofDays(100)))
+                .setPromptSlug("stale-backfill")
+                .setPromptVersion(1)
+                .setEnvironment("production")
+                .setCaptureMode(CaptureMode.METADATA_ONLY)
+                .build();
+        String topic = Topics.USAGE.name();
+        try (var producer = new KafkaProducer<String, byte[]>(
+                Map.of("bootstrap.servers", TestKafka.bootstrapServers(), "acks", "all"),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            topic, stale.getId().toString(), new AvroSerializer<PromptUsage>().serialize(topic, stale)))
+                    .get();
+        }
+
+        // when the admin opens the dead-letter view
+        signIn(ADMIN_KEY);
+        eventually()
+                .untilAsserted(() -> assertThat(
+                                browser.find("a[data-view='dead-letters']").isDisplayed())
+                        .isTrue());
+        browser.find("a[data-view='dead-letters']").click();
+
+        // then it counts and lists the record with its reason
+        eventually().untilAsserted(() -> {
+            assertThat(browser.find("[data-testid='dead-letter-counts']").getText())
+                    .contains(topic)
+                    .contains(Pipeline.TENANT)
+                    .contains("outside_window");
+            assertThat(browser.find("[data-testid='dead-letters']").getText())
+                    .contains(stale.getId().toString())
+                    .contains("older than the raw retention");
+        });
+        browser.screenshot("08-dead-letters");
     }
 
     @Test

@@ -55,12 +55,13 @@ class ApiKeyFilter extends OncePerRequestFilter {
             Problems.write(response, HttpStatus.UNAUTHORIZED, "unauthorized", "Unknown API key");
             return;
         }
-        if (decodedPath(request).startsWith("/actuator/") && caller.get().role() != Role.ADMIN) {
+        Role role = caller.get().role();
+        if (decodedPath(request).startsWith("/actuator/") && role != Role.ADMIN && role != Role.PLATFORM_ADMIN) {
             Problems.write(
                     response,
                     HttpStatus.FORBIDDEN,
                     "forbidden",
-                    "Actuator endpoints other than health need an admin key");
+                    "Actuator endpoints other than health need an admin or platform-admin key");
             return;
         }
         request.setAttribute(CALLER_ATTRIBUTE, caller.get());

@@ -1,0 +1,89 @@
+package dev.promptengine.cost.pricing;
+
+import dev.promptengine.service.auth.Caller;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The audit trail of catalog changes ({@code price_audit}), written inside each change's transaction. */
+@Component
+class PriceAudit {
+
+    /** One audited change. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Entry(
+            long id,
+            Instant occurredAt,
+            String keyName,
+            String tenant,
+            String role,
+            String action,
+            UUID priceId,
+            JsonNode before,
+            JsonNode after) {}
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    PriceAudit(JdbcClient jdbc, JsonMapper json, Clock clock) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    void record(Caller caller, String action, UUID priceId, Price before, Price after) {
+        jdbc.sql("""
+                        INSERT INTO price_audit (occurred_at, key_name, tenant, role, action, price_id, before, after)
+                        VALUES (:at, :key, :tenant, :role, :action, :price, CAST(:before AS jsonb), CAST(:after AS jsonb))
+                        """)
+                .param("at", Timestamp.from(clock.instant()))
+                .param("key", caller.keyName())
+                .param("tenant", caller.tenant())
+                .param("role", caller.role().name().toLowerCase(Locale.ROOT))
+                .param("action", action)
+                .param("price", priceId)
+                .param("before", before == null ? null : json.writeValueAsString(before))
+                .param("after", after == null ? null : json.writeValueAsString(after))
+                .update();
+    }
+
+    /** Newest first; {@code priceId} null for every price. */
+    List<Entry> list(UUID priceId, int limit) {
+        return jdbc.sql("""
+                        SELECT id, occurred_at, key_name, tenant, role, action, price_id,
+                               before::text AS before, after::text AS after
+                        FROM price_audit
+                        WHERE CAST(:price AS uuid) IS NULL OR price_id = :price
+                        ORDER BY id DESC
+                        LIMIT :limit
+                        """)
+                .param("price", priceId)
+                .param("limit", limit)
+                .query((rs, row) -> new Entry(
+                        rs.getLong("id"),
+                        rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
+                        rs.getString("key_name"),
+                        rs.getString("tenant"),
+                        rs.getString("role"),
+                        rs.getString("action"),
+                        rs.getObject("price_id", UUID.class),
+                        tree(rs.getString("before")),
+                        tree(rs.getString("after"))))
+                .list();
+    }
+
+    private JsonNode tree(String text) {
+        return text == null ? null : json.readTree(text);
+    }
+}
