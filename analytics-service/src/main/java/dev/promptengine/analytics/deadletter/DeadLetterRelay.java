@@ -1,6 +1,7 @@
 package dev.promptengine.analytics.deadletter;
 
 import dev.promptengine.analytics.AnalyticsProperties;
+import dev.promptengine.analytics.WritePool;
 import dev.promptengine.schemas.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -39,11 +40,11 @@ class DeadLetterRelay {
     DeadLetterRelay(
             DeadLetterStore store,
             KafkaTemplate<String, byte[]> kafka,
-            TransactionTemplate transactions,
+            WritePool pool,
             AnalyticsProperties properties) {
         this.store = store;
         this.kafka = kafka;
-        this.transactions = transactions;
+        this.transactions = pool.transactions();
         this.properties = properties;
     }
 

@@ -1,5 +1,6 @@
 package dev.promptengine.analytics.deadletter;
 
+import dev.promptengine.analytics.WritePool;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,10 +31,10 @@ class DeadLetterReplayer {
     private final KafkaTemplate<String, byte[]> kafka;
     private final TransactionTemplate transactions;
 
-    DeadLetterReplayer(DeadLetterStore store, KafkaTemplate<String, byte[]> kafka, TransactionTemplate transactions) {
+    DeadLetterReplayer(DeadLetterStore store, KafkaTemplate<String, byte[]> kafka, WritePool pool) {
         this.store = store;
         this.kafka = kafka;
-        this.transactions = transactions;
+        this.transactions = pool.transactions();
     }
 
     /**

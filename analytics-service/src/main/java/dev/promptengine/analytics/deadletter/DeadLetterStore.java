@@ -1,5 +1,6 @@
 package dev.promptengine.analytics.deadletter;
 
+import dev.promptengine.analytics.WritePool;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -40,10 +41,14 @@ public class DeadLetterStore {
             + " source_offset, tenant, event_id, event_type, reason_kind, reason, record_key, record_value,"
             + " published_at, replayed_at";
 
+    /** Inserts, relay and replay: the write path's pool (the insert joins the facts batch's transaction). */
     private final JdbcClient jdbc;
+    /** Pages and counts for the admin API: the API's pool. */
+    private final JdbcClient queries;
 
-    DeadLetterStore(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    DeadLetterStore(WritePool pool, JdbcClient queries) {
+        this.jdbc = pool.jdbc();
+        this.queries = queries;
     }
 
     /** Stores the batch's poison records; a record already stored (same group and offset) is left as is. */
@@ -116,7 +121,7 @@ public class DeadLetterStore {
 
     /** One page, newest first (keyset on id); {@code tenant} null lists every tenant's. */
     List<Stored> page(String tenant, String topic, String kind, Instant from, Instant to, Long beforeId, int limit) {
-        return jdbc.sql("SELECT " + COLUMNS + """
+        return queries.sql("SELECT " + COLUMNS + """
                          FROM dead_letter
                         WHERE dead_lettered_at >= :from AND dead_lettered_at < :to
                           AND (CAST(:tenant AS text) IS NULL OR tenant = :tenant)
@@ -143,7 +148,7 @@ public class DeadLetterStore {
     public record Count(String topic, String tenant, String kind, long deadLetters, long replayed) {}
 
     List<Count> counts(String tenant, Instant from, Instant to) {
-        return jdbc.sql("""
+        return queries.sql("""
                         SELECT source_topic, tenant, reason_kind, count(*) AS dead_letters,
                                count(replayed_at) AS replayed
                         FROM dead_letter

@@ -1,6 +1,7 @@
 package dev.promptengine.analytics.facts;
 
 import dev.promptengine.analytics.AnalyticsProperties;
+import dev.promptengine.analytics.WritePool;
 import dev.promptengine.analytics.deadletter.DeadLetter;
 import dev.promptengine.analytics.deadletter.DeadLetterStore;
 import dev.promptengine.analytics.partition.PartitionManager;
@@ -106,17 +107,15 @@ class FactsWriter {
     private final AnalyticsProperties properties;
 
     FactsWriter(
-            JdbcClient jdbc,
-            DataSource dataSource,
-            TransactionTemplate transactions,
+            WritePool pool,
             OffsetStore offsets,
             DeadLetterStore deadLetters,
             PartitionManager partitions,
             AnalyticsProperties properties) {
         this.properties = properties;
-        this.jdbc = jdbc;
-        this.dataSource = dataSource;
-        this.transactions = transactions;
+        this.jdbc = pool.jdbc();
+        this.dataSource = pool.dataSource();
+        this.transactions = pool.transactions();
         this.offsets = offsets;
         this.deadLetters = deadLetters;
         this.partitions = partitions;

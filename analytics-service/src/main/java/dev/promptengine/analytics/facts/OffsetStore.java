@@ -1,5 +1,6 @@
 package dev.promptengine.analytics.facts;
 
+import dev.promptengine.analytics.WritePool;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -26,9 +27,9 @@ class OffsetStore {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
 
-    OffsetStore(JdbcClient jdbc, TransactionTemplate transactions) {
-        this.jdbc = jdbc;
-        this.transactions = transactions;
+    OffsetStore(WritePool pool) {
+        this.jdbc = pool.jdbc();
+        this.transactions = pool.transactions();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.promptengine.analytics.partition;
 
 import dev.promptengine.analytics.AnalyticsProperties;
+import dev.promptengine.analytics.WritePool;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -64,9 +65,9 @@ public class PartitionManager {
     private final Clock clock;
     private final Set<LocalDate> knownDays = ConcurrentHashMap.newKeySet();
 
-    PartitionManager(JdbcClient jdbc, TransactionTemplate transactions, AnalyticsProperties properties, Clock clock) {
-        this.jdbc = jdbc;
-        this.transactions = transactions;
+    PartitionManager(WritePool pool, AnalyticsProperties properties, Clock clock) {
+        this.jdbc = pool.jdbc();
+        this.transactions = pool.transactions();
         this.properties = properties;
         this.clock = clock;
     }

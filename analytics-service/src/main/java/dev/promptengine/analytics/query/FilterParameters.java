@@ -47,6 +47,9 @@ public record FilterParameters(
         @Parameter(description = "Session id (answered from raw facts)", example = "session-7")
         String session) {
 
+    /** The longest range any request may ask for: two years (with a leap day), the rollups' retention. */
+    public static final Duration MAX_RANGE = Duration.ofDays(731);
+
     public static FilterParameters none() {
         return new FilterParameters(null, null, null, null, null, null, null, null, null);
     }
@@ -56,6 +59,12 @@ public record FilterParameters(
         Instant start = from == null ? end.minus(defaultRange) : parse("from", from, false);
         if (start.isAfter(end)) {
             throw new InvalidParameterException("from", "'from' (" + start + ") is after 'to' (" + end + ")");
+        }
+        if (Duration.between(start, end).compareTo(MAX_RANGE) > 0) {
+            throw new InvalidParameterException(
+                    "from",
+                    "'from'..'to' spans " + Duration.between(start, end).toDays() + " days; at most "
+                            + MAX_RANGE.toDays() + " days (two years, the rollup retention) are answered per request");
         }
         return new QueryFilter(
                 start,

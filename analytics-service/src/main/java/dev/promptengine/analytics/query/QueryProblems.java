@@ -47,6 +47,18 @@ class QueryProblems {
         return problem;
     }
 
+    /** The API pool's statement timeout ({@code promptengine.analytics.query-timeout}) cut the query. */
+    @ExceptionHandler(org.springframework.dao.QueryTimeoutException.class)
+    ProblemDetail queryTimeout(org.springframework.dao.QueryTimeoutException e) {
+        var problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "The query ran longer than the API's statement timeout and was cancelled; narrow the range or"
+                        + " the filters, or retry when the database is less busy");
+        problem.setType(Problems.type("query-timeout"));
+        problem.setTitle("Query timeout");
+        return problem;
+    }
+
     private static ProblemDetail badRequest(String parameter, String detail) {
         var problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
         problem.setType(Problems.type("invalid-parameter"));

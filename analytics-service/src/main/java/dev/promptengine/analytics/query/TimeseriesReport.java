@@ -24,6 +24,8 @@ import tools.jackson.databind.annotation.JsonNaming;
 class TimeseriesReport {
 
     static final int MAX_BUCKETS = 5000;
+    /** Hourly series cover at most 31 days (744 points per series). */
+    static final Duration MAX_HOURLY_RANGE = Duration.ofDays(31);
 
     enum Metric {
         EXECUTIONS(false, Set.of(), s -> s.executions()),
@@ -125,6 +127,14 @@ class TimeseriesReport {
                     "group_by",
                     "usages have no " + groupBy.parameterValue() + ": group them by prompt, version,"
                             + " environment, user or session");
+        }
+        if (bucket == TimeBucket.HOUR
+                && Duration.between(filter.from(), filter.to()).compareTo(MAX_HOURLY_RANGE) > 0) {
+            throw new InvalidParameterException(
+                    "bucket",
+                    "bucket=hour answers at most " + MAX_HOURLY_RANGE.toDays() + " days; the range spans "
+                            + Duration.between(filter.from(), filter.to()).toDays()
+                            + " days (use bucket=day or a shorter range)");
         }
         long buckets = buckets(filter, bucket).size();
         if (buckets > MAX_BUCKETS) {

@@ -1,6 +1,7 @@
 package dev.promptengine.analytics.rebuild;
 
 import dev.promptengine.analytics.AnalyticsProperties;
+import dev.promptengine.analytics.WritePool;
 import dev.promptengine.analytics.partition.PartitionManager;
 import dev.promptengine.analytics.partition.RollupLock;
 import java.time.Clock;
@@ -36,14 +37,9 @@ public class RollupRebuilder {
     private final AnalyticsProperties properties;
     private final Clock clock;
 
-    RollupRebuilder(
-            JdbcClient jdbc,
-            TransactionTemplate transactions,
-            PartitionManager partitions,
-            AnalyticsProperties properties,
-            Clock clock) {
-        this.jdbc = jdbc;
-        this.transactions = transactions;
+    RollupRebuilder(WritePool pool, PartitionManager partitions, AnalyticsProperties properties, Clock clock) {
+        this.jdbc = pool.jdbc();
+        this.transactions = pool.transactions();
         this.partitions = partitions;
         this.properties = properties;
         this.clock = clock;

@@ -184,7 +184,22 @@ class PoisonIsolationIntegrationTests {
      * slow to elect a new topic's leaders) is sent once more, so the known input is really on the topics.
      */
     static void send(List<ProducerRecord<String, byte[]>> records) throws Exception {
-        try (var producer = FactsPipelineIntegrationTests.producer()) {
+        // not idempotent, one request in flight: on this loaded 2-core machine the idempotent client
+        // was seen looping on OUT_OF_ORDER_SEQUENCE_NUMBER after a retry (each retry here is in order)
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+                Map.of(
+                        "bootstrap.servers",
+                        TestKafka.bootstrapServers(),
+                        "acks",
+                        "all",
+                        "enable.idempotence",
+                        false,
+                        "max.in.flight.requests.per.connection",
+                        1,
+                        "linger.ms",
+                        5),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
             var sends = new ArrayList<java.util.concurrent.Future<?>>(records.size());
             records.forEach(record -> sends.add(producer.send(record)));
             producer.flush();

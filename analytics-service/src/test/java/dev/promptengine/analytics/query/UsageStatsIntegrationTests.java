@@ -115,6 +115,42 @@ class UsageStatsIntegrationTests extends QueryApiTestSupport {
     }
 
     @Test
+    void refusesARangeLongerThanTwoYearsOnEveryEndpointNamingTheLimit() {
+        var everything = params("from", "0001-01-01", "to", "9999-12-31");
+        for (String path : java.util.List.of(
+                "/v1/analytics/usage-stats",
+                "/v1/analytics/cost-breakdown",
+                "/v1/analytics/error-analysis",
+                "/v1/analytics/top-prompts",
+                "/v1/analytics/timeseries",
+                "/v1/executions",
+                "/v1/export/executions.csv")) {
+            var answer = get(path, everything, ACME_ANALYST);
+            assertThat(answer.status()).as(path).isEqualTo(400);
+            assertThat(answer.json().get("parameter").asString()).as(path).isEqualTo("from");
+            assertThat(answer.json().get("detail").asString()).as(path).contains("at most 731 days");
+        }
+        // two years is answered; an hourly series is limited to 31 days
+        assertThat(get("/v1/analytics/usage-stats", params("from", "2024-12-01", "to", "2026-12-01"), ACME_ANALYST)
+                        .status())
+                .isEqualTo(200);
+        var hourly = get(
+                "/v1/analytics/timeseries",
+                params("bucket", "hour", "from", "2026-10-01", "to", "2026-11-02"),
+                ACME_ANALYST);
+        assertThat(hourly.status()).isEqualTo(400);
+        assertThat(hourly.json().get("parameter").asString()).isEqualTo("bucket");
+        assertThat(hourly.json().get("detail").asString()).contains("at most 31 days");
+        assertThat(get(
+                                "/v1/analytics/timeseries",
+                                // a date as 'to' includes that whole day: 2026-10-01 .. 2026-11-01T00:00Z, 31 days
+                                params("bucket", "hour", "from", "2026-10-01", "to", "2026-10-31"),
+                                ACME_ANALYST)
+                        .status())
+                .isEqualTo(200);
+    }
+
+    @Test
     void seesOnlyTheCallersTenant() {
         var body = get("/v1/analytics/usage-stats", GLOBEX_ANALYST).json();
 

@@ -10,8 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -223,11 +221,9 @@ class PriceCatalog {
             throw new InvalidPriceException("effective_until", "must be after effective_from");
         }
         if (request.matchPattern() != null && !request.matchPattern().isBlank()) {
-            try {
-                Pattern.compile(request.matchPattern());
-            } catch (PatternSyntaxException e) {
-                throw new InvalidPriceException(
-                        "match_pattern", "is not a valid Java regular expression: " + e.getDescription());
+            String problem = MatchPatterns.problem(request.matchPattern());
+            if (problem != null) {
+                throw new InvalidPriceException("match_pattern", problem);
             }
         }
         if (request.longContextThreshold() == null

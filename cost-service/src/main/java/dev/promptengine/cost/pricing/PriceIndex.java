@@ -32,13 +32,15 @@ import java.util.regex.Pattern;
  */
 final class PriceIndex {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PriceIndex.class);
     private static final Pattern ROUTING_PREFIX = Pattern.compile("^(?:[^/]+/)+");
     private static final Pattern BEDROCK_REGION = Pattern.compile("^(?:us|eu|apac|jp|au|ca|global|us-gov)\\.");
     private static final int MAX_CACHED_NAMES = 50_000;
 
     private record Candidate(String rule, Price price) {}
 
-    private record PatternRow(Price price, Pattern pattern) {}
+    /** Admin-supplied: RE2 (linear time in the model name's length, so no pattern can hang pricing). */
+    private record PatternRow(Price price, com.google.re2j.Pattern pattern) {}
 
     private final Map<String, List<Price>> exact = new HashMap<>();
     private final Map<String, List<PatternRow>> patternsByProvider = new HashMap<>();
@@ -56,9 +58,21 @@ final class PriceIndex {
             exact.computeIfAbsent(key(lower(price.provider()), price.model()), k -> new ArrayList<>())
                     .add(price);
             if (price.matchPattern() != null && !price.matchPattern().isBlank()) {
+                var pattern = MatchPatterns.compile(price.matchPattern());
+                if (pattern.isEmpty()) {
+                    // written before patterns were checked, or by another producer: the row still prices
+                    // its exact model; the pattern is skipped with its reason, pricing goes on
+                    log.warn(
+                            "Price {} ({}/{}): match_pattern skipped: {}",
+                            price.id(),
+                            price.provider(),
+                            price.model(),
+                            MatchPatterns.problem(price.matchPattern()));
+                    continue;
+                }
                 patternsByProvider
                         .computeIfAbsent(lower(price.provider()), k -> new ArrayList<>())
-                        .add(new PatternRow(price, Pattern.compile(price.matchPattern())));
+                        .add(new PatternRow(price, pattern.get()));
             }
         }
         patternsByProvider

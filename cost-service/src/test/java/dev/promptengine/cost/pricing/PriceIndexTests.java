@@ -170,4 +170,29 @@ class PriceIndexTests {
     void patternOfAnotherModelDoesNotMatchALongerName() {
         assertThat(index.resolve("openai", "gpt-4o-mini", OCT_2024)).isEmpty();
     }
+
+    @Test
+    void aPatternThatWouldBacktrackExponentiallyMatchesInLinearTime() {
+        // (a+)+b against 40 a's and a c: about 2^40 steps for a backtracking engine, hours; RE2 is linear
+        var nested = price("acme", "acme-nested", "(a+)+b", "1", JAN_2024, null);
+        var index = new PriceIndex(List.of(nested), properties(List.of()));
+        long started = System.nanoTime();
+        assertThat(index.resolve("acme", "a".repeat(40) + "c", OCT_2024)).isEmpty();
+        assertThat(index.resolve("acme", "a".repeat(40) + "b", OCT_2024)).isPresent();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aPatternRe2CannotCompileIsSkippedAndTheRowStillPricesItsExactModel() {
+        // as if written to the pricing topic by an older version or another producer
+        var lookahead = price("acme", "acme-exact", "(?=acme)acme-.*", "2", JAN_2024, null);
+        var index = new PriceIndex(List.of(lookahead, plainMistral), properties(List.of()));
+        assertThat(index.resolve("acme", "acme-exact", OCT_2024)).isPresent();
+        assertThat(index.resolve("acme", "acme-other", OCT_2024)).isEmpty();
+        assertThat(index.resolve("mistral", "mistral-large-latest", OCT_2024)).isPresent();
+        assertThat(MatchPatterns.problem("(?=acme)acme-.*")).contains("not a valid RE2 regular expression");
+        assertThat(MatchPatterns.problem("x".repeat(501))).contains("at most 500 characters");
+        assertThat(MatchPatterns.problem("(?i)(openai/)?gpt-4o(-\\d{4}-\\d{2}-\\d{2})?"))
+                .isNull();
+    }
 }

@@ -160,6 +160,12 @@ class PricingApiIntegrationTests extends IntegrationTestBase {
         var pattern = send("POST", "/v1/prices", badPattern, PLATFORM_ADMIN_KEY);
         assertThat(pattern.status()).isEqualTo(400);
         assertThat(pattern.body().get("errors").get(0).get("field").asString()).isEqualTo("match_pattern");
+        var lookaround = priceBody(uniqueModel(), "1", "2025-01-01T00:00:00Z", null);
+        lookaround.put("match_pattern", "(?=gpt)gpt-4o.*");
+        var refused = send("POST", "/v1/prices", lookaround, PLATFORM_ADMIN_KEY);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body().get("errors").get(0).get("message").asString())
+                .contains("not a valid RE2 regular expression");
         assertThat(send("POST", "/v1/prices", tooPrecise, PLATFORM_ADMIN_KEY)
                         .body()
                         .get("errors")
