@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -26,12 +29,14 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * PostgreSQL stopped for 30 s under steady load: the consumer pauses with backoff (no dead
- * letters: an outage is not the data's fault), resumes by itself when the database is back, and
- * the totals equal the known input exactly, nothing lost and nothing counted twice.
+ * PostgreSQL stopped for 30 s under steady load, then turned read-only (as a full disk or a
+ * failover to a standby leaves it): the consumer pauses with backoff (no dead letters: an outage is
+ * not the data's fault), resumes by itself when the database is back, and the totals equal the
+ * known input exactly, nothing lost and nothing counted twice.
  */
 @SpringBootTest
 @DirtiesContext // its database is gone after this class: no other class may reuse the context
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PostgresOutageIntegrationTests {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresOutageIntegrationTests.class);
@@ -67,6 +72,52 @@ class PostgresOutageIntegrationTests {
     MeterRegistry meters;
 
     @Test
+    @Order(2)
+    void treatsAReadOnlyDatabaseAsAnOutageNotAsPoison() throws Exception {
+        var stream = new KnownStream(400, Instant.now(), 29);
+        // the database turns read-only (as a full disk or a failover to a standby would leave it)
+        try (var connection = java.sql.DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), "");
+                var statement = connection.createStatement()) {
+            statement.execute("ALTER SYSTEM SET default_transaction_read_only = on");
+            statement.execute("SELECT pg_reload_conf()");
+        }
+        long before = meters.get("promptengine.analytics.batches.retried")
+                .tag("reason", "outage")
+                .counter()
+                .count();
+        PoisonIsolationIntegrationTests.send(stream.records(USAGE_TOPIC, COSTED_TOPIC, 0.0));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> meters.get("promptengine.analytics.batches.retried")
+                                .tag("reason", "outage")
+                                .counter()
+                                .count()
+                        > before);
+
+        // when it is writable again, consumption resumes by itself: every event once, none dead-lettered
+        try (var connection = java.sql.DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), "");
+                var statement = connection.createStatement()) {
+            statement.execute("ALTER SYSTEM RESET default_transaction_read_only");
+            statement.execute("SELECT pg_reload_conf()");
+        }
+        // (runs after the stop test, whose stream is counted already)
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+            assertThat(jdbc.sql("SELECT count(*) FROM usage_fact")
+                            .query(Long.class)
+                            .single())
+                    .isEqualTo(STREAM.usages().size() + stream.usages().size());
+            assertThat(jdbc.sql("SELECT count(*) FROM execution_fact")
+                            .query(Long.class)
+                            .single())
+                    .isEqualTo(STREAM.executions().size() + stream.executions().size());
+        });
+        assertThat(jdbc.sql("SELECT count(*) FROM dead_letter")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
+    @Test
+    @Order(1)
     void pausesWhileTheDatabaseIsDownResumesByItselfAndCountsExactlyOnce() throws Exception {
         List<ProducerRecord<String, byte[]>> records = STREAM.records(USAGE_TOPIC, COSTED_TOPIC, 0.1);
         int third = records.size() / 3;

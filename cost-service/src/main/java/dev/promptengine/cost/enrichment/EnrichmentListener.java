@@ -100,6 +100,12 @@ class EnrichmentListener {
                 deadLetterCount++;
                 continue;
             }
+            if (record.serializedValueSize() > properties.maxInputBytes()) {
+                deadLetters.accept(
+                        record, null, new ExecutionTooLargeException(record.serializedValueSize(), properties));
+                deadLetterCount++;
+                continue;
+            }
             CostedLlmExecution costed;
             try {
                 costed = pricer.price(execution);
@@ -144,6 +150,14 @@ class EnrichmentListener {
             });
         } else {
             count.run();
+        }
+    }
+
+    /** An execution too large to be costed within the broker's record limit. */
+    static final class ExecutionTooLargeException extends RuntimeException {
+        ExecutionTooLargeException(int bytes, EnrichmentProperties properties) {
+            super("execution of " + bytes + " bytes is above promptengine.enrichment.max-input-bytes ("
+                    + properties.maxInputBytes() + "): its costed record could exceed the broker's record limit");
         }
     }
 

@@ -7,11 +7,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code promptengine.enrichment}: the topics the enrichment reads and writes; by default the
  * contract's ({@link Topics#EXECUTION}, {@link Topics#EXECUTION_COSTED} and the execution
  * dead-letter topic). Tests and benchmarks point an instance at topics of their own.
+ * {@code max-input-bytes} (default 1,000,000): a larger execution is dead-lettered instead of
+ * priced, so its costed record (a few hundred bytes more) always fits the broker's 1 MiB limit and
+ * one oversized record can never fail its batch's transaction over and over.
  */
 @ConfigurationProperties("promptengine.enrichment")
-record EnrichmentProperties(String inputTopic, String outputTopic, String deadLetterTopic) {
+record EnrichmentProperties(String inputTopic, String outputTopic, String deadLetterTopic, Integer maxInputBytes) {
+
+    static final int DEFAULT_MAX_INPUT_BYTES = 1_000_000;
 
     EnrichmentProperties {
+        maxInputBytes = maxInputBytes == null ? DEFAULT_MAX_INPUT_BYTES : maxInputBytes;
         inputTopic = blank(inputTopic) ? Topics.EXECUTION.name() : inputTopic;
         outputTopic = blank(outputTopic) ? Topics.EXECUTION_COSTED.name() : outputTopic;
         deadLetterTopic = blank(deadLetterTopic) ? inputTopic + Topics.DEAD_LETTER_SUFFIX : deadLetterTopic;

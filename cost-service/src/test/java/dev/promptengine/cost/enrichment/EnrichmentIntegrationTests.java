@@ -127,6 +127,31 @@ class EnrichmentIntegrationTests extends IntegrationTestBase {
     }
 
     @Test
+    void anExecutionTooLargeToBeCostedIsDeadLetteredAndTheStreamGoesOn() {
+        // 1,040,000 bytes: inside the broker's 1 MiB, but its costed record (and its dead letter with
+        // reason headers) would not be
+        var huge = execution("openai", "gpt-4o", Instant.parse("2025-01-01T00:00:00Z"), 100, 10);
+        huge.setResponseContent("x".repeat(1_040_000));
+        var after = execution("openai", "gpt-4o", Instant.parse("2025-01-01T00:00:00Z"), 100, 10);
+
+        produce(Topics.EXECUTION.name(), List.of(huge, after));
+
+        await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> {
+            var deadLetter = readCommitted(Topics.EXECUTION.deadLetter()).stream()
+                    .filter(record -> huge.getUsageId().toString().equals(record.key()))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(header(deadLetter, "promptengine-dlt-reason"))
+                    .contains("above promptengine.enrichment.max-input-bytes (1000000)");
+            assertThat(deadLetter.value().length).isGreaterThan(1_040_000);
+        });
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(
+                                costed(Topics.EXECUTION_COSTED.name(), Set.of(after.getId(), huge.getId())::contains))
+                        .containsOnlyKeys(after.getId()));
+    }
+
+    @Test
     void recordsThatCannotBeDecodedOrProcessedGoToTheDeadLetterTopicAndTheStreamGoesOn() {
         byte[] garbage = ("not avro " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
         LlmExecution inconsistent = execution("openai", "gpt-4o", Instant.parse("2025-01-01T00:00:00Z"), 100, 10);

@@ -22,6 +22,9 @@ import org.springframework.kafka.core.KafkaAdmin;
 @EnableConfigurationProperties(TopicProperties.class)
 public class TopicsAutoConfiguration {
 
+    /** What a dead-letter topic accepts: 2 MiB, twice a source topic's default. */
+    public static final int DEAD_LETTER_MAX_BYTES = 2 * 1024 * 1024;
+
     @Bean
     KafkaAdmin.NewTopics promptEngineTopics(TopicProperties properties) {
         List<NewTopic> topics = new ArrayList<>();
@@ -39,6 +42,8 @@ public class TopicsAutoConfiguration {
                     .config(
                             TopicConfig.RETENTION_MS_CONFIG,
                             Long.toString(properties.deadLetterRetention().toMillis()))
+                    // the original record plus its reason headers: may be a little above 1 MiB
+                    .config(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(DEAD_LETTER_MAX_BYTES))
                     .build());
         }
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
