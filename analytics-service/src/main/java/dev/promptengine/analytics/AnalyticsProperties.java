@@ -75,12 +75,16 @@ public record AnalyticsProperties(
             @Min(1) @DefaultValue("3") int daysAhead,
             @NotNull @DefaultValue("1h") Duration checkInterval) {}
 
-    /** Defaults: {@link Topics#USAGE} and {@link Topics#EXECUTION_COSTED}. */
-    public record ConsumedTopics(String usage, String executionCosted) {
+    /**
+     * Defaults: {@link Topics#USAGE} and {@link Topics#EXECUTION_COSTED}; {@code execution} is
+     * cost-service's input, whose dead letters ({@code <execution>.dlt}) are collected here too.
+     */
+    public record ConsumedTopics(String usage, String executionCosted, String execution) {
 
         public ConsumedTopics {
             usage = usage == null ? Topics.USAGE.name() : usage;
             executionCosted = executionCosted == null ? Topics.EXECUTION_COSTED.name() : executionCosted;
+            execution = execution == null ? Topics.EXECUTION.name() : execution;
         }
 
         public String deadLetter(String topic) {

@@ -196,7 +196,10 @@ class DeadLetterController {
     }
 
     private String topic(String topic) {
-        var consumed = List.of(properties.topics().usage(), properties.topics().executionCosted());
+        var consumed = List.of(
+                properties.topics().usage(),
+                properties.topics().executionCosted(),
+                properties.topics().execution());
         if (!consumed.contains(topic)) {
             throw new InvalidParameterException(
                     "topic", "'topic' must be one of " + consumed + ", was '" + topic + "'");

@@ -53,14 +53,29 @@ public class DeadLetterStore {
 
     /** Stores the batch's poison records; a record already stored (same group and offset) is left as is. */
     public void insert(Collection<DeadLetter> letters) {
+        insert(letters, false);
+    }
+
+    /**
+     * Stores dead letters another service already put on its dead-letter topic (so the relay leaves
+     * them alone); idempotent on their origin, so reading that topic at least once is enough.
+     */
+    int insertPublished(Collection<DeadLetter> letters) {
+        return insert(letters, true);
+    }
+
+    private int insert(Collection<DeadLetter> letters, boolean published) {
+        int inserted = 0;
         for (DeadLetter letter : letters) {
-            jdbc.sql("""
+            inserted += jdbc.sql("""
                             INSERT INTO dead_letter (consumer_group, source_topic, source_partition, source_offset,
-                                tenant, event_id, event_type, reason_kind, reason, record_key, record_value)
+                                tenant, event_id, event_type, reason_kind, reason, record_key, record_value,
+                                published_at)
                             VALUES (:group, :topic, :partition, :offset, :tenant, :eventId, :eventType, :kind,
-                                :reason, :key, :value)
+                                :reason, :key, :value, CASE WHEN :published THEN now() END)
                             ON CONFLICT (consumer_group, source_topic, source_partition, source_offset) DO NOTHING
                             """)
+                    .param("published", published)
                     .param("group", letter.group())
                     .param("topic", letter.topic())
                     .param("partition", letter.partition())
@@ -74,6 +89,7 @@ public class DeadLetterStore {
                     .param("value", letter.value())
                     .update();
         }
+        return inserted;
     }
 
     /** Up to {@code limit} rows not yet on their dead-letter topic, oldest first, locked until commit. */

@@ -81,7 +81,7 @@ class PostgresOutageIntegrationTests {
             statement.execute("ALTER SYSTEM SET default_transaction_read_only = on");
             statement.execute("SELECT pg_reload_conf()");
         }
-        long before = meters.get("promptengine.analytics.batches.retried")
+        double before = meters.get("promptengine.analytics.batches.retried")
                 .tag("reason", "outage")
                 .counter()
                 .count();

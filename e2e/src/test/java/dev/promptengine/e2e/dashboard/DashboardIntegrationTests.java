@@ -10,6 +10,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.promptengine.e2e.dashboard.Traffic.Call;
 import dev.promptengine.events.CaptureMode;
+import dev.promptengine.events.ExecutionStatus;
+import dev.promptengine.events.LlmExecution;
 import dev.promptengine.events.PromptUsage;
 import dev.promptengine.schemas.AvroSerializer;
 import dev.promptengine.schemas.Topics;
@@ -412,7 +414,7 @@ class DashboardIntegrationTests {
     }
 
     @Test
-    void adminSeesItsTenantsDeadLettersWithTheirReason() throws Exception {
+    void adminSeesItsTenantsDeadLettersOfEveryServiceWithTheirReason() throws Exception {
         // given a usage of this tenant older than the raw retention, produced straight to Kafka
         var stale = PromptUsage.newBuilder()
                 .setId(UUID.randomUUID())
@@ -424,12 +426,37 @@ class DashboardIntegrationTests {
                 .setCaptureMode(CaptureMode.METADATA_ONLY)
                 .build();
         String topic = Topics.USAGE.name();
+        // and an execution cost-service cannot price (more cached than input tokens): its dead letter
+        var inconsistent = LlmExecution.newBuilder()
+                .setId(UUID.randomUUID())
+                .setUsageId(UUID.randomUUID())
+                .setTenant(Pipeline.TENANT)
+                .setOccurredAt(Instant.now().minus(Duration.ofHours(1)))
+                .setPromptSlug("stale-backfill")
+                .setPromptVersion(1)
+                .setEnvironment("production")
+                .setProvider("openai")
+                .setModel("gpt-4o")
+                .setInputTokens(100)
+                .setCachedInputTokens(150)
+                .setOutputTokens(10)
+                .setTotalTokens(110)
+                .setExecutionTimeMs(420)
+                .setStatus(ExecutionStatus.SUCCESS)
+                .setCaptureMode(CaptureMode.METADATA_ONLY)
+                .build();
         try (var producer = new KafkaProducer<String, byte[]>(
                 Map.of("bootstrap.servers", TestKafka.bootstrapServers(), "acks", "all"),
                 new StringSerializer(),
                 new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(
                             topic, stale.getId().toString(), new AvroSerializer<PromptUsage>().serialize(topic, stale)))
+                    .get();
+            String executions = Topics.EXECUTION.name();
+            producer.send(new ProducerRecord<>(
+                            executions,
+                            inconsistent.getUsageId().toString(),
+                            new AvroSerializer<LlmExecution>().serialize(executions, inconsistent)))
                     .get();
         }
 
@@ -449,7 +476,10 @@ class DashboardIntegrationTests {
                     .contains("outside_window");
             assertThat(browser.find("[data-testid='dead-letters']").getText())
                     .contains(stale.getId().toString())
-                    .contains("older than the raw retention");
+                    .contains("older than the raw retention")
+                    // dead-lettered by cost-service, collected by analytics-service
+                    .contains(inconsistent.getId().toString())
+                    .contains("exceed input_tokens (100)");
         });
         browser.screenshot("08-dead-letters");
     }
