@@ -29,5 +29,30 @@ public final class TestInfrastructure {
         return database;
     }
 
+    /**
+     * API keys for the service under test, each {@code {name, tenant, ROLE, raw key}}; the service
+     * gets only their SHA-256 hashes, as in production.
+     */
+    public static void apiKeys(DynamicPropertyRegistry registry, String[][] keys) {
+        for (int i = 0; i < keys.length; i++) {
+            String[] key = keys[i];
+            String prefix = "promptengine.auth.keys[" + i + "].";
+            registry.add(prefix + "name", () -> key[0]);
+            registry.add(prefix + "tenant", () -> key[1]);
+            registry.add(prefix + "role", () -> key[2]);
+            registry.add(prefix + "sha256", () -> sha256Hex(key[3]));
+        }
+    }
+
+    private static String sha256Hex(String value) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+
     private TestInfrastructure() {}
 }

@@ -182,8 +182,8 @@ class DeadLetterController {
         return new Replay(source, from, replayed.count(), replayed.ids());
     }
 
-    @ExceptionHandler(DeadLetterReplayer.BrokerUnavailableException.class)
-    ProblemDetail brokerUnavailable(DeadLetterReplayer.BrokerUnavailableException e) {
+    @ExceptionHandler(Acknowledgements.BrokerUnavailableException.class)
+    ProblemDetail brokerUnavailable(Acknowledgements.BrokerUnavailableException e) {
         var problem = ProblemDetail.forStatusAndDetail(
                 HttpStatus.SERVICE_UNAVAILABLE, e.getMessage() + "; nothing was marked replayed, retry");
         problem.setType(Problems.type("kafka-unavailable"));

@@ -5,16 +5,12 @@ import dev.promptengine.analytics.WritePool;
 import dev.promptengine.schemas.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.KafkaHeaders;
-import org.springframework.kafka.support.SendResult;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -65,18 +61,7 @@ class DeadLetterRelay {
         if (pending.isEmpty()) {
             return 0;
         }
-        var sends = new ArrayList<CompletableFuture<SendResult<String, byte[]>>>(pending.size());
-        for (var letter : pending) {
-            sends.add(kafka.send(record(letter)));
-        }
-        try {
-            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while copying dead letters", e);
-        } catch (Exception e) {
-            throw new IllegalStateException("the broker did not acknowledge dead letters", e);
-        }
+        Acknowledgements.sendAll(kafka, pending.stream().map(this::record).toList(), "dead letters");
         store.markPublished(pending.stream().map(DeadLetterStore.Stored::id).toList());
         pending.forEach(letter -> log.warn(
                 "Dead-lettered {}-{}@{} to {}: {}",

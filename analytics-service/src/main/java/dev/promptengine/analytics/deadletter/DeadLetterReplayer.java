@@ -3,13 +3,9 @@ package dev.promptengine.analytics.deadletter;
 import dev.promptengine.analytics.WritePool;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -44,29 +40,18 @@ class DeadLetterReplayer {
     Replayed replay(String tenant, String topic, Instant since, int limit) {
         return transactions.execute(status -> {
             var rows = store.lockForReplay(tenant, topic, since, limit);
-            var sends = new ArrayList<CompletableFuture<SendResult<String, byte[]>>>(rows.size());
-            for (var row : rows) {
-                String key = row.key() == null ? null : new String(row.key(), StandardCharsets.UTF_8);
-                sends.add(kafka.send(new ProducerRecord<>(row.topic(), key, row.value())));
-            }
-            try {
-                CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while replaying dead letters", e);
-            } catch (Exception e) {
-                throw new BrokerUnavailableException("the broker did not acknowledge the replayed records", e);
-            }
+            Acknowledgements.sendAll(
+                    kafka,
+                    rows.stream()
+                            .map(row -> new ProducerRecord<>(
+                                    row.topic(),
+                                    row.key() == null ? null : new String(row.key(), StandardCharsets.UTF_8),
+                                    row.value()))
+                            .toList(),
+                    "the replayed records");
             var ids = rows.stream().map(DeadLetterStore.Stored::id).toList();
             store.markReplayed(ids);
             return new Replayed(ids.size(), ids);
         });
-    }
-
-    /** The broker did not take the replay; nothing was marked, the caller may retry. */
-    static final class BrokerUnavailableException extends RuntimeException {
-        BrokerUnavailableException(String message, Throwable cause) {
-            super(message, cause);
-        }
     }
 }

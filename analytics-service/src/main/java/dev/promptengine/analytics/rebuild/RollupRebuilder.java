@@ -62,6 +62,16 @@ public class RollupRebuilder {
         Instant to = requestedTo.truncatedTo(ChronoUnit.DAYS).equals(requestedTo)
                 ? requestedTo
                 : requestedTo.truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
+        // no fact can be later than now + max-future-skew: a later 'to' would only create empty
+        // partitions (one per day: to=9999-12-31 would be millions)
+        Instant latest = clock.instant()
+                .plus(properties.maxFutureSkew())
+                .truncatedTo(ChronoUnit.DAYS)
+                .plus(1, ChronoUnit.DAYS);
+        if (to.isAfter(latest)) {
+            throw new IllegalArgumentException("to " + requestedTo + " is after " + latest
+                    + " (now + max-future-skew): no facts can exist there, so there is nothing to rebuild");
+        }
         var days = new ArrayList<Instant>();
         for (var day = LocalDate.ofInstant(from, ZoneOffset.UTC);
                 day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(to);

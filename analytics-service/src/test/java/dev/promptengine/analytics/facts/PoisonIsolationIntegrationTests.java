@@ -12,7 +12,6 @@ import dev.promptengine.events.LlmExecution;
 import dev.promptengine.events.PromptUsage;
 import dev.promptengine.schemas.AvroSerializer;
 import dev.promptengine.schemas.Topics;
-import dev.promptengine.service.auth.ApiKeys;
 import dev.promptengine.testsupport.TestInfrastructure;
 import dev.promptengine.testsupport.TestKafka;
 import java.math.BigDecimal;
@@ -99,14 +98,7 @@ class PoisonIsolationIntegrationTests {
             {"initech-admin", "initech", "ADMIN", INITECH_ADMIN},
             {"operator", "operations", "PLATFORM_ADMIN", PLATFORM_ADMIN},
         };
-        for (int i = 0; i < keys.length; i++) {
-            String[] key = keys[i];
-            String prefix = "promptengine.auth.keys[" + i + "].";
-            registry.add(prefix + "name", () -> key[0]);
-            registry.add(prefix + "tenant", () -> key[1]);
-            registry.add(prefix + "role", () -> key[2]);
-            registry.add(prefix + "sha256", () -> ApiKeys.sha256Hex(key[3]));
-        }
+        TestInfrastructure.apiKeys(registry, keys);
     }
 
     @Autowired

@@ -3,7 +3,6 @@ package dev.promptengine.analytics.query;
 import dev.promptengine.analytics.AnalyticsServiceApplication;
 import dev.promptengine.analytics.partition.PartitionManager;
 import dev.promptengine.analytics.rebuild.RollupRebuilder;
-import dev.promptengine.service.auth.ApiKeys;
 import dev.promptengine.testsupport.TestInfrastructure;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -46,6 +45,8 @@ public abstract class QueryApiTestSupport {
     public static final String INITECH_ANALYST = "initech-analyst-key";
     /** Tenant hooli: generated data of the summary-rollup tests ({@code SummaryRollupsIntegrationTests}). */
     public static final String HOOLI_ANALYST = "hooli-analyst-key";
+    /** The operator: cross-tenant operations such as the rollup rebuild. */
+    public static final String PLATFORM_ADMIN = "platform-admin-key";
 
     protected static final JsonMapper JSON = JsonMapper.builder().build();
     private static volatile boolean loaded;
@@ -70,15 +71,9 @@ public abstract class QueryApiTestSupport {
             {"globex-admin", "globex", "ADMIN", GLOBEX_ADMIN},
             {"initech-analyst", "initech", "ANALYST", INITECH_ANALYST},
             {"hooli-analyst", "hooli", "ANALYST", HOOLI_ANALYST},
+            {"operator", "operations", "PLATFORM_ADMIN", PLATFORM_ADMIN},
         };
-        for (int i = 0; i < keys.length; i++) {
-            String[] key = keys[i];
-            String prefix = "promptengine.auth.keys[" + i + "].";
-            registry.add(prefix + "name", () -> key[0]);
-            registry.add(prefix + "tenant", () -> key[1]);
-            registry.add(prefix + "role", () -> key[2]);
-            registry.add(prefix + "sha256", () -> ApiKeys.sha256Hex(key[3]));
-        }
+        TestInfrastructure.apiKeys(registry, keys);
     }
 
     @LocalServerPort

@@ -157,4 +157,46 @@ class SummaryRebuildIntegrationTests extends QueryApiTestSupport {
     private static final String USAGES_STORED = """
             SELECT tenant, bucket_start, environment, usage_count FROM usage_summary_%s
             WHERE tenant = 'hooli' AND bucket_start >= :from AND bucket_start < :to""";
+
+    @Test
+    void theRebuildIsThePlatformAdminsAuditedAndRefusesRangesWithoutPossibleFacts() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> post = (query, key) -> {
+            try {
+                return http.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                        "http://127.0.0.1:" + port + "/v1/admin/rollups/rebuild?" + query))
+                                .header("Authorization", "Bearer " + key)
+                                .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        String range = "from=" + at(-2, 0, 0) + "&to=" + at(-1, 0, 0);
+        // a tenant admin may not recompute every tenant's rollups
+        assertThat(post.apply(range, ACME_ADMIN).statusCode()).isEqualTo(403);
+        // the platform admin may, and it is audited
+        assertThat(post.apply(range, PLATFORM_ADMIN).statusCode()).isEqualTo(200);
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_log WHERE endpoint = 'POST /v1/admin/rollups/rebuild'"
+                                + " AND key_name = 'operator'")
+                        .query(Long.class)
+                        .single())
+                .isGreaterThanOrEqualTo(1);
+        // no facts can be older than the raw retention or later than now + max-future-skew: refused,
+        // and no partition is created for them
+        long partitionsBefore =
+                jdbc.sql("SELECT count(*) FROM pg_inherits").query(Long.class).single();
+        var future = post.apply("from=" + at(-1, 0, 0) + "&to=9999-12-31T00:00:00Z", PLATFORM_ADMIN);
+        assertThat(future.statusCode()).isEqualTo(400);
+        assertThat(future.body()).contains("no facts can exist there");
+        var past = post.apply("from=2000-01-01T00:00:00Z&to=" + at(-1, 0, 0), PLATFORM_ADMIN);
+        assertThat(past.statusCode()).isEqualTo(400);
+        assertThat(past.body()).contains("older than the raw retention");
+        assertThat(jdbc.sql("SELECT count(*) FROM pg_inherits")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(partitionsBefore);
+    }
 }

@@ -142,7 +142,7 @@ class EnrichmentIntegrationTests extends IntegrationTestBase {
                     .findFirst()
                     .orElseThrow();
             assertThat(header(deadLetter, "promptengine-dlt-reason"))
-                    .contains("above promptengine.enrichment.max-input-bytes (1000000)");
+                    .contains("above promptengine.enrichment.max-input-bytes (1024000)");
             assertThat(deadLetter.value().length).isGreaterThan(1_040_000);
         });
         await().atMost(PATIENCE)
