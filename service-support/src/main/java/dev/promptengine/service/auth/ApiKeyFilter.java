@@ -33,13 +33,21 @@ class ApiKeyFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         // CORS preflights carry no credentials by design; the CORS configuration answers them.
-        return CorsUtils.isPreFlightRequest(request) || PublicPaths.matches(decodedPath(request));
+        return CorsUtils.isPreFlightRequest(request);
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (PublicPaths.matches(decodedPath(request))) {
+            // open to all; a known key is still recognised (health details are shown to admins only)
+            var known = header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                    ? java.util.Optional.<Caller>empty()
+                    : keys.find(header.substring(BEARER.length()).trim());
+            chain.doFilter(known.isPresent() ? new CallerRequest(request, known.get()) : request, response);
+            return;
+        }
         if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
             Problems.write(
@@ -65,7 +73,39 @@ class ApiKeyFilter extends OncePerRequestFilter {
             return;
         }
         request.setAttribute(CALLER_ATTRIBUTE, caller.get());
-        chain.doFilter(request, response);
+        chain.doFilter(new CallerRequest(request, caller.get()), response);
+    }
+
+    /**
+     * The request as the servlet API sees an authenticated one: the key's name as principal and its
+     * role as the only role, so the actuator's {@code show-details: when-authorized} with {@code
+     * roles: ADMIN, PLATFORM_ADMIN} shows health details to admins only.
+     */
+    private static final class CallerRequest extends jakarta.servlet.http.HttpServletRequestWrapper {
+
+        private final Caller caller;
+
+        CallerRequest(HttpServletRequest request, Caller caller) {
+            super(request);
+            this.caller = caller;
+            request.setAttribute(CALLER_ATTRIBUTE, caller);
+        }
+
+        @Override
+        public java.security.Principal getUserPrincipal() {
+            return caller::keyName;
+        }
+
+        @Override
+        public String getRemoteUser() {
+            return caller.keyName();
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            String name = caller.role().name();
+            return name.equalsIgnoreCase(role) || ("ROLE_" + name).equalsIgnoreCase(role);
+        }
     }
 
     private static String decodedPath(HttpServletRequest request) {

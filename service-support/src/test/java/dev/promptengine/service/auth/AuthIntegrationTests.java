@@ -38,7 +38,8 @@ import org.springframework.web.bind.annotation.RestController;
             "promptengine.auth.keys[2].role=ADMIN",
             "promptengine.auth.keys[2].sha256=" + AuthIntegrationTests.ADMIN_HASH,
             "management.endpoints.web.exposure.include=health,info,prometheus",
-            "management.endpoint.health.show-details=always"
+            "management.endpoint.health.show-details=when-authorized",
+            "management.endpoint.health.roles=ADMIN,PLATFORM_ADMIN"
         })
 class AuthIntegrationTests {
 
@@ -168,11 +169,20 @@ class AuthIntegrationTests {
     }
 
     @Test
-    void healthIsOpenAndReportsKafka() throws Exception {
-        var response = get("/actuator/health", null);
+    void healthIsOpenButOnlyAnAdminKeySeesItsDetails() throws Exception {
+        var open = get("/actuator/health", null);
+        assertThat(open.statusCode()).isEqualTo(200);
+        assertThat(open.body())
+                .contains("\"status\":\"UP\"")
+                .doesNotContain("kafka")
+                .doesNotContain("brokers");
+        var analyst = get("/actuator/health", ANALYST_KEY);
+        assertThat(analyst.statusCode()).isEqualTo(200);
+        assertThat(analyst.body()).doesNotContain("brokers");
 
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body())
+        var admin = get("/actuator/health", ADMIN_KEY);
+        assertThat(admin.statusCode()).isEqualTo(200);
+        assertThat(admin.body())
                 .containsPattern(
                         "\"kafka\":\\{\"details\":\\{\"clusterId\":\"[^\"]+\",\"brokers\":1},\"status\":\"UP\"");
     }
