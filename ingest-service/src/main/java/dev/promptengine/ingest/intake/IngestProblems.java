@@ -3,6 +3,7 @@ package dev.promptengine.ingest.intake;
 import dev.promptengine.ingest.publishing.KafkaUnavailableException;
 import dev.promptengine.ingest.publishing.PublishingProperties;
 import dev.promptengine.service.auth.Problems;
+import java.util.LinkedHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -23,6 +24,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 class IngestProblems {
 
     static final String VALIDATION_FAILED = "validation-failed";
+    static final String OUTSIDE_WINDOW = "occurred-at-outside-window";
     static final String MALFORMED_JSON = "malformed-json";
     static final String PAYLOAD_TOO_LARGE = "payload-too-large";
     static final String UNSUPPORTED_MEDIA_TYPE = "unsupported-media-type";
@@ -45,6 +47,23 @@ class IngestProblems {
                 HttpStatus.BAD_REQUEST,
                 VALIDATION_FAILED,
                 "The request has " + e.violations().size() + " invalid field(s); nothing was published");
+        problem.setProperty("errors", e.violations());
+        return answer(problem);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> outsideWindow(OutsideWindowException e) {
+        metrics.rejected(OUTSIDE_WINDOW, e.events());
+        var problem = problem(
+                HttpStatus.UNPROCESSABLE_CONTENT,
+                OUTSIDE_WINDOW,
+                "occurred_at must lie between " + e.from() + " and " + e.to()
+                        + "; nothing was published. Older events are beyond the raw retention: raise"
+                        + " analytics' retention and promptengine.ingest.max-event-age before a backfill.");
+        var window = new LinkedHashMap<String, String>();
+        window.put("from", e.from().toString());
+        window.put("to", e.to().toString());
+        problem.setProperty("window", window);
         problem.setProperty("errors", e.violations());
         return answer(problem);
     }

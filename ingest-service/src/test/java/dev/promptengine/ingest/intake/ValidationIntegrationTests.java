@@ -28,6 +28,9 @@ class ValidationIntegrationTests extends IngestServiceTestBase {
     private static final String MALFORMED = "https://promptengine.dev/problems/malformed-json";
     private static final String TOO_LARGE = "https://promptengine.dev/problems/payload-too-large";
     private static final String MEDIA_TYPE = "https://promptengine.dev/problems/unsupported-media-type";
+    private static final String OUTSIDE_WINDOW = "https://promptengine.dev/problems/occurred-at-outside-window";
+    private static final String NUL = "must not contain the NUL character (U+0000)";
+    private static final String SURROGATE = "must not contain an unpaired UTF-16 surrogate";
 
     /** One bad request and what the service must answer. */
     record Case(
@@ -88,13 +91,82 @@ class ValidationIntegrationTests extends IngestServiceTestBase {
                         u -> u.put("occurred_at", "2026-11-27T10:15:30"),
                         "occurred_at",
                         "must be an ISO-8601 timestamp"),
-                usage(
+                outsideWindow(
                         "occurred_at a day in the future",
                         u -> u.put(
                                 "occurred_at",
                                 Instant.now().plus(1, ChronoUnit.DAYS).toString()),
+                        "must not be later than"),
+                outsideWindow(
+                        "occurred_at older than the raw retention",
+                        u -> u.put(
+                                "occurred_at",
+                                Instant.now().minus(91, ChronoUnit.DAYS).toString()),
+                        "must not be older than"),
+                usage(
+                        "id without occurred_at",
+                        u -> u.remove("occurred_at"),
                         "occurred_at",
-                        "must not be more than PT5M in the future"),
+                        "is required when id is sent: a retry must resend its original occurred_at"),
+                // text PostgreSQL cannot store: NUL, lone surrogates, numbers beyond jsonb
+                usage("NUL in rendered_content", u -> u.put("rendered_content", "a\u0000b"), "rendered_content", NUL),
+                usage(
+                        "NUL in rendered_system_message",
+                        u -> u.put("rendered_system_message", "\u0000"),
+                        "rendered_system_message",
+                        NUL),
+                usage("NUL in prompt_slug", u -> u.put("prompt_slug", "support\u0000"), "prompt_slug", NUL),
+                usage("NUL in prompt_id", u -> u.put("prompt_id", "\u0000"), "prompt_id", NUL),
+                usage("NUL in environment", u -> u.put("environment", "prod\u0000"), "environment", NUL),
+                usage("NUL in session_id", u -> u.put("session_id", "s\u0000"), "session_id", NUL),
+                usage("NUL in user_identifier", u -> u.put("user_identifier", "u\u0000"), "user_identifier", NUL),
+                usage(
+                        "NUL in a metadata value",
+                        u -> u.putObject("metadata").put("app", "help\u0000desk"),
+                        "metadata.app",
+                        NUL),
+                usage(
+                        "NUL in a metadata key",
+                        u -> u.putObject("metadata").put("a\u0000pp", "helpdesk"),
+                        "metadata.a\u0000pp",
+                        "key must not contain the NUL character"),
+                usage(
+                        "NUL deep in parameters",
+                        u -> u.putObject("parameters")
+                                .putObject("customer")
+                                .putArray("names")
+                                .add("Ada")
+                                .add("\u0000"),
+                        "parameters.customer.names[1]",
+                        NUL),
+                rawUsage(
+                        "lone high surrogate escape in rendered_content",
+                        u -> u.put("rendered_content", "LONE"),
+                        "\"LONE\"",
+                        "\"x\\ud800y\"",
+                        "rendered_content",
+                        SURROGATE),
+                rawUsage(
+                        "lone low surrogate escape in a metadata value",
+                        u -> u.putObject("metadata").put("app", "LONE"),
+                        "\"LONE\"",
+                        "\"\\udc00\"",
+                        "metadata.app",
+                        SURROGATE),
+                rawUsage(
+                        "number beyond jsonb in metadata",
+                        u -> u.putObject("metadata").put("big", "NUMBER"),
+                        "\"NUMBER\"",
+                        "1e1000000",
+                        "metadata.big",
+                        "must be a number within"),
+                rawUsage(
+                        "negative number beyond jsonb in parameters",
+                        u -> u.putObject("parameters").put("small", "NUMBER"),
+                        "\"NUMBER\"",
+                        "-1e400",
+                        "parameters.small",
+                        "must be a number within"),
                 usage(
                         "parameters as an array",
                         u -> u.putArray("parameters").add("a"),
@@ -130,6 +202,30 @@ class ValidationIntegrationTests extends IngestServiceTestBase {
                 execution("execution without prompt_slug", e -> e.remove("prompt_slug"), "prompt_slug", "is required"),
                 execution("execution without provider", e -> e.remove("provider"), "provider", "is required"),
                 execution("execution without model", e -> e.remove("model"), "model", "is required"),
+                execution("NUL in model", e -> e.put("model", "gpt\u0000"), "model", NUL),
+                execution("NUL in provider", e -> e.put("provider", "\u0000openai"), "provider", NUL),
+                execution(
+                        "NUL in a message's content",
+                        e -> ((ObjectNode) e.get("messages").get(1)).put("content", "hi\u0000"),
+                        "messages[1].content",
+                        NUL),
+                execution(
+                        "NUL in a message's role",
+                        e -> ((ObjectNode) e.get("messages").get(0)).put("role", "sys\u0000tem"),
+                        "messages[0].role",
+                        NUL),
+                execution("NUL in response_content", e -> e.put("response_content", "\u0000"), "response_content", NUL),
+                execution("NUL in error_message", e -> e.put("error_message", "\u0000"), "error_message", NUL),
+                execution(
+                        "NUL in a response_metadata key",
+                        e -> e.putObject("response_metadata").put("\u0000", 1),
+                        "response_metadata.\u0000",
+                        "key must not contain the NUL character"),
+                execution(
+                        "execution id without occurred_at",
+                        e -> e.remove("occurred_at"),
+                        "occurred_at",
+                        "is required when id is sent"),
                 execution("execution without status", e -> e.remove("status"), "status", "is required"),
                 execution(
                         "unknown status",
@@ -225,6 +321,31 @@ class ValidationIntegrationTests extends IngestServiceTestBase {
                         "executions[0].status",
                         "must be one of",
                         0),
+                batch(
+                        "NUL in the third execution's message of a batch",
+                        batchOfExecutions(
+                                4, 2, e -> ((ObjectNode) e.get("messages").get(0)).put("content", "\u0000")),
+                        "executions[2].messages[0].content",
+                        NUL,
+                        2),
+                new Case(
+                        "the second usage of a batch older than the raw retention",
+                        "/v1/events",
+                        "application/json",
+                        Events.batch(
+                                        Events.usage(),
+                                        Events.usage()
+                                                .put(
+                                                        "occurred_at",
+                                                        Instant.now()
+                                                                .minus(100, ChronoUnit.DAYS)
+                                                                .toString()))
+                                .toString(),
+                        422,
+                        OUTSIDE_WINDOW,
+                        "usages[1].occurred_at",
+                        "must not be older than",
+                        1),
                 batch(
                         "usages not an array",
                         JsonNodeFactory.instance.objectNode().put("usages", "x"),
@@ -373,6 +494,35 @@ class ValidationIntegrationTests extends IngestServiceTestBase {
         ObjectNode usage = Events.usage();
         breakIt.accept(usage);
         return new Case(name, "/v1/usages", "application/json", usage.toString(), 400, VALIDATION, field, reason, null);
+    }
+
+    private static Case outsideWindow(String name, Consumer<ObjectNode> breakIt, String reason) {
+        ObjectNode usage = Events.usage();
+        breakIt.accept(usage);
+        return new Case(
+                name,
+                "/v1/usages",
+                "application/json",
+                usage.toString(),
+                422,
+                OUTSIDE_WINDOW,
+                "occurred_at",
+                reason,
+                null);
+    }
+
+    /** A usage whose JSON text has {@code placeholder} replaced, for input a JSON tree cannot express. */
+    private static Case rawUsage(
+            String name,
+            Consumer<ObjectNode> withPlaceholder,
+            String placeholder,
+            String text,
+            String field,
+            String reason) {
+        ObjectNode usage = Events.usage();
+        withPlaceholder.accept(usage);
+        String body = usage.toString().replace(placeholder, text);
+        return new Case(name, "/v1/usages", "application/json", body, 400, VALIDATION, field, reason, null);
     }
 
     private static Case execution(String name, Consumer<ObjectNode> breakIt, String field, String reason) {
