@@ -459,6 +459,30 @@ class ValidationIntegrationTests extends IngestServiceTestBase {
         assertThat(topics.rawEndOffsets()).isEqualTo(writtenBefore);
     }
 
+    @ParameterizedTest(name = "chunked={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void answersAnEightMebibyteBodyWith413ProblemInsteadOfDroppingTheConnection(boolean chunked) {
+        // Given: a body eight times the limit, the way a runaway client sends it
+        var writtenBefore = topics.rawEndOffsets();
+        byte[] body = bodyOfBytes(8 * 1024 * 1024).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        // When
+        var response = chunked
+                ? api.postChunked("/v1/events", PUBLISHER_KEY, body)
+                : api.post(
+                        "/v1/events",
+                        PUBLISHER_KEY,
+                        "application/json",
+                        new String(body, java.nio.charset.StandardCharsets.UTF_8));
+
+        // Then
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(response.json().get("type").asString()).isEqualTo(TOO_LARGE);
+        assertThat(response.json().get("detail").asString()).contains("larger than 1048576 bytes");
+        assertThat(topics.rawEndOffsets()).isEqualTo(writtenBefore);
+    }
+
     @org.junit.jupiter.api.Test
     void listsEveryViolationOfARequestAtOnce() {
         // Given
