@@ -27,6 +27,7 @@ class IngestProblems {
     static final String OUTSIDE_WINDOW = "occurred-at-outside-window";
     static final String MALFORMED_JSON = "malformed-json";
     static final String PAYLOAD_TOO_LARGE = "payload-too-large";
+    static final String EVENT_TOO_LARGE = "event-too-large";
     static final String UNSUPPORTED_MEDIA_TYPE = "unsupported-media-type";
     static final String KAFKA_UNAVAILABLE = "kafka-unavailable";
 
@@ -78,6 +79,19 @@ class IngestProblems {
     ResponseEntity<ProblemDetail> tooLarge(RequestTooLargeException e) {
         metrics.rejected(PAYLOAD_TOO_LARGE, e.events());
         return answer(problem(HttpStatus.CONTENT_TOO_LARGE, PAYLOAD_TOO_LARGE, e.getMessage()));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> eventTooLarge(EventsTooLargeException e) {
+        metrics.rejected(EVENT_TOO_LARGE, e.events());
+        var problem = problem(
+                HttpStatus.CONTENT_TOO_LARGE,
+                EVENT_TOO_LARGE,
+                e.violations().size() + " event(s) encode to more than Kafka accepts for one record (" + e.limit()
+                        + " bytes); nothing was published");
+        problem.setProperty("limit", e.limit());
+        problem.setProperty("errors", e.violations());
+        return answer(problem);
     }
 
     @ExceptionHandler

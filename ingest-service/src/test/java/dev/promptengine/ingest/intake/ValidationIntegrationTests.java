@@ -383,7 +383,7 @@ class ValidationIntegrationTests extends IngestServiceTestBase {
                         "body above the size limit",
                         "/v1/usages",
                         "application/json",
-                        bodyOfBytes(1_100_000),
+                        bodyOfBytes(2_100_000),
                         413,
                         TOO_LARGE),
                 raw("truncated JSON", "/v1/usages", "application/json", "{\"prompt_slug\": \"a\"", 400, MALFORMED),
@@ -451,7 +451,7 @@ class ValidationIntegrationTests extends IngestServiceTestBase {
 
         // When
         var response = api.postChunked(
-                "/v1/events", PUBLISHER_KEY, bodyOfBytes(1_100_000).getBytes());
+                "/v1/events", PUBLISHER_KEY, bodyOfBytes(2_100_000).getBytes());
 
         // Then
         assertThat(response.status()).isEqualTo(413);
@@ -479,7 +479,7 @@ class ValidationIntegrationTests extends IngestServiceTestBase {
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.header("Content-Type")).startsWith("application/problem+json");
         assertThat(response.json().get("type").asString()).isEqualTo(TOO_LARGE);
-        assertThat(response.json().get("detail").asString()).contains("larger than 1048576 bytes");
+        assertThat(response.json().get("detail").asString()).contains("larger than 2097152 bytes");
         assertThat(topics.rawEndOffsets()).isEqualTo(writtenBefore);
     }
 
