@@ -484,6 +484,59 @@ class ValidationIntegrationTests extends IngestServiceTestBase {
     }
 
     @org.junit.jupiter.api.Test
+    void answers422NamingTheAcceptedWindowForAnEventOlderThanTheRawRetentionAndCountsTheRejection() {
+        // Given
+        var writtenBefore = topics.rawEndOffsets();
+        Instant sent = Instant.now();
+        var old = Events.usage()
+                .put("occurred_at", sent.minus(120, ChronoUnit.DAYS).toString());
+
+        // When
+        var response = api.postJson(
+                "/v1/events", PUBLISHER_KEY, Events.batch(Events.usage(), old).toString());
+
+        // Then: the window is now - 90 d .. now + 5 min
+        assertThat(response.status()).as(response.body()).isEqualTo(422);
+        assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+        JsonNode problem = response.json();
+        assertThat(problem.get("type").asString()).isEqualTo(OUTSIDE_WINDOW);
+        Instant from = Instant.parse(problem.get("window").get("from").asString());
+        Instant to = Instant.parse(problem.get("window").get("to").asString());
+        assertThat(from)
+                .isBetween(
+                        sent.minus(90, ChronoUnit.DAYS).minusSeconds(1),
+                        Instant.now().minus(90, ChronoUnit.DAYS));
+        assertThat(java.time.Duration.between(from, to))
+                .isEqualTo(java.time.Duration.ofDays(90).plusMinutes(5));
+        assertThat(problem.get("detail").asString())
+                .contains(from.toString(), to.toString(), "raise analytics' retention");
+        assertThat(findError(problem, "usages[1].occurred_at").get("index").asInt())
+                .isEqualTo(1);
+        assertThat(topics.rawEndOffsets()).isEqualTo(writtenBefore);
+        assertThat(api.get("/actuator/prometheus", ADMIN_KEY).body())
+                .containsPattern(
+                        "promptengine_ingest_events_rejected_total\\{[^}]*reason=\"occurred-at-outside-window\"[^}]*} [1-9]");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aRequestWithInvalidFieldsAnswers400AndListsItsWindowViolationsToo() {
+        // Given
+        var usage = Events.usage()
+                .put("occurred_at", Instant.now().minus(100, ChronoUnit.DAYS).toString())
+                .put("prompt_version", 0);
+
+        // When
+        var response = api.postJson("/v1/usages", PUBLISHER_KEY, usage.toString());
+
+        // Then
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("type").asString()).isEqualTo(VALIDATION);
+        assertThat(findError(response.json(), "prompt_version")).isNotNull();
+        assertThat(findError(response.json(), "occurred_at").get("reason").asString())
+                .startsWith("must not be older than");
+    }
+
+    @org.junit.jupiter.api.Test
     void listsEveryViolationOfARequestAtOnce() {
         // Given
         var execution =
