@@ -63,6 +63,7 @@ public class EventPublisher implements DisposableBean {
     private final Map<String, Long> maxRecordBytes = new ConcurrentHashMap<>();
 
     private final AtomicBoolean rereadingLimits = new AtomicBoolean();
+    private volatile boolean topicLimitsRead;
 
     EventPublisher(
             ProducerFactory<String, SpecificRecord> producerFactory,
@@ -143,6 +144,7 @@ public class EventPublisher implements DisposableBean {
                         maxRecordBytes.put(resource.name(), accepted);
                     }
                 });
+                topicLimitsRead = true;
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -159,6 +161,11 @@ public class EventPublisher implements DisposableBean {
                 return;
             }
         }
+    }
+
+    /** Whether the topics' limits have been read since start-up. */
+    boolean topicLimitsRead() {
+        return topicLimitsRead;
     }
 
     /** The largest encoded event {@code topic} takes now. */
