@@ -58,12 +58,12 @@ final class ApiModel {
     static final String BATCH = """
             {
               "usages": [
-                {"id": "0b6f1c52-3f0a-4e8e-9a57-1f2d3c4b5a69", "prompt_slug": "support-reply", "prompt_version": 3,
-                 "environment": "staging", "rendered_content": "Write a friendly reply to Ada about a refund."}
+                {"id": "0b6f1c52-3f0a-4e8e-9a57-1f2d3c4b5a69", "occurred_at": "2026-11-27T10:15:30Z",
+                 "prompt_slug": "support-reply", "prompt_version": 3, "environment": "staging", "rendered_content": "Write a friendly reply to Ada about a refund."}
               ],
               "executions": [
                 {"id": "5d0c8a9e-7b1f-4c2d-8e3a-9f4b5c6d7e8f", "usage_id": "0b6f1c52-3f0a-4e8e-9a57-1f2d3c4b5a69",
-                 "prompt_slug": "support-reply", "prompt_version": 3, "provider": "anthropic",
+                 "occurred_at": "2026-11-27T10:15:31Z", "prompt_slug": "support-reply", "prompt_version": 3, "provider": "anthropic",
                  "model": "claude-sonnet-4-5", "input_tokens": 42, "output_tokens": 11,
                  "execution_time_ms": 930, "status": "success"}
               ]
@@ -86,7 +86,10 @@ final class ApiModel {
             String id,
 
             @JsonProperty("occurred_at")
-            @Schema(description = "Event time, ISO-8601 with offset; defaults to now", format = "date-time")
+            @Schema(
+                    description = "Event time, ISO-8601 with offset; defaults to now, required when id is"
+                            + " sent; at most max-event-age (90 d) old and max-clock-skew (5 min) ahead",
+                    format = "date-time")
             String occurredAt,
 
             @JsonProperty("prompt_id") String promptId,
@@ -124,7 +127,10 @@ final class ApiModel {
             String usageId,
 
             @JsonProperty("occurred_at")
-            @Schema(description = "Event time, ISO-8601 with offset; defaults to now", format = "date-time")
+            @Schema(
+                    description = "Event time, ISO-8601 with offset; defaults to now, required when id is"
+                            + " sent; at most max-event-age (90 d) old and max-clock-skew (5 min) ahead",
+                    format = "date-time")
             String occurredAt,
 
             @JsonProperty("prompt_slug") @Schema(requiredMode = Schema.RequiredMode.REQUIRED)

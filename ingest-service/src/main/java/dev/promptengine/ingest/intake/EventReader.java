@@ -85,15 +85,17 @@ class EventReader {
 
     Events usage(JsonNode body) {
         var violations = new ArrayList<Violation>();
-        UsageEvent usage = readUsage(object(body), "", null, violations);
-        validated(violations, 1);
+        var window = new Window(clock.instant(), limits);
+        UsageEvent usage = readUsage(object(body), "", null, violations, window);
+        validated(violations, window, 1);
         return new Events(List.of(usage), List.of());
     }
 
     Events execution(JsonNode body) {
         var violations = new ArrayList<Violation>();
-        ExecutionEvent execution = readExecution(object(body), "", null, violations);
-        validated(violations, 1);
+        var window = new Window(clock.instant(), limits);
+        ExecutionEvent execution = readExecution(object(body), "", null, violations, window);
+        validated(violations, window, 1);
         if (execution.environment() == null) {
             execution =
                     execution.withUsageContext(DEFAULT_ENVIRONMENT, execution.sessionId(), execution.userIdentifier());
@@ -104,6 +106,7 @@ class EventReader {
     Events batch(JsonNode body) {
         ObjectNode root = object(body);
         var violations = new ArrayList<Violation>();
+        var window = new Window(clock.instant(), limits);
         var reader = new FieldReader(root, "", null, violations);
         reader.rejectUnknownFields(BATCH_FIELDS);
         List<JsonNode> usageNodes = array(reader, "usages", violations);
@@ -120,7 +123,7 @@ class EventReader {
         for (int i = 0; i < usageNodes.size(); i++) {
             String prefix = "usages[" + i + "]";
             if (usageNodes.get(i) instanceof ObjectNode node) {
-                usages.add(readUsage(node, prefix + ".", i, violations));
+                usages.add(readUsage(node, prefix + ".", i, violations, window));
             } else {
                 violations.add(new Violation(i, prefix, "must be a JSON object"));
             }
@@ -129,20 +132,60 @@ class EventReader {
         for (int i = 0; i < executionNodes.size(); i++) {
             String prefix = "executions[" + i + "]";
             if (executionNodes.get(i) instanceof ObjectNode node) {
-                executions.add(readExecution(node, prefix + ".", i, violations));
+                executions.add(readExecution(node, prefix + ".", i, violations, window));
             } else {
                 violations.add(new Violation(i, prefix, "must be a JSON object"));
             }
         }
         rejectDuplicateIds(usages, UsageEvent::id, "usages", violations);
         rejectDuplicateIds(executions, ExecutionEvent::id, "executions", violations);
-        validated(violations, Math.max(1, count));
+        validated(violations, window, Math.max(1, count));
         return new Events(usages, withUsageContext(usages, executions));
     }
 
-    private static void validated(List<Violation> violations, int events) {
+    /**
+     * Invalid fields answer 400 (listing the window violations too, so the client sees everything at
+     * once); a request whose only fault is an {@code occurred_at} outside the window answers 422.
+     */
+    private static void validated(List<Violation> violations, Window window, int events) {
         if (!violations.isEmpty()) {
-            throw new InvalidEventsException(violations, events);
+            var all = new ArrayList<>(violations);
+            all.addAll(window.violations);
+            throw new InvalidEventsException(all, events);
+        }
+        if (!window.violations.isEmpty()) {
+            throw new OutsideWindowException(window.violations, window.from, window.to, events);
+        }
+    }
+
+    /**
+     * The {@code occurred_at} range ingest accepts for one request: not older than {@code
+     * max-event-age} (analytics' raw retention, or analytics would dead-letter the event after the
+     * 202) and not further ahead than {@code max-clock-skew}.
+     */
+    private static final class Window {
+
+        final Instant from;
+        final Instant to;
+        final List<Violation> violations = new ArrayList<>();
+
+        Window(Instant now, IngestProperties limits) {
+            this.from = now.minus(limits.maxEventAge());
+            this.to = now.plus(limits.maxClockSkew());
+        }
+
+        void check(FieldReader fields, Instant occurredAt) {
+            if (occurredAt.isBefore(from)) {
+                violations.add(new Violation(
+                        fields.index(),
+                        fields.path("occurred_at"),
+                        "must not be older than " + from + " (max-event-age, the raw retention)"));
+            } else if (occurredAt.isAfter(to)) {
+                violations.add(new Violation(
+                        fields.index(),
+                        fields.path("occurred_at"),
+                        "must not be later than " + to + " (max-clock-skew into the future)"));
+            }
         }
     }
 
@@ -168,14 +211,15 @@ class EventReader {
         return result;
     }
 
-    private UsageEvent readUsage(ObjectNode node, String prefix, Integer index, List<Violation> violations) {
+    private UsageEvent readUsage(
+            ObjectNode node, String prefix, Integer index, List<Violation> violations, Window window) {
         var fields = new FieldReader(node, prefix, index, violations);
         fields.rejectUnknownFields(USAGE_FIELDS);
         int identifier = limits.maxIdentifierLength();
         int content = limits.maxContentLength();
         int before = violations.size();
         UUID id = fields.uuid("id", false);
-        Instant occurredAt = occurredAt(fields);
+        Instant occurredAt = occurredAt(fields, id, window);
         String promptId = fields.optionalString("prompt_id", identifier);
         String slug = fields.requiredString("prompt_slug", identifier);
         Integer version = fields.integer("prompt_version", true, 1, Integer.MAX_VALUE);
@@ -204,7 +248,8 @@ class EventReader {
                 metadata);
     }
 
-    private ExecutionEvent readExecution(ObjectNode node, String prefix, Integer index, List<Violation> violations) {
+    private ExecutionEvent readExecution(
+            ObjectNode node, String prefix, Integer index, List<Violation> violations, Window window) {
         var fields = new FieldReader(node, prefix, index, violations);
         fields.rejectUnknownFields(EXECUTION_FIELDS);
         int identifier = limits.maxIdentifierLength();
@@ -212,7 +257,7 @@ class EventReader {
         int before = violations.size();
         UUID id = fields.uuid("id", false);
         UUID usageId = fields.uuid("usage_id", true);
-        Instant occurredAt = occurredAt(fields);
+        Instant occurredAt = occurredAt(fields, id, window);
         String slug = fields.requiredString("prompt_slug", identifier);
         Integer version = fields.integer("prompt_version", true, 1, Integer.MAX_VALUE);
         String environment = environment(fields);
@@ -293,11 +338,21 @@ class EventReader {
                 responseMetadata);
     }
 
-    private Instant occurredAt(FieldReader fields) {
-        Instant occurredAt = fields.timestamp("occurred_at");
-        if (occurredAt != null && occurredAt.isAfter(clock.instant().plus(limits.maxClockSkew()))) {
-            fields.reject("occurred_at", "must not be more than " + limits.maxClockSkew() + " in the future");
+    /**
+     * The event time, checked against the window. A client id needs its time: analytics dedupes on
+     * (tenant, id, occurred_at), so a retry that let ingest fill in "now" again would be counted twice.
+     */
+    private static Instant occurredAt(FieldReader fields, UUID id, Window window) {
+        if (id != null && !fields.isPresent("occurred_at")) {
+            fields.reject(
+                    "occurred_at",
+                    "is required when id is sent: a retry must resend its original occurred_at, or"
+                            + " deduplication cannot see the duplicate");
             return null;
+        }
+        Instant occurredAt = fields.timestamp("occurred_at");
+        if (occurredAt != null) {
+            window.check(fields, occurredAt);
         }
         return occurredAt;
     }

@@ -75,7 +75,33 @@ final class FieldReader {
             reject(field, "must be at most " + maxLength + " characters");
             return null;
         }
+        String unstorable = unstorable(text);
+        if (unstorable != null) {
+            reject(field, unstorable);
+            return null;
+        }
         return text;
+    }
+
+    /**
+     * Why PostgreSQL could not store this text as {@code text} or {@code jsonb}, or null: the NUL
+     * character, or a UTF-16 surrogate without its partner (a lone {@code \ud800} escape), which has
+     * no UTF-8 form.
+     */
+    static String unstorable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\u0000') {
+                return "must not contain the NUL character (U+0000) at position " + i;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "must not contain an unpaired UTF-16 surrogate (U+"
+                        + Integer.toHexString(c).toUpperCase() + ") at position " + i;
+            }
+        }
+        return null;
     }
 
     UUID uuid(String field, boolean required) {
@@ -181,12 +207,49 @@ final class FieldReader {
             reject(field, "must be a JSON object");
             return null;
         }
+        int before = violations.size();
+        checkStorable(value, path(field));
+        if (violations.size() > before) {
+            return null;
+        }
         String json = value.toString();
         if (json.length() > maxLength) {
             reject(field, "must be at most " + maxLength + " characters as JSON");
             return null;
         }
         return new JsonObject((ObjectNode) value, json);
+    }
+
+    /**
+     * Rejects what PostgreSQL's {@code jsonb} cannot hold, at any depth and in keys as well as values:
+     * unstorable text, and numbers beyond a double's range ({@code 1e1000000} reads as infinity and
+     * would be written back as a string or not at all).
+     */
+    private void checkStorable(JsonNode value, String path) {
+        if (value.isObject()) {
+            for (var entry : value.properties()) {
+                String key = entry.getKey();
+                String childPath = path + "." + key;
+                String unstorable = unstorable(key);
+                if (unstorable != null) {
+                    violations.add(new Violation(index, childPath, "key " + unstorable));
+                    continue;
+                }
+                checkStorable(entry.getValue(), childPath);
+            }
+        } else if (value.isArray()) {
+            for (int i = 0; i < value.size(); i++) {
+                checkStorable(value.get(i), path + "[" + i + "]");
+            }
+        } else if (value.isString()) {
+            String unstorable = unstorable(value.stringValue());
+            if (unstorable != null) {
+                violations.add(new Violation(index, path, unstorable));
+            }
+        } else if (value.isFloatingPointNumber() && !Double.isFinite(value.doubleValue())) {
+            violations.add(new Violation(
+                    index, path, "must be a number within ±1.7976931348623157E308 (PostgreSQL jsonb cannot store it)"));
+        }
     }
 
     JsonNode raw(String field) {

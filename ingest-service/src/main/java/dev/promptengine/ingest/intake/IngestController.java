@@ -1,6 +1,7 @@
 package dev.promptengine.ingest.intake;
 
 import dev.promptengine.ingest.publishing.EventPublisher;
+import dev.promptengine.ingest.publishing.EventTooLargeException;
 import dev.promptengine.service.auth.Caller;
 import dev.promptengine.service.auth.RequiresRole;
 import dev.promptengine.service.auth.Role;
@@ -36,7 +37,13 @@ import tools.jackson.databind.JsonNode;
         content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(ApiModel.PROBLEM)))
 @ApiResponse(responseCode = "401", description = "Missing or unknown API key")
 @ApiResponse(responseCode = "403", description = "The key's role is not publisher")
-@ApiResponse(responseCode = "413", description = "Body or batch over its limit")
+@ApiResponse(
+        responseCode = "413",
+        description = "Body or batch over its limit, or an event that encodes to more than Kafka accepts")
+@ApiResponse(
+        responseCode = "422",
+        description = "occurred_at outside the accepted window (older than the raw retention or ahead of"
+                + " the clock skew); the problem names the window")
 @ApiResponse(responseCode = "415", description = "Content-Type is not application/json")
 @ApiResponse(responseCode = "503", description = "Kafka did not acknowledge in time; retry after Retry-After seconds")
 class IngestController {
@@ -77,7 +84,7 @@ class IngestController {
                                             schema = @Schema(implementation = ApiModel.Usage.class),
                                             examples = @ExampleObject(name = "usage", value = ApiModel.USAGE))))
     ResponseEntity<Accepted> usage(Caller caller, HttpServletRequest request) {
-        return accept(caller, request, reader::usage);
+        return accept(caller, request, reader::usage, false);
     }
 
     @PostMapping("/executions")
@@ -91,7 +98,7 @@ class IngestController {
                                             schema = @Schema(implementation = ApiModel.Execution.class),
                                             examples = @ExampleObject(name = "execution", value = ApiModel.EXECUTION))))
     ResponseEntity<Accepted> execution(Caller caller, HttpServletRequest request) {
-        return accept(caller, request, reader::execution);
+        return accept(caller, request, reader::execution, false);
     }
 
     @PostMapping("/events")
@@ -111,14 +118,18 @@ class IngestController {
                                                             name = "usage and its execution",
                                                             value = ApiModel.BATCH))))
     ResponseEntity<Accepted> events(Caller caller, HttpServletRequest request) {
-        return accept(caller, request, reader::batch);
+        return accept(caller, request, reader::batch, true);
     }
 
     private ResponseEntity<Accepted> accept(
-            Caller caller, HttpServletRequest request, Function<JsonNode, EventReader.Events> read) {
+            Caller caller, HttpServletRequest request, Function<JsonNode, EventReader.Events> read, boolean batch) {
         EventReader.Events events = read.apply(bodies.read(request));
         var records = assembler.records(events, caller.tenant(), clock.instant());
-        publisher.publish(records);
+        try {
+            publisher.publish(records);
+        } catch (EventTooLargeException e) {
+            throw new EventsTooLargeException(e, events, batch);
+        }
         metrics.accepted(events);
         var ids = new ArrayList<String>(events.size());
         events.usages().forEach(usage -> ids.add(usage.id().toString()));

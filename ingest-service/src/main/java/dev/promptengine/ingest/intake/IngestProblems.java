@@ -3,6 +3,7 @@ package dev.promptengine.ingest.intake;
 import dev.promptengine.ingest.publishing.KafkaUnavailableException;
 import dev.promptengine.ingest.publishing.PublishingProperties;
 import dev.promptengine.service.auth.Problems;
+import java.util.LinkedHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -23,8 +24,10 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 class IngestProblems {
 
     static final String VALIDATION_FAILED = "validation-failed";
+    static final String OUTSIDE_WINDOW = "occurred-at-outside-window";
     static final String MALFORMED_JSON = "malformed-json";
     static final String PAYLOAD_TOO_LARGE = "payload-too-large";
+    static final String EVENT_TOO_LARGE = "event-too-large";
     static final String UNSUPPORTED_MEDIA_TYPE = "unsupported-media-type";
     static final String KAFKA_UNAVAILABLE = "kafka-unavailable";
 
@@ -50,6 +53,23 @@ class IngestProblems {
     }
 
     @ExceptionHandler
+    ResponseEntity<ProblemDetail> outsideWindow(OutsideWindowException e) {
+        metrics.rejected(OUTSIDE_WINDOW, e.events());
+        var problem = problem(
+                HttpStatus.UNPROCESSABLE_CONTENT,
+                OUTSIDE_WINDOW,
+                "occurred_at must lie between " + e.from() + " and " + e.to()
+                        + "; nothing was published. Older events are beyond the raw retention: raise"
+                        + " analytics' retention and promptengine.ingest.max-event-age before a backfill.");
+        var window = new LinkedHashMap<String, String>();
+        window.put("from", e.from().toString());
+        window.put("to", e.to().toString());
+        problem.setProperty("window", window);
+        problem.setProperty("errors", e.violations());
+        return answer(problem);
+    }
+
+    @ExceptionHandler
     ResponseEntity<ProblemDetail> malformed(MalformedJsonException e) {
         metrics.rejected(MALFORMED_JSON, 1);
         return answer(problem(HttpStatus.BAD_REQUEST, MALFORMED_JSON, e.getMessage()));
@@ -59,6 +79,19 @@ class IngestProblems {
     ResponseEntity<ProblemDetail> tooLarge(RequestTooLargeException e) {
         metrics.rejected(PAYLOAD_TOO_LARGE, e.events());
         return answer(problem(HttpStatus.CONTENT_TOO_LARGE, PAYLOAD_TOO_LARGE, e.getMessage()));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> eventTooLarge(EventsTooLargeException e) {
+        metrics.rejected(EVENT_TOO_LARGE, e.events());
+        var problem = problem(
+                HttpStatus.CONTENT_TOO_LARGE,
+                EVENT_TOO_LARGE,
+                e.violations().size() + " event(s) encode to more than Kafka accepts for one record (" + e.limit()
+                        + " bytes); nothing was published");
+        problem.setProperty("limit", e.limit());
+        problem.setProperty("errors", e.violations());
+        return answer(problem);
     }
 
     @ExceptionHandler

@@ -18,7 +18,10 @@ import org.springframework.validation.annotation.Validated;
  * @param maxObjectLength characters of a JSON object field (parameters, metadata) as JSON text
  * @param maxIdentifierLength characters of a short field (slug, provider, model, environment, ...)
  * @param maxMessages messages of one execution
- * @param maxClockSkew how far {@code occurred_at} may lie in the future
+ * @param maxClockSkew how far {@code occurred_at} may lie in the future (422 beyond)
+ * @param maxEventAge how old {@code occurred_at} may be (422 beyond); must not exceed analytics'
+ *     raw retention ({@code promptengine.analytics.retention.raw-days}), which would dead-letter the
+ *     event after the 202
  * @param maxTokens the largest token count of one call per field ({@code total_tokens}: twice it);
  *     keeps every rollup sum far inside a bigint
  * @param maxExecutionTime the largest {@code execution_time_ms}
@@ -33,6 +36,7 @@ record IngestProperties(
         @DefaultValue("255") @Min(1) int maxIdentifierLength,
         @DefaultValue("1000") @Min(1) int maxMessages,
         @DefaultValue("5m") Duration maxClockSkew,
+        @DefaultValue("90d") Duration maxEventAge,
 
         @DefaultValue("1000000000") @Min(1) @Max(1_000_000_000_000L)
         long maxTokens,

@@ -12,6 +12,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,17 +80,59 @@ final class TransactionLanes implements AutoCloseable {
                 }
                 commit(producer, group);
             } catch (Exception e) {
-                log.warn(
-                        "Transaction on {} failed, {} request(s) get 503: {}",
-                        transactionalId,
-                        group.size(),
-                        e.toString());
-                group.forEach(pending -> pending.result.completeExceptionally(e));
                 producer = discard(producer);
+                if (group.size() > 1 && isRecordFault(e)) {
+                    // one request's record must not fail the others that shared its transaction
+                    log.warn(
+                            "Transaction on {} failed on a record the broker refused, committing its {} requests"
+                                    + " one by one: {}",
+                            transactionalId,
+                            group.size(),
+                            e.toString());
+                    producer = commitOneByOne(producer, transactionalId, group);
+                } else {
+                    log.warn(
+                            "Transaction on {} failed, {} request(s) get 503: {}",
+                            transactionalId,
+                            group.size(),
+                            e.toString());
+                    group.forEach(pending -> pending.result.completeExceptionally(e));
+                }
             }
         }
         discard(producer);
         drainOnShutdown();
+    }
+
+    private Producer<String, byte[]> commitOneByOne(
+            Producer<String, byte[]> producer, String transactionalId, List<PendingPublish> group) {
+        for (PendingPublish pending : group) {
+            try {
+                if (producer == null) {
+                    producer = newProducer(transactionalId);
+                }
+                commit(producer, List.of(pending));
+            } catch (Exception e) {
+                pending.result.completeExceptionally(e);
+                producer = discard(producer);
+            }
+        }
+        return producer;
+    }
+
+    /**
+     * A failure caused by a record itself (the broker refused it), not by the broker being away:
+     * it belongs to the request that sent the record.
+     */
+    static boolean isRecordFault(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RecordTooLargeException
+                    || cause instanceof RecordBatchTooLargeException
+                    || cause instanceof InvalidRecordException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<PendingPublish> nextGroup() throws InterruptedException {

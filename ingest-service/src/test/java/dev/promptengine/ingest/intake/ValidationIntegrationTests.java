@@ -28,6 +28,9 @@ class ValidationIntegrationTests extends IngestServiceTestBase {
     private static final String MALFORMED = "https://promptengine.dev/problems/malformed-json";
     private static final String TOO_LARGE = "https://promptengine.dev/problems/payload-too-large";
     private static final String MEDIA_TYPE = "https://promptengine.dev/problems/unsupported-media-type";
+    private static final String OUTSIDE_WINDOW = "https://promptengine.dev/problems/occurred-at-outside-window";
+    private static final String NUL = "must not contain the NUL character (U+0000)";
+    private static final String SURROGATE = "must not contain an unpaired UTF-16 surrogate";
 
     /** One bad request and what the service must answer. */
     record Case(
@@ -88,13 +91,82 @@ class ValidationIntegrationTests extends IngestServiceTestBase {
                         u -> u.put("occurred_at", "2026-11-27T10:15:30"),
                         "occurred_at",
                         "must be an ISO-8601 timestamp"),
-                usage(
+                outsideWindow(
                         "occurred_at a day in the future",
                         u -> u.put(
                                 "occurred_at",
                                 Instant.now().plus(1, ChronoUnit.DAYS).toString()),
+                        "must not be later than"),
+                outsideWindow(
+                        "occurred_at older than the raw retention",
+                        u -> u.put(
+                                "occurred_at",
+                                Instant.now().minus(91, ChronoUnit.DAYS).toString()),
+                        "must not be older than"),
+                usage(
+                        "id without occurred_at",
+                        u -> u.remove("occurred_at"),
                         "occurred_at",
-                        "must not be more than PT5M in the future"),
+                        "is required when id is sent: a retry must resend its original occurred_at"),
+                // text PostgreSQL cannot store: NUL, lone surrogates, numbers beyond jsonb
+                usage("NUL in rendered_content", u -> u.put("rendered_content", "a\u0000b"), "rendered_content", NUL),
+                usage(
+                        "NUL in rendered_system_message",
+                        u -> u.put("rendered_system_message", "\u0000"),
+                        "rendered_system_message",
+                        NUL),
+                usage("NUL in prompt_slug", u -> u.put("prompt_slug", "support\u0000"), "prompt_slug", NUL),
+                usage("NUL in prompt_id", u -> u.put("prompt_id", "\u0000"), "prompt_id", NUL),
+                usage("NUL in environment", u -> u.put("environment", "prod\u0000"), "environment", NUL),
+                usage("NUL in session_id", u -> u.put("session_id", "s\u0000"), "session_id", NUL),
+                usage("NUL in user_identifier", u -> u.put("user_identifier", "u\u0000"), "user_identifier", NUL),
+                usage(
+                        "NUL in a metadata value",
+                        u -> u.putObject("metadata").put("app", "help\u0000desk"),
+                        "metadata.app",
+                        NUL),
+                usage(
+                        "NUL in a metadata key",
+                        u -> u.putObject("metadata").put("a\u0000pp", "helpdesk"),
+                        "metadata.a\u0000pp",
+                        "key must not contain the NUL character"),
+                usage(
+                        "NUL deep in parameters",
+                        u -> u.putObject("parameters")
+                                .putObject("customer")
+                                .putArray("names")
+                                .add("Ada")
+                                .add("\u0000"),
+                        "parameters.customer.names[1]",
+                        NUL),
+                rawUsage(
+                        "lone high surrogate escape in rendered_content",
+                        u -> u.put("rendered_content", "LONE"),
+                        "\"LONE\"",
+                        "\"x\\ud800y\"",
+                        "rendered_content",
+                        SURROGATE),
+                rawUsage(
+                        "lone low surrogate escape in a metadata value",
+                        u -> u.putObject("metadata").put("app", "LONE"),
+                        "\"LONE\"",
+                        "\"\\udc00\"",
+                        "metadata.app",
+                        SURROGATE),
+                rawUsage(
+                        "number beyond jsonb in metadata",
+                        u -> u.putObject("metadata").put("big", "NUMBER"),
+                        "\"NUMBER\"",
+                        "1e1000000",
+                        "metadata.big",
+                        "must be a number within"),
+                rawUsage(
+                        "negative number beyond jsonb in parameters",
+                        u -> u.putObject("parameters").put("small", "NUMBER"),
+                        "\"NUMBER\"",
+                        "-1e400",
+                        "parameters.small",
+                        "must be a number within"),
                 usage(
                         "parameters as an array",
                         u -> u.putArray("parameters").add("a"),
@@ -130,6 +202,30 @@ class ValidationIntegrationTests extends IngestServiceTestBase {
                 execution("execution without prompt_slug", e -> e.remove("prompt_slug"), "prompt_slug", "is required"),
                 execution("execution without provider", e -> e.remove("provider"), "provider", "is required"),
                 execution("execution without model", e -> e.remove("model"), "model", "is required"),
+                execution("NUL in model", e -> e.put("model", "gpt\u0000"), "model", NUL),
+                execution("NUL in provider", e -> e.put("provider", "\u0000openai"), "provider", NUL),
+                execution(
+                        "NUL in a message's content",
+                        e -> ((ObjectNode) e.get("messages").get(1)).put("content", "hi\u0000"),
+                        "messages[1].content",
+                        NUL),
+                execution(
+                        "NUL in a message's role",
+                        e -> ((ObjectNode) e.get("messages").get(0)).put("role", "sys\u0000tem"),
+                        "messages[0].role",
+                        NUL),
+                execution("NUL in response_content", e -> e.put("response_content", "\u0000"), "response_content", NUL),
+                execution("NUL in error_message", e -> e.put("error_message", "\u0000"), "error_message", NUL),
+                execution(
+                        "NUL in a response_metadata key",
+                        e -> e.putObject("response_metadata").put("\u0000", 1),
+                        "response_metadata.\u0000",
+                        "key must not contain the NUL character"),
+                execution(
+                        "execution id without occurred_at",
+                        e -> e.remove("occurred_at"),
+                        "occurred_at",
+                        "is required when id is sent"),
                 execution("execution without status", e -> e.remove("status"), "status", "is required"),
                 execution(
                         "unknown status",
@@ -226,6 +322,31 @@ class ValidationIntegrationTests extends IngestServiceTestBase {
                         "must be one of",
                         0),
                 batch(
+                        "NUL in the third execution's message of a batch",
+                        batchOfExecutions(
+                                4, 2, e -> ((ObjectNode) e.get("messages").get(0)).put("content", "\u0000")),
+                        "executions[2].messages[0].content",
+                        NUL,
+                        2),
+                new Case(
+                        "the second usage of a batch older than the raw retention",
+                        "/v1/events",
+                        "application/json",
+                        Events.batch(
+                                        Events.usage(),
+                                        Events.usage()
+                                                .put(
+                                                        "occurred_at",
+                                                        Instant.now()
+                                                                .minus(100, ChronoUnit.DAYS)
+                                                                .toString()))
+                                .toString(),
+                        422,
+                        OUTSIDE_WINDOW,
+                        "usages[1].occurred_at",
+                        "must not be older than",
+                        1),
+                batch(
                         "usages not an array",
                         JsonNodeFactory.instance.objectNode().put("usages", "x"),
                         "usages",
@@ -262,7 +383,7 @@ class ValidationIntegrationTests extends IngestServiceTestBase {
                         "body above the size limit",
                         "/v1/usages",
                         "application/json",
-                        bodyOfBytes(1_100_000),
+                        bodyOfBytes(2_100_000),
                         413,
                         TOO_LARGE),
                 raw("truncated JSON", "/v1/usages", "application/json", "{\"prompt_slug\": \"a\"", 400, MALFORMED),
@@ -330,12 +451,89 @@ class ValidationIntegrationTests extends IngestServiceTestBase {
 
         // When
         var response = api.postChunked(
-                "/v1/events", PUBLISHER_KEY, bodyOfBytes(1_100_000).getBytes());
+                "/v1/events", PUBLISHER_KEY, bodyOfBytes(2_100_000).getBytes());
 
         // Then
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.json().get("type").asString()).isEqualTo(TOO_LARGE);
         assertThat(topics.rawEndOffsets()).isEqualTo(writtenBefore);
+    }
+
+    @ParameterizedTest(name = "chunked={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void answersAnEightMebibyteBodyWith413ProblemInsteadOfDroppingTheConnection(boolean chunked) {
+        // Given: a body eight times the limit, the way a runaway client sends it
+        var writtenBefore = topics.rawEndOffsets();
+        byte[] body = bodyOfBytes(8 * 1024 * 1024).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        // When
+        var response = chunked
+                ? api.postChunked("/v1/events", PUBLISHER_KEY, body)
+                : api.post(
+                        "/v1/events",
+                        PUBLISHER_KEY,
+                        "application/json",
+                        new String(body, java.nio.charset.StandardCharsets.UTF_8));
+
+        // Then
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(response.json().get("type").asString()).isEqualTo(TOO_LARGE);
+        assertThat(response.json().get("detail").asString()).contains("larger than 2097152 bytes");
+        assertThat(topics.rawEndOffsets()).isEqualTo(writtenBefore);
+    }
+
+    @org.junit.jupiter.api.Test
+    void answers422NamingTheAcceptedWindowForAnEventOlderThanTheRawRetentionAndCountsTheRejection() {
+        // Given
+        var writtenBefore = topics.rawEndOffsets();
+        Instant sent = Instant.now();
+        var old = Events.usage()
+                .put("occurred_at", sent.minus(120, ChronoUnit.DAYS).toString());
+
+        // When
+        var response = api.postJson(
+                "/v1/events", PUBLISHER_KEY, Events.batch(Events.usage(), old).toString());
+
+        // Then: the window is now - 90 d .. now + 5 min
+        assertThat(response.status()).as(response.body()).isEqualTo(422);
+        assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+        JsonNode problem = response.json();
+        assertThat(problem.get("type").asString()).isEqualTo(OUTSIDE_WINDOW);
+        Instant from = Instant.parse(problem.get("window").get("from").asString());
+        Instant to = Instant.parse(problem.get("window").get("to").asString());
+        assertThat(from)
+                .isBetween(
+                        sent.minus(90, ChronoUnit.DAYS).minusSeconds(1),
+                        Instant.now().minus(90, ChronoUnit.DAYS));
+        assertThat(java.time.Duration.between(from, to))
+                .isEqualTo(java.time.Duration.ofDays(90).plusMinutes(5));
+        assertThat(problem.get("detail").asString())
+                .contains(from.toString(), to.toString(), "raise analytics' retention");
+        assertThat(findError(problem, "usages[1].occurred_at").get("index").asInt())
+                .isEqualTo(1);
+        assertThat(topics.rawEndOffsets()).isEqualTo(writtenBefore);
+        assertThat(api.get("/actuator/prometheus", ADMIN_KEY).body())
+                .containsPattern(
+                        "promptengine_ingest_events_rejected_total\\{[^}]*reason=\"occurred-at-outside-window\"[^}]*} [1-9]");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aRequestWithInvalidFieldsAnswers400AndListsItsWindowViolationsToo() {
+        // Given
+        var usage = Events.usage()
+                .put("occurred_at", Instant.now().minus(100, ChronoUnit.DAYS).toString())
+                .put("prompt_version", 0);
+
+        // When
+        var response = api.postJson("/v1/usages", PUBLISHER_KEY, usage.toString());
+
+        // Then
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("type").asString()).isEqualTo(VALIDATION);
+        assertThat(findError(response.json(), "prompt_version")).isNotNull();
+        assertThat(findError(response.json(), "occurred_at").get("reason").asString())
+                .startsWith("must not be older than");
     }
 
     @org.junit.jupiter.api.Test
@@ -373,6 +571,35 @@ class ValidationIntegrationTests extends IngestServiceTestBase {
         ObjectNode usage = Events.usage();
         breakIt.accept(usage);
         return new Case(name, "/v1/usages", "application/json", usage.toString(), 400, VALIDATION, field, reason, null);
+    }
+
+    private static Case outsideWindow(String name, Consumer<ObjectNode> breakIt, String reason) {
+        ObjectNode usage = Events.usage();
+        breakIt.accept(usage);
+        return new Case(
+                name,
+                "/v1/usages",
+                "application/json",
+                usage.toString(),
+                422,
+                OUTSIDE_WINDOW,
+                "occurred_at",
+                reason,
+                null);
+    }
+
+    /** A usage whose JSON text has {@code placeholder} replaced, for input a JSON tree cannot express. */
+    private static Case rawUsage(
+            String name,
+            Consumer<ObjectNode> withPlaceholder,
+            String placeholder,
+            String text,
+            String field,
+            String reason) {
+        ObjectNode usage = Events.usage();
+        withPlaceholder.accept(usage);
+        String body = usage.toString().replace(placeholder, text);
+        return new Case(name, "/v1/usages", "application/json", body, 400, VALIDATION, field, reason, null);
     }
 
     private static Case execution(String name, Consumer<ObjectNode> breakIt, String field, String reason) {

@@ -1,5 +1,7 @@
 package dev.promptengine.ingest.support;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -10,6 +12,12 @@ public final class Events {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
+    /** When the fixture usage happened: an hour ago, well inside the accepted window. */
+    public static final Instant USAGE_TIME =
+            Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(1, ChronoUnit.HOURS);
+
+    public static final Instant EXECUTION_TIME = USAGE_TIME.plusSeconds(1);
+
     public static ObjectNode usage() {
         return usage(UUID.randomUUID());
     }
@@ -17,7 +25,7 @@ public final class Events {
     public static ObjectNode usage(UUID id) {
         ObjectNode usage = JSON.objectNode();
         usage.put("id", id.toString());
-        usage.put("occurred_at", "2026-11-27T04:00:00Z");
+        usage.put("occurred_at", USAGE_TIME.toString());
         usage.put("prompt_id", "support-reply");
         usage.put("prompt_slug", "support-reply");
         usage.put("prompt_version", 3);
@@ -39,7 +47,7 @@ public final class Events {
         ObjectNode execution = JSON.objectNode();
         execution.put("id", id.toString());
         execution.put("usage_id", usageId.toString());
-        execution.put("occurred_at", "2026-11-27T04:00:01Z");
+        execution.put("occurred_at", EXECUTION_TIME.toString());
         execution.put("prompt_slug", "support-reply");
         execution.put("prompt_version", 3);
         execution.put("provider", "openai");

@@ -21,7 +21,7 @@ import org.springframework.test.context.DynamicPropertySource;
         classes = IngestServiceApplication.class,
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "promptengine.ingest.max-body-size=1MB",
+            "promptengine.ingest.max-body-size=2MB",
             // generous Kafka timeouts: these tests check behaviour with a healthy broker on a busy
             // machine; BrokerOutageIntegrationTests checks the production defaults
             "promptengine.ingest.publishing.timeout=60s",
