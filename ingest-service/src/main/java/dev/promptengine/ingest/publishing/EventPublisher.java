@@ -64,6 +64,7 @@ public class EventPublisher implements DisposableBean {
 
     private final AtomicBoolean rereadingLimits = new AtomicBoolean();
     private volatile boolean topicLimitsRead;
+    private volatile boolean closed;
 
     EventPublisher(
             ProducerFactory<String, SpecificRecord> producerFactory,
@@ -125,8 +126,10 @@ public class EventPublisher implements DisposableBean {
         var resources = maxRecordBytes.keySet().stream()
                 .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic))
                 .toList();
-        for (int attempt = 1; ; attempt++) {
-            try (Admin admin = Admin.create(kafkaAdmin.getConfigurationProperties())) {
+        for (int attempt = 1; !closed; attempt++) {
+            Admin admin = null;
+            try {
+                admin = Admin.create(kafkaAdmin.getConfigurationProperties());
                 var configs = admin.describeConfigs(resources).all().get(10, TimeUnit.SECONDS);
                 configs.forEach((resource, config) -> {
                     long accepted = Long.parseLong(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG)
@@ -152,6 +155,10 @@ public class EventPublisher implements DisposableBean {
             } catch (Exception e) {
                 if (attempt == 1) {
                     log.info("Cannot read the topics' max.message.bytes yet, retrying: {}", e.toString());
+                }
+            } finally {
+                if (admin != null) {
+                    admin.close(Duration.ofSeconds(1));
                 }
             }
             try {
@@ -310,6 +317,7 @@ public class EventPublisher implements DisposableBean {
 
     @Override
     public void destroy() {
+        closed = true;
         lanes.close();
         if (singleProducers instanceof DisposableBean disposable) {
             try {
