@@ -10,7 +10,6 @@ import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Counts executions that no price matched, per provider and model, with the first and last event
@@ -37,6 +36,8 @@ public class UnpricedModels {
     private final MeterRegistry meters;
     private Map<List<String>, Tally> pending = new HashMap<>();
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(UnpricedModels.class);
+
     UnpricedModels(JdbcClient jdbc, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.meters = meters;
@@ -53,8 +54,15 @@ public class UnpricedModels {
                 .increment(executions);
     }
 
+    /**
+     * Upserts what was counted since the last flush, one statement per model, each committed alone:
+     * a model PostgreSQL refuses for its data (a NUL character, a name too long for the index entry:
+     * SQLSTATE class 22, 23 or 54) is left out with a logged reason and counted in {@code
+     * promptengine.cost.unpriced.unstorable}, so it cannot stop the others from being recorded
+     * (its executions were costed as UNPRICED all the same). Any other failure (database away) keeps
+     * what is not stored yet for the next flush.
+     */
     @Scheduled(fixedDelayString = "${promptengine.pricing.unpriced-flush-interval:2s}")
-    @Transactional
     public void flush() {
         Map<List<String>, Tally> batch;
         synchronized (this) {
@@ -64,27 +72,70 @@ public class UnpricedModels {
             batch = pending;
             pending = new HashMap<>();
         }
+        var remaining = new HashMap<>(batch);
         try {
-            batch.forEach((key, tally) -> jdbc.sql("""
-                            INSERT INTO unpriced_models (provider, model, executions, first_seen, last_seen)
-                            VALUES (:provider, :model, :count, :first, :last)
-                            ON CONFLICT (provider, model) DO UPDATE SET
-                                executions = unpriced_models.executions + EXCLUDED.executions,
-                                first_seen = LEAST(unpriced_models.first_seen, EXCLUDED.first_seen),
-                                last_seen = GREATEST(unpriced_models.last_seen, EXCLUDED.last_seen)
-                            """)
-                    .param("provider", key.get(0))
-                    .param("model", key.get(1))
-                    .param("count", tally.count())
-                    .param("first", Timestamp.from(tally.firstSeen()))
-                    .param("last", Timestamp.from(tally.lastSeen()))
-                    .update());
+            for (var entry : batch.entrySet()) {
+                var key = entry.getKey();
+                var tally = entry.getValue();
+                try {
+                    upsert(key, tally);
+                } catch (RuntimeException e) {
+                    String state = sqlState(e);
+                    if (state == null
+                            || !(state.startsWith("22") || state.startsWith("23") || state.startsWith("54"))) {
+                        throw e;
+                    }
+                    log.warn(
+                            "Unpriced model {}/{} ({} executions) cannot be stored (SQLSTATE {}); left out of"
+                                    + " the unpriced list",
+                            key.get(0).replace('\u0000', '?'),
+                            abbreviate(key.get(1).replace('\u0000', '?')),
+                            tally.count(),
+                            state);
+                    Counter.builder("promptengine.cost.unpriced.unstorable")
+                            .description(
+                                    "Unpriced models the unpriced list could not store (their executions were costed)")
+                            .register(meters)
+                            .increment(tally.count());
+                }
+                remaining.remove(key);
+            }
         } catch (RuntimeException e) {
             synchronized (this) {
-                batch.forEach((key, tally) -> pending.merge(key, tally, Tally::add)); // try again next time
+                remaining.forEach((key, tally) -> pending.merge(key, tally, Tally::add)); // try again next time
             }
             throw e;
         }
+    }
+
+    private void upsert(List<String> key, Tally tally) {
+        jdbc.sql("""
+                        INSERT INTO unpriced_models (provider, model, executions, first_seen, last_seen)
+                        VALUES (:provider, :model, :count, :first, :last)
+                        ON CONFLICT (provider, model) DO UPDATE SET
+                            executions = unpriced_models.executions + EXCLUDED.executions,
+                            first_seen = LEAST(unpriced_models.first_seen, EXCLUDED.first_seen),
+                            last_seen = GREATEST(unpriced_models.last_seen, EXCLUDED.last_seen)
+                        """)
+                .param("provider", key.get(0))
+                .param("model", key.get(1))
+                .param("count", tally.count())
+                .param("first", Timestamp.from(tally.firstSeen()))
+                .param("last", Timestamp.from(tally.lastSeen()))
+                .update();
+    }
+
+    private static String sqlState(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+        }
+        return null;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 80) + "… (" + text.length() + " characters)";
     }
 
     List<UnpricedModel> list() {

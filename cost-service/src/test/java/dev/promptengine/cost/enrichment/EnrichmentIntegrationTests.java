@@ -127,6 +127,38 @@ class EnrichmentIntegrationTests extends IntegrationTestBase {
     }
 
     @Test
+    void anUnpricedModelPostgresCannotStoreNeverStopsTheUnpricedListFromRecordingTheOthers() {
+        // straight to Kafka: a model name with a NUL, and one too long for the list's index entry
+        var nul = execution("acme", "bad\u0000model", Instant.parse("2025-01-01T00:00:00Z"), 10, 10);
+        var random = new java.util.Random(7);
+        var noise = new StringBuilder();
+        for (int i = 0; i < 9000; i++) {
+            noise.append((char) ('!' + random.nextInt(90)));
+        }
+        var huge = execution("acme", noise.toString(), Instant.parse("2025-01-01T00:00:00Z"), 10, 10);
+        String model = "mystery-" + UUID.randomUUID().toString().substring(0, 8);
+        var fine = execution("acme", model, Instant.parse("2025-01-01T00:00:00Z"), 10, 10);
+        double unstorableBefore =
+                meters.counter("promptengine.cost.unpriced.unstorable").count();
+
+        produce(Topics.EXECUTION.name(), List.of(nul, huge, fine));
+
+        // all three are costed (as unpriced) and the storable one is listed
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(costed(
+                                Topics.EXECUTION_COSTED.name(),
+                                Set.of(nul.getId(), huge.getId(), fine.getId())::contains))
+                        .hasSize(3));
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            var models = get("/v1/prices/unpriced");
+            assertThat(models.status()).isEqualTo(200);
+            assertThat(models.body().get("models").toString()).contains(model);
+        });
+        assertThat(meters.counter("promptengine.cost.unpriced.unstorable").count() - unstorableBefore)
+                .isEqualTo(2.0);
+    }
+
+    @Test
     void anExecutionTooLargeToBeCostedIsDeadLetteredAndTheStreamGoesOn() {
         // 1,040,000 bytes: inside the broker's 1 MiB, but its costed record (and its dead letter with
         // reason headers) would not be

@@ -77,14 +77,16 @@ class BrokerOutageIntegrationTests {
         clients.forEach(Thread::start);
         await().atMost(Duration.ofSeconds(60)).until(() -> accepted(outcomes) >= 4);
 
-        // When: the broker stops while clients keep publishing, then comes back
+        // When: the broker stops for 30 s (and at least four requests were refused) while clients keep publishing
         kafka.stop();
+        long stopped = System.nanoTime();
         int beforeOutage = outcomes.size();
         await().atMost(Duration.ofSeconds(90))
                 .until(() -> outcomes.subList(beforeOutage, outcomes.size()).stream()
-                                .filter(o -> o.status() == 503)
-                                .count()
-                        >= 4);
+                                        .filter(o -> o.status() == 503)
+                                        .count()
+                                >= 4
+                        && System.nanoTime() - stopped >= Duration.ofSeconds(30).toNanos());
         kafka.startAgain();
         int afterRestart = outcomes.size();
         await().atMost(Duration.ofSeconds(120))
