@@ -4,9 +4,10 @@ import dev.promptengine.analytics.AnalyticsProperties;
 import dev.promptengine.events.LlmExecution;
 import dev.promptengine.schemas.AvroDeserializer;
 import dev.promptengine.schemas.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -32,11 +33,13 @@ class CostDeadLetterCollector {
 
     private final DeadLetterStore store;
     private final AnalyticsProperties properties;
+    private final MeterRegistry meters;
     private final AvroDeserializer<LlmExecution> avro = new AvroDeserializer<>();
 
-    CostDeadLetterCollector(DeadLetterStore store, AnalyticsProperties properties) {
+    CostDeadLetterCollector(DeadLetterStore store, AnalyticsProperties properties, MeterRegistry meters) {
         this.store = store;
         this.properties = properties;
+        this.meters = meters;
     }
 
     /** The topic read, for the {@code @KafkaListener} expression. */
@@ -50,11 +53,20 @@ class CostDeadLetterCollector {
             groupId = "${spring.kafka.consumer.group-id}-cost-dead-letters",
             concurrency = "1")
     void collect(List<ConsumerRecord<String, byte[]>> records, Acknowledgment ack) {
-        var letters = new ArrayList<DeadLetter>(records.size());
+        int stored = 0;
         for (var record : records) {
-            letters.add(letter(record));
+            var letter = letter(record);
+            if (store.insertPublished(List.of(letter)) == 1) {
+                stored++;
+                // the same count as analytics' own dead letters: by source topic, tenant and kind
+                Counter.builder("promptengine.analytics.dead.lettered")
+                        .tag("topic", letter.topic())
+                        .tag("tenant", letter.tenant() == null ? "unknown" : letter.tenant())
+                        .tag("kind", letter.kind())
+                        .register(meters)
+                        .increment();
+            }
         }
-        int stored = store.insertPublished(letters);
         ack.acknowledge();
         if (stored > 0) {
             log.info("Collected {} dead letter(s) of cost-service from {}", stored, topic());

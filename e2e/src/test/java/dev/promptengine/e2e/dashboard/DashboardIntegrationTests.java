@@ -482,6 +482,15 @@ class DashboardIntegrationTests {
                     .contains("exceed input_tokens (100)");
         });
         browser.screenshot("08-dead-letters");
+        // and both are counted in the metrics by source topic, tenant and kind
+        eventually()
+                .untilAsserted(() -> assertThat(pipeline.analyticsMetrics())
+                        .containsPattern(
+                                "promptengine_analytics_dead_lettered_total\\{[^}]*kind=\"outside_window\",[^}]*tenant=\""
+                                        + Pipeline.TENANT + "\",topic=\"" + Topics.USAGE.name() + "\"")
+                        .containsPattern(
+                                "promptengine_analytics_dead_lettered_total\\{[^}]*kind=\"invalid_field\",[^}]*tenant=\""
+                                        + Pipeline.TENANT + "\",topic=\"" + Topics.EXECUTION.name() + "\""));
     }
 
     @Test

@@ -130,6 +130,17 @@ final class Pipeline implements AutoCloseable {
         return json.readTree(response.body());
     }
 
+    /** analytics-service's Prometheus scrape, with the admin key metrics need. */
+    String analyticsMetrics() throws Exception {
+        var response = http.send(
+                HttpRequest.newBuilder(analytics.uri("/actuator/prometheus"))
+                        .header("Authorization", "Bearer " + ADMIN_KEY)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response.body();
+    }
+
     static String query(Map<String, String> parameters) {
         if (parameters.isEmpty()) {
             return "";
