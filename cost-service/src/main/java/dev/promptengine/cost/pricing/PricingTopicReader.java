@@ -12,7 +12,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -124,8 +123,9 @@ class PricingTopicReader implements SmartLifecycle {
         try {
             byKey.put(key, PricingEvents.fromEvent(decoder.deserialize(topic, value)));
             return true;
-        } catch (SerializationException e) {
-            log.warn("Skipping pricing record {} that cannot be decoded: {}", key, e.getMessage());
+        } catch (RuntimeException e) {
+            // undecodable, or a price no Price can be built from: skipped with its reason, the reader goes on
+            log.warn("Skipping pricing record {} that cannot be applied: {}", key, e.toString());
             return false;
         }
     }

@@ -88,6 +88,52 @@ class PricingPropagationIntegrationTests extends IntegrationTestBase {
     }
 
     @Test
+    void aPatternRe2CannotCompileOnThePricingTopicIsSkippedAndPricesStillUpdate() throws Exception {
+        // written straight to the topic (an older version or another producer), past the API's check
+        var poisoned = PriceIndexTests.price(
+                "acme",
+                "poison-" + UUID.randomUUID().toString().substring(0, 8),
+                "(?=acme)acme-.*",
+                "1",
+                java.time.Instant.parse("2024-01-01T00:00:00Z"),
+                null);
+        var event = PricingEvents.toEvent(poisoned);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+                Map.of("bootstrap.servers", TestKafka.bootstrapServers(), "acks", "all"),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                            Topics.PRICING.name(),
+                            Topics.pricingKey(event),
+                            new dev.promptengine.schemas.AvroSerializer<ModelPrice>()
+                                    .serialize(Topics.PRICING.name(), event)))
+                    .get();
+        }
+
+        // the reader goes on: the poisoned row prices its exact model, and a later change arrives
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(get("/v1/prices/resolve?provider=acme&model=" + poisoned.model())
+                                .body()
+                                .get("pricing_status")
+                                .asString())
+                        .isEqualTo("PRICED"));
+        String model = "acme-" + UUID.randomUUID().toString().substring(0, 8);
+        send("POST", "/v1/prices", price(model, "3", "2025-01-01T00:00:00Z"), PLATFORM_ADMIN_KEY);
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(
+                                get("/v1/prices/resolve?provider=acme&model=" + model + "&at=2025-06-01T00:00:00Z")
+                                        .body()
+                                        .get("pricing_status")
+                                        .asString())
+                        .isEqualTo("PRICED"));
+        assertThat(get("/v1/prices/resolve?provider=acme&model=acme-matched-by-the-bad-pattern")
+                        .body()
+                        .get("pricing_status")
+                        .asString())
+                .isEqualTo("UNPRICED");
+    }
+
+    @Test
     void twoInstancesAgreeOnThePriceAfterAChange() {
         String model = "acme-" + UUID.randomUUID().toString().substring(0, 8);
         String resolve = "/v1/prices/resolve?provider=acme&model=" + model + "&at=2025-06-01T00:00:00Z";
