@@ -4,7 +4,6 @@ import dev.promptengine.analytics.AnalyticsProperties;
 import dev.promptengine.events.LlmExecution;
 import dev.promptengine.schemas.AvroDeserializer;
 import dev.promptengine.schemas.Topics;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -58,13 +57,7 @@ class CostDeadLetterCollector {
             var letter = letter(record);
             if (store.insertPublished(List.of(letter)) == 1) {
                 stored++;
-                // the same count as analytics' own dead letters: by source topic, tenant and kind
-                Counter.builder("promptengine.analytics.dead.lettered")
-                        .tag("topic", letter.topic())
-                        .tag("tenant", letter.tenant() == null ? "unknown" : letter.tenant())
-                        .tag("kind", letter.kind())
-                        .register(meters)
-                        .increment();
+                DeadLetterMetrics.count(meters, letter); // counted like analytics' own dead letters
             }
         }
         ack.acknowledge();

@@ -24,6 +24,11 @@ public record DeadLetter(
         byte[] key,
         byte[] value) {
 
+    /** The record's key as it was on the topic (keys are strings throughout the pipeline). */
+    public String keyText() {
+        return key == null ? null : new String(key, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     public DeadLetter {
         // the reason may quote the record; PostgreSQL text cannot hold NUL
         reason = reason == null ? "(no reason given)" : reason.replace('\u0000', '\uFFFD');

@@ -61,9 +61,10 @@ class DeadLetterRelay {
         if (pending.isEmpty()) {
             return 0;
         }
-        Acknowledgements.sendAll(kafka, pending.stream().map(this::record).toList(), "dead letters");
+        var letters = pending.stream().map(DeadLetterStore.Stored::letter).toList();
+        Acknowledgements.sendAll(kafka, letters.stream().map(this::record).toList(), "dead letters");
         store.markPublished(pending.stream().map(DeadLetterStore.Stored::id).toList());
-        pending.forEach(letter -> log.warn(
+        letters.forEach(letter -> log.warn(
                 "Dead-lettered {}-{}@{} to {}: {}",
                 letter.topic(),
                 letter.partition(),
@@ -73,7 +74,7 @@ class DeadLetterRelay {
         return pending.size();
     }
 
-    private ProducerRecord<String, byte[]> record(DeadLetterStore.Stored letter) {
+    private ProducerRecord<String, byte[]> record(DeadLetter letter) {
         var headers = new RecordHeaders();
         headers.add(Topics.DEAD_LETTER_REASON_HEADER, bytes(letter.reason()));
         headers.add(KafkaHeaders.DLT_EXCEPTION_MESSAGE, bytes(letter.reason()));
@@ -85,8 +86,8 @@ class DeadLetterRelay {
         headers.add(
                 KafkaHeaders.DLT_ORIGINAL_OFFSET,
                 ByteBuffer.allocate(Long.BYTES).putLong(letter.offset()).array());
-        String key = letter.key() == null ? null : new String(letter.key(), StandardCharsets.UTF_8);
-        return new ProducerRecord<>(properties.topics().deadLetter(letter.topic()), null, key, letter.value(), headers);
+        return new ProducerRecord<>(
+                properties.topics().deadLetter(letter.topic()), null, letter.keyText(), letter.value(), headers);
     }
 
     private static byte[] bytes(String text) {

@@ -1,7 +1,6 @@
 package dev.promptengine.analytics.deadletter;
 
 import dev.promptengine.analytics.WritePool;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -43,10 +42,8 @@ class DeadLetterReplayer {
             Acknowledgements.sendAll(
                     kafka,
                     rows.stream()
-                            .map(row -> new ProducerRecord<>(
-                                    row.topic(),
-                                    row.key() == null ? null : new String(row.key(), StandardCharsets.UTF_8),
-                                    row.value()))
+                            .map(DeadLetterStore.Stored::letter)
+                            .map(letter -> new ProducerRecord<>(letter.topic(), letter.keyText(), letter.value()))
                             .toList(),
                     "the replayed records");
             var ids = rows.stream().map(DeadLetterStore.Stored::id).toList();

@@ -19,23 +19,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class DeadLetterStore {
 
-    /** A stored dead letter. */
-    public record Stored(
-            long id,
-            Instant deadLetteredAt,
-            String group,
-            String topic,
-            int partition,
-            long offset,
-            String tenant,
-            UUID eventId,
-            String eventType,
-            String kind,
-            String reason,
-            byte[] key,
-            byte[] value,
-            Instant publishedAt,
-            Instant replayedAt) {}
+    /** A stored dead letter: the letter, and what the table adds to it. */
+    public record Stored(long id, Instant deadLetteredAt, DeadLetter letter, Instant publishedAt, Instant replayedAt) {}
 
     private static final String COLUMNS = "id, dead_lettered_at, consumer_group, source_topic, source_partition,"
             + " source_offset, tenant, event_id, event_type, reason_kind, reason, record_key, record_value,"
@@ -189,17 +174,18 @@ public class DeadLetterStore {
         return new Stored(
                 rs.getLong("id"),
                 rs.getObject("dead_lettered_at", OffsetDateTime.class).toInstant(),
-                rs.getString("consumer_group"),
-                rs.getString("source_topic"),
-                rs.getInt("source_partition"),
-                rs.getLong("source_offset"),
-                rs.getString("tenant"),
-                rs.getObject("event_id", UUID.class),
-                rs.getString("event_type"),
-                rs.getString("reason_kind"),
-                rs.getString("reason"),
-                rs.getBytes("record_key"),
-                rs.getBytes("record_value"),
+                new DeadLetter(
+                        rs.getString("consumer_group"),
+                        rs.getString("source_topic"),
+                        rs.getInt("source_partition"),
+                        rs.getLong("source_offset"),
+                        rs.getString("tenant"),
+                        rs.getObject("event_id", UUID.class),
+                        rs.getString("event_type"),
+                        rs.getString("reason_kind"),
+                        rs.getString("reason"),
+                        rs.getBytes("record_key"),
+                        rs.getBytes("record_value")),
                 instant(rs.getObject("published_at", OffsetDateTime.class)),
                 instant(rs.getObject("replayed_at", OffsetDateTime.class)));
     }

@@ -1,5 +1,6 @@
 package dev.promptengine.analytics.facts;
 
+import dev.promptengine.analytics.deadletter.DeadLetterMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -60,15 +61,7 @@ class WriteMetrics {
         executions.increment(outcome.newExecutions());
         duplicates.increment(outcome.duplicates());
         skipped.increment(outcome.skipped());
-        for (var letter : outcome.deadLetters()) {
-            Counter.builder("promptengine.analytics.dead.lettered")
-                    .description("Poison records stored as dead letters, by source topic, tenant and kind of reason")
-                    .tag("topic", letter.topic())
-                    .tag("tenant", letter.tenant() == null ? "unknown" : letter.tenant())
-                    .tag("kind", letter.kind())
-                    .register(meters)
-                    .increment();
-        }
+        outcome.deadLetters().forEach(letter -> DeadLetterMetrics.count(meters, letter));
         batch("committed").record(took);
     }
 

@@ -73,9 +73,7 @@ class FactsPipelineIntegrationTests {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         database = TestInfrastructure.kafkaAndPostgres(registry, "analytics");
-        registry.add("promptengine.analytics.topics.usage", () -> USAGE_TOPIC);
-        registry.add("promptengine.analytics.topics.execution-costed", () -> COSTED_TOPIC);
-        registry.add("spring.kafka.consumer.group-id", () -> "analytics-" + UUID.randomUUID());
+        ConsumedTopics.register(registry, USAGE_TOPIC, COSTED_TOPIC);
         registry.add("promptengine.auth.keys[0].name", () -> "analyst");
         registry.add("promptengine.auth.keys[0].tenant", () -> "acme");
         registry.add("promptengine.auth.keys[0].role", () -> "ANALYST");

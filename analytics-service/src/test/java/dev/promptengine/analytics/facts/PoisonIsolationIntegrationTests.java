@@ -89,9 +89,7 @@ class PoisonIsolationIntegrationTests {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         TestInfrastructure.kafkaAndPostgres(registry, "analytics_poison");
-        registry.add("promptengine.analytics.topics.usage", () -> USAGE_TOPIC);
-        registry.add("promptengine.analytics.topics.execution-costed", () -> COSTED_TOPIC);
-        registry.add("spring.kafka.consumer.group-id", () -> "analytics-" + UUID.randomUUID());
+        ConsumedTopics.register(registry, USAGE_TOPIC, COSTED_TOPIC);
         String[][] keys = {
             {"acme-admin", "acme", "ADMIN", ACME_ADMIN},
             {"acme-analyst", "acme", "ANALYST", ACME_ANALYST},

@@ -12,7 +12,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -52,9 +51,7 @@ class PostgresOutageIntegrationTests {
         registry.add("spring.datasource.url", postgres::jdbcUrl);
         registry.add("spring.datasource.username", postgres::username);
         registry.add("spring.datasource.password", () -> "");
-        registry.add("promptengine.analytics.topics.usage", () -> USAGE_TOPIC);
-        registry.add("promptengine.analytics.topics.execution-costed", () -> COSTED_TOPIC);
-        registry.add("spring.kafka.consumer.group-id", () -> "analytics-" + UUID.randomUUID());
+        ConsumedTopics.register(registry, USAGE_TOPIC, COSTED_TOPIC);
         TestKafka.createTopics(3, USAGE_TOPIC, COSTED_TOPIC, USAGE_TOPIC + ".dlt", COSTED_TOPIC + ".dlt");
     }
 

@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,9 +37,7 @@ class WritePathIsolationIntegrationTests {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         TestInfrastructure.kafkaAndPostgres(registry, "analytics_pools");
-        registry.add("promptengine.analytics.topics.usage", () -> USAGE_TOPIC);
-        registry.add("promptengine.analytics.topics.execution-costed", () -> COSTED_TOPIC);
-        registry.add("spring.kafka.consumer.group-id", () -> "analytics-" + UUID.randomUUID());
+        ConsumedTopics.register(registry, USAGE_TOPIC, COSTED_TOPIC);
         registry.add("spring.datasource.hikari.maximum-pool-size", () -> API_POOL_SIZE);
         registry.add("spring.datasource.hikari.connection-timeout", () -> 1000);
         registry.add("promptengine.analytics.query-timeout", () -> "1s");

@@ -1,5 +1,6 @@
 package dev.promptengine.cost.pricing;
 
+import dev.promptengine.service.sql.SqlStates;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
@@ -80,11 +81,11 @@ public class UnpricedModels {
                 try {
                     upsert(key, tally);
                 } catch (RuntimeException e) {
-                    String state = sqlState(e);
-                    if (state == null
-                            || !(state.startsWith("22") || state.startsWith("23") || state.startsWith("54"))) {
+                    var refused = SqlStates.dataError(e);
+                    if (refused == null) {
                         throw e;
                     }
+                    String state = refused.getSQLState();
                     log.warn(
                             "Unpriced model {}/{} ({} executions) cannot be stored (SQLSTATE {}); left out of"
                                     + " the unpriced list",
@@ -123,15 +124,6 @@ public class UnpricedModels {
                 .param("first", Timestamp.from(tally.firstSeen()))
                 .param("last", Timestamp.from(tally.lastSeen()))
                 .update();
-    }
-
-    private static String sqlState(Throwable failure) {
-        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
-                return sql.getSQLState();
-            }
-        }
-        return null;
     }
 
     private static String abbreviate(String text) {
