@@ -80,8 +80,6 @@ class FactsWriter {
     /** What a committed batch changed (for logs, metrics and tests). */
     record Outcome(int skipped, List<DeadLetter> deadLetters, int newUsages, int newExecutions, int duplicates) {
 
-        static final Outcome NOTHING = new Outcome(0, List.of(), 0, 0, 0);
-
         int deadLettered() {
             return deadLetters.size();
         }
