@@ -22,11 +22,8 @@ class TestInfrastructureTests {
         TestKafka.createTopics(2, topic);
 
         try (var producer = new KafkaProducer<>(
-                Map.<String, Object>of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        TestKafka.bootstrapServers(),
-                        ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-                        "support-" + topic),
+                TestKafka.clientConfig(
+                        Map.<String, Object>of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "support-" + topic)),
                 new StringSerializer(),
                 new StringSerializer())) {
             producer.initTransactions();
@@ -36,15 +33,13 @@ class TestInfrastructureTests {
         }
 
         try (var consumer = new KafkaConsumer<>(
-                Map.<String, Object>of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        TestKafka.bootstrapServers(),
+                TestKafka.clientConfig(Map.<String, Object>of(
                         ConsumerConfig.GROUP_ID_CONFIG,
                         "g-" + topic,
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                         "earliest",
                         ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed"),
+                        "read_committed")),
                 new StringDeserializer(),
                 new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
