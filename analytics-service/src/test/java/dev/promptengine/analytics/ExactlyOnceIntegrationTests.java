@@ -121,13 +121,8 @@ class ExactlyOnceIntegrationTests {
             List<ProducerRecord<String, byte[]>> records = stream.records(usageTopic, costedTopic, duplicateShare);
             return CompletableFuture.runAsync(() -> {
                 try (var producer = new KafkaProducer<>(
-                        Map.<String, Object>of(
-                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                TestKafka.bootstrapServers(),
-                                ProducerConfig.LINGER_MS_CONFIG,
-                                5,
-                                ProducerConfig.ACKS_CONFIG,
-                                "all"),
+                        TestKafka.clientConfig(Map.<String, Object>of(
+                                ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.ACKS_CONFIG, "all")),
                         new StringSerializer(),
                         new ByteArraySerializer())) {
                     for (int from = 0; from < records.size(); from += 500) {

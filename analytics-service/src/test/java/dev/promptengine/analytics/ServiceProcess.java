@@ -44,6 +44,8 @@ public final class ServiceProcess implements AutoCloseable {
         settings.put("spring.datasource.username", database.username());
         settings.put("spring.datasource.password", database.password());
         settings.put("spring.kafka.bootstrap-servers", TestKafka.bootstrapServers());
+        settings.put("promptengine.kafka.username", "admin");
+        settings.put("promptengine.kafka.password", TestKafka.adminPassword());
         settings.put("spring.kafka.consumer.group-id", group);
         // small batches and quick rebalances: many transactions and handovers to interrupt
         settings.put("spring.kafka.consumer.max-poll-records", "300");

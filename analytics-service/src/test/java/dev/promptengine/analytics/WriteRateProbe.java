@@ -30,15 +30,13 @@ public final class WriteRateProbe {
         var stream = new KnownStream(events, Instant.now(), 1, contentChars, Integer.getInteger("spreadMinutes", 10));
         long publishStart = System.nanoTime();
         try (var producer = new KafkaProducer<>(
-                Map.<String, Object>of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        TestKafka.bootstrapServers(),
+                TestKafka.clientConfig(Map.<String, Object>of(
                         ProducerConfig.LINGER_MS_CONFIG,
                         5,
                         ProducerConfig.BATCH_SIZE_CONFIG,
                         131072,
                         ProducerConfig.COMPRESSION_TYPE_CONFIG,
-                        "lz4"),
+                        "lz4")),
                 new StringSerializer(),
                 new ByteArraySerializer())) {
             stream.records(usageTopic, costedTopic, 0).forEach(producer::send);

@@ -1,5 +1,7 @@
 package dev.promptengine.bench;
 
+import dev.promptengine.access.kafka.KafkaUser;
+import dev.promptengine.bench.workload.KafkaClients;
 import dev.promptengine.testsupport.TestKafka;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -55,6 +57,12 @@ public final class Infrastructure {
             String external = System.getenv("PE_BENCH_KAFKA_BOOTSTRAP_SERVERS");
             long started = System.nanoTime();
             bootstrapServers = external != null && !external.isBlank() ? external : TestKafka.bootstrapServers();
+            // the bench's own clients and the services it starts authenticate as the super user
+            KafkaClients.authenticate(
+                    KafkaUser.ADMIN,
+                    external != null && !external.isBlank()
+                            ? System.getenv("PE_BENCH_KAFKA_ADMIN_PASSWORD")
+                            : TestKafka.adminPassword());
             facts.add("Kafka: "
                     + (external != null && !external.isBlank()
                             ? "external broker " + external
@@ -197,11 +205,11 @@ public final class Infrastructure {
     }
 
     public Admin kafkaAdmin() {
-        return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                (int) Duration.ofSeconds(60).toMillis()));
+        var config = new java.util.HashMap<String, Object>(KafkaClients.security());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka());
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)
+                Duration.ofSeconds(60).toMillis());
+        return Admin.create(config);
     }
 
     /** Creates topics (if missing) and waits until they exist. */

@@ -93,6 +93,7 @@ public final class Services {
                 "--server.address=127.0.0.1",
                 "--spring.kafka.bootstrap-servers=" + kafka,
                 "--promptengine.topics.partitions=6"));
+        command.addAll(dev.promptengine.bench.workload.KafkaClients.springArguments());
         if (database != null) {
             command.add("--spring.datasource.url=" + database.url());
             command.add("--spring.datasource.username=" + database.username());

@@ -49,11 +49,7 @@ public final class Fixtures {
 
     /** Sends events (Avro) or raw byte arrays, keyed by usage id or the given key, and waits for the broker. */
     public static void produce(String topic, List<?> values) {
-        var config = Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                TestKafka.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG,
-                5);
+        var config = TestKafka.clientConfig(Map.<String, Object>of(ProducerConfig.LINGER_MS_CONFIG, 5));
         var avro = new AvroSerializer<LlmExecution>();
         try (var producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
             for (var value : values) {
@@ -70,13 +66,8 @@ public final class Fixtures {
 
     /** Every committed record of the topic (read_committed, from the beginning). */
     public static List<ConsumerRecord<String, byte[]>> readCommitted(String topic) {
-        var config = Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                TestKafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                5000);
+        var config = TestKafka.clientConfig(Map.<String, Object>of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000));
         try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             var partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(topic, info.partition()))

@@ -15,8 +15,21 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  */
 public final class TestInfrastructure {
 
+    /** The shared broker, as its super user (tests use topic names of their own, outside the services' ACLs). */
     public static void kafka(DynamicPropertyRegistry registry) {
         registry.add("spring.kafka.bootstrap-servers", TestKafka::bootstrapServers);
+        registry.add("promptengine.kafka.username", () -> dev.promptengine.access.kafka.KafkaUser.ADMIN);
+        registry.add("promptengine.kafka.password", TestKafka::adminPassword);
+    }
+
+    /**
+     * The shared broker as a service's own principal: the service gets exactly its ACLs, so the test
+     * must use the pipeline's topic names.
+     */
+    public static void kafka(DynamicPropertyRegistry registry, dev.promptengine.access.kafka.KafkaUser user) {
+        registry.add("spring.kafka.bootstrap-servers", TestKafka::bootstrapServers);
+        registry.add("promptengine.kafka.username", user::username);
+        registry.add("promptengine.kafka.password", () -> TestKafka.password(user));
     }
 
     /** Kafka plus a fresh database of its own for this test class. */

@@ -3,13 +3,11 @@ package dev.promptengine.testsupport;
 import dev.promptengine.access.kafka.KafkaAccess;
 import dev.promptengine.access.kafka.KafkaSecurity;
 import dev.promptengine.access.kafka.KafkaUser;
-import java.io.ByteArrayOutputStream;
+import dev.promptengine.access.kafka.SecureBroker;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -28,16 +26,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,50 +147,14 @@ public final class TestKafka {
 
     /**
      * The broker settings of every test broker (this one and the restartable one of the outage
-     * tests): the product's SASL listeners and authorizer, one node, quick test-friendly internals.
+     * tests): the product's ({@link SecureBroker}) with few internal partitions.
      */
     public static Properties serverProperties(
             Path logDirectory, int port, int controllerPort, String adminPassword, String brokerPassword) {
-        var properties = new Properties();
-        properties.put("process.roles", "broker,controller");
-        properties.put("node.id", "1");
-        properties.putAll(
-                KafkaSecurity.brokerProperties("127.0.0.1", port, controllerPort, adminPassword, brokerPassword));
-        properties.put("log.dirs", logDirectory.toString());
-        properties.put("auto.create.topics.enable", "false");
-        properties.put("offsets.topic.replication.factor", "1");
+        var properties = SecureBroker.properties(logDirectory, port, controllerPort, adminPassword, brokerPassword);
         properties.put("offsets.topic.num.partitions", "4");
-        properties.put("transaction.state.log.replication.factor", "1");
-        properties.put("transaction.state.log.min.isr", "1");
         properties.put("transaction.state.log.num.partitions", "4");
-        properties.put("share.coordinator.state.topic.replication.factor", "1");
-        properties.put("share.coordinator.state.topic.min.isr", "1");
-        properties.put("group.initial.rebalance.delay.ms", "0");
         return properties;
-    }
-
-    /** Formats a log directory with the admin's SCRAM credential, as {@code kafka-storage format --add-scram} does. */
-    public static void format(Path configFile, String adminPassword) {
-        var output = new ByteArrayOutputStream();
-        int status;
-        try (var print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            status = StorageTool.execute(
-                    new String[] {
-                        "format",
-                        "-t",
-                        Uuid.randomUuid().toString(),
-                        "-c",
-                        configFile.toString(),
-                        "--standalone",
-                        "--add-scram",
-                        KafkaSecurity.formatScramArgument(adminPassword)
-                    },
-                    print);
-        }
-        if (status != 0) {
-            throw new IllegalStateException(
-                    "Formatting Kafka storage failed: " + output.toString(StandardCharsets.UTF_8));
-        }
     }
 
     /** A random credential of 32 URL-safe characters. */
@@ -261,12 +218,9 @@ public final class TestKafka {
             var properties =
                     serverProperties(directory.resolve("data"), port, freePort(), adminPassword, newPassword());
             Path configFile = directory.resolve("server.properties");
-            try (var writer = Files.newBufferedWriter(configFile)) {
-                properties.store(writer, "test broker");
-            }
-            format(configFile, adminPassword);
-            var server = new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
-            server.startup();
+            SecureBroker.write(configFile, properties);
+            SecureBroker.format(configFile, adminPassword);
+            var server = SecureBroker.start(properties);
             Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "test-kafka-stop"));
             String bootstrap = "127.0.0.1:" + port;
             var passwords = grantAccess(bootstrap, adminPassword);

@@ -25,8 +25,8 @@ import org.apache.kafka.common.resource.ResourceType;
  *       writes its own dead letters, and writes the source topics when an admin replays a dead
  *       letter; it alone writes the API-key topic.
  *   <li>the direct producer writes usages and executions, like ingest-service.
- *   <li>every service may describe and create the pipeline's topics (each declares them all on
- *       start, so none depends on start order) and read the API-key topic.
+ *   <li>every service may describe (also their configuration) and create the pipeline's topics
+ *       (each declares them all on start, so none depends on start order) and read the API-key topic.
  * </ul>
  */
 public final class PipelineAcls {
@@ -80,6 +80,8 @@ public final class PipelineAcls {
         if (user != KafkaUser.DIRECT_PRODUCER) {
             acls.topics(AclOperation.CREATE, pipelineTopics());
             acls.topics(AclOperation.DESCRIBE, pipelineTopics());
+            // ingest-service adopts each topic's max.message.bytes
+            acls.topics(AclOperation.DESCRIBE_CONFIGS, pipelineTopics());
             acls.topics(AclOperation.READ, API_KEYS_TOPIC);
         }
         return acls.bindings;

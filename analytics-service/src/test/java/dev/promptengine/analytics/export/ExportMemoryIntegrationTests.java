@@ -62,6 +62,8 @@ class ExportMemoryIntegrationTests extends QueryApiTestSupport {
                         "--spring.datasource.username=" + environment.getProperty("spring.datasource.username"),
                         "--spring.datasource.password=" + environment.getProperty("spring.datasource.password"),
                         "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
+                        "--promptengine.kafka.username=admin",
+                        "--promptengine.kafka.password=" + TestKafka.adminPassword(),
                         "--spring.kafka.listener.auto-startup=false",
                         "--promptengine.analytics.scheduling=false",
                         "--promptengine.auth.keys[0].name=umbrella-analyst",

@@ -212,13 +212,11 @@ class FactsPipelineIntegrationTests {
     void sendsPoisonRecordsToTheDeadLetterTopicWithTheirReason() {
         var reasons = new ArrayList<String>();
         try (var consumer = new KafkaConsumer<String, byte[]>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        TestKafka.bootstrapServers(),
+                TestKafka.clientConfig(Map.of(
                         ConsumerConfig.GROUP_ID_CONFIG,
                         "dlt-" + UUID.randomUUID(),
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                        "earliest"),
+                        "earliest")),
                 new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(USAGE_TOPIC + ".dlt"));
@@ -248,13 +246,11 @@ class FactsPipelineIntegrationTests {
     void deadLettersTokenCountsThatWouldOverflowARollupSumAndCountsTheRest() {
         var reasons = new ArrayList<String>();
         try (var consumer = new KafkaConsumer<String, byte[]>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        TestKafka.bootstrapServers(),
+                TestKafka.clientConfig(Map.of(
                         ConsumerConfig.GROUP_ID_CONFIG,
                         "dlt-" + UUID.randomUUID(),
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                        "earliest"),
+                        "earliest")),
                 new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(COSTED_TOPIC + ".dlt"));
@@ -298,7 +294,9 @@ class FactsPipelineIntegrationTests {
                 "--spring.datasource.url=" + database.url(),
                 "--spring.datasource.username=" + database.username(),
                 "--spring.datasource.password=" + database.password(),
-                "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers());
+                "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
+                "--promptengine.kafka.username=admin",
+                "--promptengine.kafka.password=" + TestKafka.adminPassword());
 
         // Then rollups equal the recomputation and the known totals again
         assertThat(exit).isZero();
@@ -550,13 +548,7 @@ class FactsPipelineIntegrationTests {
 
     static KafkaProducer<String, byte[]> producer() {
         return new KafkaProducer<>(
-                Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        TestKafka.bootstrapServers(),
-                        ProducerConfig.LINGER_MS_CONFIG,
-                        5,
-                        ProducerConfig.ACKS_CONFIG,
-                        "all"),
+                TestKafka.clientConfig(Map.of(ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.ACKS_CONFIG, "all")),
                 new StringSerializer(),
                 new ByteArraySerializer());
     }

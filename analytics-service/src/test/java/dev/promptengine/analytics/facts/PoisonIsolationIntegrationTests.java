@@ -177,9 +177,7 @@ class PoisonIsolationIntegrationTests {
         // not idempotent, one request in flight: on this loaded 2-core machine the idempotent client
         // was seen looping on OUT_OF_ORDER_SEQUENCE_NUMBER after a retry (each retry here is in order)
         try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
-                Map.of(
-                        "bootstrap.servers",
-                        TestKafka.bootstrapServers(),
+                TestKafka.clientConfig(Map.of(
                         "acks",
                         "all",
                         "enable.idempotence",
@@ -187,7 +185,7 @@ class PoisonIsolationIntegrationTests {
                         "max.in.flight.requests.per.connection",
                         1,
                         "linger.ms",
-                        5),
+                        5)),
                 new org.apache.kafka.common.serialization.StringSerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer())) {
             var sends = new ArrayList<java.util.concurrent.Future<?>>(records.size());
@@ -276,13 +274,11 @@ class PoisonIsolationIntegrationTests {
         // and copied to the dead-letter topics once each, bytes and reason intact
         var onTopics = new HashMap<String, Integer>();
         try (var consumer = new KafkaConsumer<String, byte[]>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        TestKafka.bootstrapServers(),
+                TestKafka.clientConfig(Map.of(
                         ConsumerConfig.GROUP_ID_CONFIG,
                         "dlt-" + UUID.randomUUID(),
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                        "earliest"),
+                        "earliest")),
                 new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(USAGE_TOPIC + ".dlt", COSTED_TOPIC + ".dlt"));

@@ -90,6 +90,8 @@ class ReplayAfterRaisingRetentionIntegrationTests {
         var properties = new LinkedHashMap<String, Object>();
         properties.put("server.port", 0);
         properties.put("spring.kafka.bootstrap-servers", TestKafka.bootstrapServers());
+        properties.put("promptengine.kafka.username", "admin");
+        properties.put("promptengine.kafka.password", TestKafka.adminPassword());
         properties.put("spring.datasource.url", database.url());
         properties.put("spring.datasource.username", database.username());
         properties.put("spring.datasource.password", database.password());

@@ -1,6 +1,8 @@
 package dev.promptengine.bench.workload;
 
+import dev.promptengine.access.kafka.KafkaSecurity;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -18,8 +20,29 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class KafkaClients {
 
+    private static volatile Map<String, Object> security = Map.of();
+
+    /** Every client made here authenticates as this user (SASL/SCRAM, as every broker of the product requires). */
+    public static void authenticate(String username, String password) {
+        security = KafkaSecurity.clientProperties(username, password);
+        springArguments =
+                List.of("--promptengine.kafka.username=" + username, "--promptengine.kafka.password=" + password);
+    }
+
+    private static volatile List<String> springArguments = List.of();
+
+    /** The SASL settings of the bench's clients. */
+    public static Map<String, Object> security() {
+        return security;
+    }
+
+    /** Command-line arguments that make a service authenticate as the bench's user. */
+    public static List<String> springArguments() {
+        return springArguments;
+    }
+
     public static Map<String, Object> producerConfig(String bootstrap) {
-        var config = new HashMap<String, Object>();
+        var config = new HashMap<String, Object>(security);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -34,7 +57,7 @@ public final class KafkaClients {
     }
 
     public static Map<String, Object> consumerConfig(String bootstrap, String group) {
-        var config = new HashMap<String, Object>();
+        var config = new HashMap<String, Object>(security);
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

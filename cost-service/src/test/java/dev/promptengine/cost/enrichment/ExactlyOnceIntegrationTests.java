@@ -94,6 +94,8 @@ class ExactlyOnceIntegrationTests extends IntegrationTestBase {
                 CostServiceApplication.class.getName(),
                 "--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
+                "--promptengine.kafka.username=admin",
+                "--promptengine.kafka.password=" + TestKafka.adminPassword(),
                 "--spring.datasource.url=" + database.url(),
                 "--spring.datasource.username=" + database.username(),
                 "--spring.datasource.password=" + database.password(),

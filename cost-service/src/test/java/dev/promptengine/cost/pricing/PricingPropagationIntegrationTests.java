@@ -99,7 +99,7 @@ class PricingPropagationIntegrationTests extends IntegrationTestBase {
                 null);
         var event = PricingEvents.toEvent(poisoned);
         try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
-                Map.of("bootstrap.servers", TestKafka.bootstrapServers(), "acks", "all"),
+                TestKafka.clientConfig(Map.of("acks", "all")),
                 new org.apache.kafka.common.serialization.StringSerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer())) {
             producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
@@ -142,6 +142,8 @@ class PricingPropagationIntegrationTests extends IntegrationTestBase {
                         "--server.port=0",
                         "--promptengine.instance-id=it-second",
                         "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
+                        "--promptengine.kafka.username=admin",
+                        "--promptengine.kafka.password=" + TestKafka.adminPassword(),
                         "--spring.datasource.url=" + database.url(),
                         "--spring.datasource.username=" + database.username(),
                         "--spring.datasource.password=" + database.password(),

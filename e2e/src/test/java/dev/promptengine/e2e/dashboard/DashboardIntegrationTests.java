@@ -446,9 +446,7 @@ class DashboardIntegrationTests {
                 .setCaptureMode(CaptureMode.METADATA_ONLY)
                 .build();
         try (var producer = new KafkaProducer<String, byte[]>(
-                Map.of("bootstrap.servers", TestKafka.bootstrapServers(), "acks", "all"),
-                new StringSerializer(),
-                new ByteArraySerializer())) {
+                TestKafka.clientConfig(Map.of("acks", "all")), new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(
                             topic, stale.getId().toString(), new AvroSerializer<PromptUsage>().serialize(topic, stale)))
                     .get();

@@ -53,6 +53,8 @@ class BrokerOutageIntegrationTests {
     static void infrastructure(DynamicPropertyRegistry registry) {
         kafka = RestartableKafka.start();
         registry.add("spring.kafka.bootstrap-servers", kafka::bootstrapServers);
+        registry.add("promptengine.kafka.username", dev.promptengine.access.kafka.KafkaUser.INGEST::username);
+        registry.add("promptengine.kafka.password", kafka::ingestPassword);
         registry.add("promptengine.auth.keys[0].name", () -> "outage");
         registry.add("promptengine.auth.keys[0].tenant", () -> "acme");
         registry.add("promptengine.auth.keys[0].role", () -> "PUBLISHER");
@@ -170,7 +172,7 @@ class BrokerOutageIntegrationTests {
 
     /** Every event id on the topics, once they include {@code expected} (or after 90 s). */
     private static Set<String> publishedIds(Set<String> expected) {
-        try (var probe = new TopicProbe(kafka.bootstrapServers())) {
+        try (var probe = new TopicProbe(kafka.adminConfig())) {
             var beginning = probe.snapshot().keySet().stream().collect(Collectors.toMap(tp -> tp, tp -> 0L));
             var ids = new HashSet<String>();
             try {

@@ -54,7 +54,8 @@ public abstract class IngestServiceTestBase {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfrastructure.kafka(registry);
+        // ingest-service's own principal: the tests also prove its ACLs are enough
+        TestInfrastructure.kafka(registry, dev.promptengine.access.kafka.KafkaUser.INGEST);
         key(registry, 0, "acme-publisher", "acme", "PUBLISHER", PUBLISHER_KEY);
         key(registry, 1, "globex-publisher", "globex", "PUBLISHER", OTHER_TENANT_PUBLISHER_KEY);
         key(registry, 2, "acme-analyst", "acme", "ANALYST", ANALYST_KEY);
@@ -74,7 +75,7 @@ public abstract class IngestServiceTestBase {
     void connect() {
         api = new IngestApi(port);
         if (sharedProbe == null) {
-            sharedProbe = new TopicProbe(TestKafka.bootstrapServers());
+            sharedProbe = new TopicProbe(TestKafka.clientConfig(java.util.Map.of()));
         }
         topics = sharedProbe;
     }

@@ -2,19 +2,21 @@ package dev.promptengine.ingest.support;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.promptengine.access.kafka.KafkaSecurity;
+import dev.promptengine.access.kafka.KafkaUser;
+import dev.promptengine.access.kafka.SecureBroker;
+import dev.promptengine.testsupport.TestKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,58 +33,45 @@ public final class RestartableKafka implements AutoCloseable {
     private final Path directory;
     private final Path config;
     private final int port;
+    private final String adminPassword = TestKafka.newPassword();
+    private Map<KafkaUser, String> passwords;
     private Process process;
 
     private RestartableKafka(Path directory, int port, int controllerPort) throws IOException {
         this.directory = directory;
         this.port = port;
         this.config = directory.resolve("server.properties");
-        Files.writeString(
-                config,
-                String.join(
-                        "\n",
-                        "process.roles=broker,controller",
-                        "node.id=1",
-                        "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
-                        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-                        "controller.listener.names=CONTROLLER",
-                        "inter.broker.listener.name=PLAINTEXT",
-                        "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-                        "log.dirs=" + directory.resolve("data"),
-                        "auto.create.topics.enable=false",
-                        "offsets.topic.replication.factor=1",
-                        "offsets.topic.num.partitions=2",
-                        "transaction.state.log.replication.factor=1",
-                        "transaction.state.log.min.isr=1",
-                        "transaction.state.log.num.partitions=2",
-                        "share.coordinator.state.topic.replication.factor=1",
-                        "share.coordinator.state.topic.min.isr=1",
-                        "group.initial.rebalance.delay.ms=0",
-                        ""));
+        // the product's SASL listeners and ACLs, as on the shared test broker
+        var properties = TestKafka.serverProperties(
+                directory.resolve("data"), port, controllerPort, adminPassword, TestKafka.newPassword());
+        properties.put("offsets.topic.num.partitions", "2");
+        properties.put("transaction.state.log.num.partitions", "2");
+        SecureBroker.write(config, properties);
     }
 
-    /** Formats a fresh log directory and starts the broker. */
+    /** Formats a fresh log directory, starts the broker and creates the service principals. */
     public static RestartableKafka start() {
         try {
-            var kafka = new RestartableKafka(Files.createTempDirectory("ingest-outage-kafka"), freePort(), freePort());
-            kafka.run(List.of(
-                            "kafka.tools.StorageTool",
-                            "format",
-                            "-t",
-                            Uuid.randomUuid().toString(),
-                            "-c",
-                            kafka.config.toString(),
-                            "--standalone"))
-                    .waitFor(120, TimeUnit.SECONDS);
+            var kafka = new RestartableKafka(
+                    Files.createTempDirectory("ingest-outage-kafka"), TestKafka.freePort(), TestKafka.freePort());
+            SecureBroker.format(kafka.config, kafka.adminPassword);
             kafka.startAgain();
+            kafka.passwords = TestKafka.grantAccess(kafka.bootstrapServers(), kafka.adminPassword);
             return kafka;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
+    }
+
+    /** The bootstrap servers and the super user's SASL settings. */
+    public Map<String, Object> adminConfig() {
+        var config = new HashMap<String, Object>(KafkaSecurity.clientProperties(KafkaUser.ADMIN, adminPassword));
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return config;
+    }
+
+    public String ingestPassword() {
+        return passwords.get(KafkaUser.INGEST);
     }
 
     public String bootstrapServers() {
@@ -113,13 +102,10 @@ public final class RestartableKafka implements AutoCloseable {
     }
 
     private void awaitReady() {
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                5000,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                5000))) {
+        var config = adminConfig();
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        try (Admin admin = Admin.create(config)) {
             await().atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> {
@@ -150,14 +136,6 @@ public final class RestartableKafka implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(
                         directory.resolve("broker.log").toFile()))
                 .start();
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        }
     }
 
     @Override

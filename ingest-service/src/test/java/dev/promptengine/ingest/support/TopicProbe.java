@@ -13,7 +13,6 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -34,15 +33,15 @@ public final class TopicProbe implements AutoCloseable {
     private final Admin admin;
     private final List<TopicPartition> partitions;
 
-    public TopicProbe(String bootstrapServers) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    /** @param connection bootstrap servers and the SASL settings of a principal that may read both topics */
+    public TopicProbe(Map<String, Object> connection) {
+        Map<String, Object> config = new HashMap<>(connection);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroDeserializer.class);
         this.consumer = new KafkaConsumer<>(config);
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        this.admin = Admin.create(connection);
         this.partitions = new ArrayList<>();
         for (String topic : List.of(Topics.USAGE.name(), Topics.EXECUTION.name())) {
             await().atMost(Duration.ofSeconds(60))

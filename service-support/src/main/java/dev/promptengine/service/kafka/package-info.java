@@ -1,0 +1,2 @@
+/** The service's own Kafka principal: its credentials, checked at start. */
+package dev.promptengine.service.kafka;
