@@ -66,7 +66,8 @@ public abstract class IntegrationTestBase {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        database = TestInfrastructure.kafkaAndPostgres(registry, "cost");
+        database = TestInfrastructure.kafkaAndPostgres(
+                registry, "cost", dev.promptengine.access.postgres.DatabaseRole.COST);
     }
 
     protected record Response(int status, String contentType, JsonNode body) {}

@@ -1,5 +1,6 @@
 package dev.promptengine.testsupport;
 
+import dev.promptengine.access.postgres.PostgresAccess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +19,8 @@ public final class RestartablePostgres implements AutoCloseable {
 
     private final Path dataDirectory;
     private final int port;
+    private final String password = TestKafka.newPassword();
+    private boolean initialised;
     private EmbeddedPostgres postgres;
 
     private RestartablePostgres(Path dataDirectory, int port) {
@@ -43,6 +46,11 @@ public final class RestartablePostgres implements AutoCloseable {
         return "postgres";
     }
 
+    /** The superuser's password: every connection needs one (scram-sha-256), as on every server of the product. */
+    public String password() {
+        return password;
+    }
+
     /** Stops the server (fast shutdown: open connections are cut); its data stays. */
     public synchronized void stop() {
         if (postgres != null) {
@@ -66,9 +74,16 @@ public final class RestartablePostgres implements AutoCloseable {
                     .setPort(port)
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
+                    .setConnectConfig("password", password)
                     .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start PostgreSQL on port " + port, e);
+            if (!initialised) {
+                try (var connection = postgres.getPostgresDatabase().getConnection()) {
+                    PostgresAccess.requirePasswords(connection, dataDirectory, password);
+                }
+                initialised = true;
+            }
+        } catch (IOException | java.sql.SQLException e) {
+            throw new IllegalStateException("Cannot start PostgreSQL on port " + port, e);
         }
     }
 

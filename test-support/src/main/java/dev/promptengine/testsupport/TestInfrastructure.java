@@ -32,10 +32,16 @@ public final class TestInfrastructure {
         registry.add("promptengine.kafka.password", () -> TestKafka.password(user));
     }
 
-    /** Kafka plus a fresh database of its own for this test class. */
-    public static TestPostgres.Database kafkaAndPostgres(DynamicPropertyRegistry registry, String databasePrefix) {
+    /**
+     * Kafka plus a fresh database of its own for this test class, where the service logs in as its
+     * own role (as in the local stack: password, owns only its schema, no superuser).
+     */
+    public static TestPostgres.Database kafkaAndPostgres(
+            DynamicPropertyRegistry registry,
+            String databasePrefix,
+            dev.promptengine.access.postgres.DatabaseRole role) {
         kafka(registry);
-        var database = TestPostgres.newDatabase(databasePrefix);
+        var database = TestPostgres.newDatabase(databasePrefix, role);
         registry.add("spring.datasource.url", database::url);
         registry.add("spring.datasource.username", database::username);
         registry.add("spring.datasource.password", database::password);

@@ -1,8 +1,12 @@
 package dev.promptengine.testsupport;
 
+import dev.promptengine.access.postgres.DatabaseRole;
+import dev.promptengine.access.postgres.PostgresAccess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -14,9 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One real PostgreSQL server per test JVM: zonky's embedded PostgreSQL 17 binaries from Maven
- * Central, or the server named by {@code PE_TEST_JDBC_URL} (with {@code PE_TEST_DB_USER},
- * {@code PE_TEST_DB_PASSWORD}). Each caller of {@link #newDatabase(String)} gets a database of its
- * own, so tests never see each other's rows.
+ * Central with the product's authentication (scram-sha-256 for every connection, a generated
+ * superuser password), or the server named by {@code PE_TEST_JDBC_URL} (with
+ * {@code PE_TEST_DB_USER}, {@code PE_TEST_DB_PASSWORD}). Each caller of {@link #newDatabase(String)}
+ * gets a database of its own, so tests never see each other's rows; {@link #newDatabase(String,
+ * DatabaseRole)} also provisions a service's role there, as the local stack does.
  */
 public final class TestPostgres {
 
@@ -53,7 +59,29 @@ public final class TestPostgres {
         return server;
     }
 
-    /** Creates a fresh, empty database on the shared server. */
+    /**
+     * A fresh database with a service's role provisioned ({@code access} module: owns only its
+     * schema, no superuser); the answer logs in as that role.
+     */
+    public static Database newDatabase(String prefix, DatabaseRole role) {
+        Database database = newDatabase(prefix);
+        try (var connection = database.connect()) {
+            PostgresAccess.provision(connection, role, rolePassword(role));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot provision " + role.role() + " in " + database.url(), e);
+        }
+        return new Database(database.url(), role.role(), rolePassword(role));
+    }
+
+    /** The password of a service role on the shared server (one per role and test JVM). */
+    public static synchronized String rolePassword(DatabaseRole role) {
+        return rolePasswords.computeIfAbsent(role, r -> TestKafka.newPassword());
+    }
+
+    private static final java.util.Map<DatabaseRole, String> rolePasswords =
+            new java.util.EnumMap<>(DatabaseRole.class);
+
+    /** Creates a fresh, empty database on the shared server (the answer logs in as the superuser). */
     public static Database newDatabase(String prefix) {
         Database admin = server();
         String name = (prefix.replaceAll("[^a-zA-Z0-9]", "_") + "_"
@@ -85,16 +113,27 @@ public final class TestPostgres {
         }
         long started = System.nanoTime();
         try {
+            Path dataDirectory = Files.createTempDirectory("test-postgres");
+            String password = TestKafka.newPassword();
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDirectory)
+                    .setCleanDataDirectory(true)
                     .setServerConfig("max_connections", "400")
                     .setServerConfig("shared_buffers", "256MB")
+                    .setConnectConfig("password", password)
                     .start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> close(postgres), "test-postgres-stop"));
+            try (var connection = postgres.getPostgresDatabase().getConnection()) {
+                PostgresAccess.requirePasswords(connection, dataDirectory, password);
+            } catch (SQLException e) {
+                throw new IllegalStateException("Cannot require passwords on the test PostgreSQL", e);
+            }
             log.info(
                     "Started embedded PostgreSQL on port {} in {} ms",
                     postgres.getPort(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            return new Database(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres");
+            return new Database(
+                    "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres", "postgres", password);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start embedded PostgreSQL", e);
         }

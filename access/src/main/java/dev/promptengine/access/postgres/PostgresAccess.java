@@ -1,5 +1,8 @@
 package dev.promptengine.access.postgres;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.regex.Pattern;
@@ -23,6 +26,21 @@ public final class PostgresAccess {
             host  all all ::1/128 scram-sha-256
             """;
 
+    /**
+     * Gives the superuser {@code postgres} its password and replaces initdb's trust rules in
+     * {@code dataDirectory} with {@link #HBA_CONF}, effective for every new connection at once.
+     */
+    public static void requirePasswords(Connection superuser, Path dataDirectory, String superuserPassword)
+            throws SQLException, IOException {
+        checkPassword(superuserPassword);
+        try (var statement = superuser.createStatement()) {
+            statement.execute("SET password_encryption = 'scram-sha-256'");
+            statement.execute("ALTER ROLE postgres PASSWORD '" + superuserPassword + "'");
+            Files.writeString(dataDirectory.resolve("pg_hba.conf"), HBA_CONF);
+            statement.execute("SELECT pg_reload_conf()");
+        }
+    }
+
     private static final Pattern SAFE_PASSWORD = Pattern.compile("[A-Za-z0-9_-]{16,128}");
 
     /**
@@ -30,9 +48,7 @@ public final class PostgresAccess {
      * superuser connection is on. Idempotent.
      */
     public static void provision(Connection superuser, DatabaseRole role, String password) throws SQLException {
-        if (password == null || !SAFE_PASSWORD.matcher(password).matches()) {
-            throw new IllegalArgumentException("Database passwords must be 16-128 letters, digits, '-' or '_'");
-        }
+        checkPassword(password);
         try (var statement = superuser.createStatement()) {
             boolean exists;
             try (var rows = statement.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + role.role() + "'")) {
@@ -52,10 +68,38 @@ public final class PostgresAccess {
             statement.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
             statement.execute("CREATE SCHEMA IF NOT EXISTS " + role.schema() + " AUTHORIZATION " + role.role());
             statement.execute("ALTER SCHEMA " + role.schema() + " OWNER TO " + role.role());
+            // a schema created by an earlier version (one shared login) changes hands with its contents
+            statement.execute("""
+                    DO $$
+                    DECLARE object record;
+                    BEGIN
+                      FOR object IN SELECT c.relname, c.relkind FROM pg_class c
+                                    JOIN pg_namespace n ON n.oid = c.relnamespace
+                                    WHERE n.nspname = '%1$s' AND c.relkind IN ('r', 'p', 'S', 'v', 'm')
+                                      AND pg_get_userbyid(c.relowner) <> '%2$s' LOOP
+                        EXECUTE format(CASE object.relkind WHEN 'S' THEN 'ALTER SEQUENCE %%I.%%I OWNER TO %%I'
+                                                           WHEN 'v' THEN 'ALTER VIEW %%I.%%I OWNER TO %%I'
+                                                           WHEN 'm' THEN 'ALTER MATERIALIZED VIEW %%I.%%I OWNER TO %%I'
+                                                           ELSE 'ALTER TABLE %%I.%%I OWNER TO %%I' END,
+                                       '%1$s', object.relname, '%2$s');
+                      END LOOP;
+                      FOR object IN SELECT p.oid::regprocedure AS signature FROM pg_proc p
+                                    JOIN pg_namespace n ON n.oid = p.pronamespace
+                                    WHERE n.nspname = '%1$s' AND pg_get_userbyid(p.proowner) <> '%2$s' LOOP
+                        EXECUTE format('ALTER ROUTINE %%s OWNER TO %%I', object.signature, '%2$s');
+                      END LOOP;
+                    END $$
+                    """.formatted(role.schema(), role.role()));
             if (role == DatabaseRole.COST) {
                 // the exclusion constraint on price ranges needs it; only a superuser may create it
                 statement.execute("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public");
             }
+        }
+    }
+
+    private static void checkPassword(String password) {
+        if (password == null || !SAFE_PASSWORD.matcher(password).matches()) {
+            throw new IllegalArgumentException("Database passwords must be 16-128 letters, digits, '-' or '_'");
         }
     }
 

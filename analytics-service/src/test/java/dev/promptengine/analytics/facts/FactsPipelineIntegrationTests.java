@@ -72,7 +72,8 @@ class FactsPipelineIntegrationTests {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        database = TestInfrastructure.kafkaAndPostgres(registry, "analytics");
+        database = TestInfrastructure.kafkaAndPostgres(
+                registry, "analytics", dev.promptengine.access.postgres.DatabaseRole.ANALYTICS);
         ConsumedTopics.register(registry, USAGE_TOPIC, COSTED_TOPIC);
         registry.add("promptengine.auth.keys[0].name", () -> "analyst");
         registry.add("promptengine.auth.keys[0].tenant", () -> "acme");

@@ -88,7 +88,8 @@ class PoisonIsolationIntegrationTests {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfrastructure.kafkaAndPostgres(registry, "analytics_poison");
+        TestInfrastructure.kafkaAndPostgres(
+                registry, "analytics_poison", dev.promptengine.access.postgres.DatabaseRole.ANALYTICS);
         ConsumedTopics.register(registry, USAGE_TOPIC, COSTED_TOPIC);
         String[][] keys = {
             {"acme-admin", "acme", "ADMIN", ACME_ADMIN},

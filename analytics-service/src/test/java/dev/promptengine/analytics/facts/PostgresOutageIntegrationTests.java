@@ -50,7 +50,7 @@ class PostgresOutageIntegrationTests {
         postgres = RestartablePostgres.start();
         registry.add("spring.datasource.url", postgres::jdbcUrl);
         registry.add("spring.datasource.username", postgres::username);
-        registry.add("spring.datasource.password", () -> "");
+        registry.add("spring.datasource.password", postgres::password);
         ConsumedTopics.register(registry, USAGE_TOPIC, COSTED_TOPIC);
         TestKafka.createTopics(3, USAGE_TOPIC, COSTED_TOPIC, USAGE_TOPIC + ".dlt", COSTED_TOPIC + ".dlt");
     }
@@ -73,7 +73,8 @@ class PostgresOutageIntegrationTests {
     void treatsAReadOnlyDatabaseAsAnOutageNotAsPoison() throws Exception {
         var stream = new KnownStream(400, Instant.now(), 29);
         // the database turns read-only (as a full disk or a failover to a standby would leave it)
-        try (var connection = java.sql.DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), "");
+        try (var connection = java.sql.DriverManager.getConnection(
+                        postgres.jdbcUrl(), postgres.username(), postgres.password());
                 var statement = connection.createStatement()) {
             statement.execute("ALTER SYSTEM SET default_transaction_read_only = on");
             statement.execute("SELECT pg_reload_conf()");
@@ -91,7 +92,8 @@ class PostgresOutageIntegrationTests {
                         > before);
 
         // when it is writable again, consumption resumes by itself: every event once, none dead-lettered
-        try (var connection = java.sql.DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), "");
+        try (var connection = java.sql.DriverManager.getConnection(
+                        postgres.jdbcUrl(), postgres.username(), postgres.password());
                 var statement = connection.createStatement()) {
             statement.execute("ALTER SYSTEM RESET default_transaction_read_only");
             statement.execute("SELECT pg_reload_conf()");

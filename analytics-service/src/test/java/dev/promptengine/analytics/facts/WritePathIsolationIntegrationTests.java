@@ -36,7 +36,8 @@ class WritePathIsolationIntegrationTests {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfrastructure.kafkaAndPostgres(registry, "analytics_pools");
+        TestInfrastructure.kafkaAndPostgres(
+                registry, "analytics_pools", dev.promptengine.access.postgres.DatabaseRole.ANALYTICS);
         ConsumedTopics.register(registry, USAGE_TOPIC, COSTED_TOPIC);
         registry.add("spring.datasource.hikari.maximum-pool-size", () -> API_POOL_SIZE);
         registry.add("spring.datasource.hikari.connection-timeout", () -> 1000);

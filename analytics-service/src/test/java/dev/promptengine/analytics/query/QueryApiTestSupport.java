@@ -62,7 +62,8 @@ public abstract class QueryApiTestSupport {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfrastructure.kafkaAndPostgres(registry, "analytics_query");
+        TestInfrastructure.kafkaAndPostgres(
+                registry, "analytics_query", dev.promptengine.access.postgres.DatabaseRole.ANALYTICS);
         String[][] keys = {
             {"acme-analyst", "acme", "ANALYST", ACME_ANALYST},
             {"acme-admin", "acme", "ADMIN", ACME_ADMIN},

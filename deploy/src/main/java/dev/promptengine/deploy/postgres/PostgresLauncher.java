@@ -1,5 +1,7 @@
 package dev.promptengine.deploy.postgres;
 
+import dev.promptengine.access.postgres.DatabaseRole;
+import dev.promptengine.access.postgres.PostgresAccess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,8 +20,16 @@ import org.slf4j.LoggerFactory;
  * zonky's shutdown hook stops the server ({@code pg_ctl stop -m fast}). The data directory is
  * initialised only on first start, so data survives restarts.
  *
- * <p>Usage: {@code PostgresLauncher --data-dir=<dir> --port=<port>}. Prints {@value #READY} once the
- * database accepts connections; {@code bin/promptengine} waits for that line.
+ * <p>Every connection needs a password (scram-sha-256, {@link PostgresAccess#HBA_CONF}): the
+ * superuser {@code postgres} ({@code PE_DB_SUPERUSER_PASSWORD}) only provisions; cost-service and
+ * analytics-service log in as their own roles ({@link DatabaseRole}, passwords in
+ * {@code PE_DB_COST_PASSWORD} and {@code PE_DB_ANALYTICS_PASSWORD}), each owning only its schema.
+ * On the very first start initdb's trust rule is in force until the superuser has its password
+ * and the strict rules are loaded, a few hundred milliseconds on the loopback only.
+ *
+ * <p>Usage: {@code PostgresLauncher --data-dir=<dir> --port=<port>}, passwords from the
+ * environment. Prints {@value #READY} once the database accepts connections;
+ * {@code bin/promptengine} waits for that line.
  */
 public final class PostgresLauncher {
 
@@ -51,6 +61,7 @@ public final class PostgresLauncher {
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
+        String superuserPassword = required("PE_DB_SUPERUSER_PASSWORD");
         Files.createDirectories(options.dataDirectory());
         long started = System.nanoTime();
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
@@ -64,17 +75,25 @@ public final class PostgresLauncher {
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setPGStartupWait(Duration.ofSeconds(120))
+                // zonky checks readiness as postgres; on a restart only the password lets it in
+                .setConnectConfig("password", superuserPassword)
                 .start();
         try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
-            ensureUserAndDatabase(connection);
+            PostgresAccess.requirePasswords(connection, options.dataDirectory(), superuserPassword);
+            ensureDatabase(connection);
+        }
+        try (Connection connection = postgres.getDatabase("postgres", DATABASE).getConnection()) {
+            for (var role : DatabaseRole.values()) {
+                PostgresAccess.provision(connection, role, required(role.passwordVariable()));
+            }
         }
         long postmasterPid = postmasterPid(options.dataDirectory()).orElse(-1L);
         log.info(
-                "PostgreSQL on 127.0.0.1:{} ready in {} ms: database {}, user {}, data in {}, postmaster pid {}",
+                "PostgreSQL on 127.0.0.1:{} ready in {} ms: database {}, roles {} (scram-sha-256), data in {}, postmaster pid {}",
                 options.port(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                 DATABASE,
-                DATABASE,
+                java.util.Arrays.toString(DatabaseRole.values()),
                 options.dataDirectory(),
                 postmasterPid);
         System.out.println(READY + " port=" + options.port() + " postmaster=" + postmasterPid);
@@ -82,25 +101,26 @@ public final class PostgresLauncher {
         awaitShutdownOrServerExit(postmasterPid);
     }
 
-    static void ensureUserAndDatabase(Connection connection) throws SQLException {
+    static void ensureDatabase(Connection connection) throws SQLException {
         try (var statement = connection.createStatement()) {
-            boolean userExists;
-            try (var rows = statement.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + DATABASE + "'")) {
-                userExists = rows.next();
-            }
-            if (!userExists) {
-                statement.execute("CREATE ROLE " + DATABASE + " LOGIN PASSWORD '" + DATABASE + "'");
-                log.info("Created user {}", DATABASE);
-            }
             boolean databaseExists;
             try (var rows = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
                 databaseExists = rows.next();
             }
             if (!databaseExists) {
-                statement.execute("CREATE DATABASE " + DATABASE + " OWNER " + DATABASE);
+                statement.execute("CREATE DATABASE " + DATABASE);
                 log.info("Created database {}", DATABASE);
             }
         }
+    }
+
+    private static String required(String variable) {
+        String value = System.getenv(variable);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException(
+                    variable + " is not set; bin/promptengine up sets it from .promptengine/credentials.env");
+        }
+        return value;
     }
 
     /** The first line of {@code postmaster.pid} is the server's process id. */
