@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -143,7 +144,11 @@ class KafkaAccessIntegrationTests {
         return config;
     }
 
-    /** Subscribes, polls and commits once; answers the error, or null if the read was allowed. */
+    /**
+     * Subscribes, polls and commits offset 0 of every assigned partition (an offset commit needs
+     * READ on the group and on the topic, so it decides deterministically); answers the error, or
+     * null if the read was allowed.
+     */
     private static Exception readError(KafkaUser user, String topic, String group) {
         var config = TestKafka.clientConfig(
                 user,
@@ -160,8 +165,13 @@ class KafkaAccessIntegrationTests {
             while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200));
             }
-            consumer.commitSync(Duration.ofSeconds(10));
-            return consumer.assignment().isEmpty() ? new IllegalStateException("no assignment") : null;
+            if (consumer.assignment().isEmpty()) {
+                return new IllegalStateException("no assignment");
+            }
+            var offsets = new HashMap<org.apache.kafka.common.TopicPartition, OffsetAndMetadata>();
+            consumer.assignment().forEach(partition -> offsets.put(partition, new OffsetAndMetadata(0)));
+            consumer.commitSync(offsets, Duration.ofSeconds(10));
+            return null;
         } catch (TopicAuthorizationException | GroupAuthorizationException e) {
             return e;
         }
