@@ -17,9 +17,7 @@ public final class TestInfrastructure {
 
     /** The shared broker, as its super user (tests use topic names of their own, outside the services' ACLs). */
     public static void kafka(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", TestKafka::bootstrapServers);
-        registry.add("promptengine.kafka.username", () -> dev.promptengine.access.kafka.KafkaUser.ADMIN);
-        registry.add("promptengine.kafka.password", TestKafka::adminPassword);
+        sasl(registry, () -> dev.promptengine.access.kafka.KafkaUser.ADMIN, TestKafka::adminPassword);
     }
 
     /**
@@ -27,9 +25,26 @@ public final class TestInfrastructure {
      * must use the pipeline's topic names.
      */
     public static void kafka(DynamicPropertyRegistry registry, dev.promptengine.access.kafka.KafkaUser user) {
+        sasl(registry, user::username, () -> TestKafka.password(user));
+    }
+
+    /**
+     * The SASL client settings the services' {@code application.yml} has, also for test
+     * applications without one.
+     */
+    private static void sasl(
+            DynamicPropertyRegistry registry,
+            java.util.function.Supplier<String> username,
+            java.util.function.Supplier<String> password) {
         registry.add("spring.kafka.bootstrap-servers", TestKafka::bootstrapServers);
-        registry.add("promptengine.kafka.username", user::username);
-        registry.add("promptengine.kafka.password", () -> TestKafka.password(user));
+        registry.add("promptengine.kafka.username", username::get);
+        registry.add("promptengine.kafka.password", password::get);
+        registry.add("spring.kafka.security.protocol", () -> dev.promptengine.access.kafka.KafkaSecurity.PROTOCOL);
+        registry.add(
+                "spring.kafka.properties.sasl.mechanism", () -> dev.promptengine.access.kafka.KafkaSecurity.MECHANISM);
+        registry.add(
+                "spring.kafka.properties.sasl.jaas.config",
+                () -> dev.promptengine.access.kafka.KafkaSecurity.scramJaas(username.get(), password.get()));
     }
 
     /**

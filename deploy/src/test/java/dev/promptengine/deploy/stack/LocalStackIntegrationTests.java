@@ -1,6 +1,7 @@
 package dev.promptengine.deploy.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -89,7 +90,22 @@ class LocalStackIntegrationTests {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials)))
                 .isEqualTo("rw-------");
         assertThat(Files.readString(credentials))
-                .contains("PE_PUBLISHER_KEY=", "PE_ANALYST_KEY=", "PE_ADMIN_KEY=", "PE_PLATFORM_ADMIN_KEY=");
+                .contains("PE_PUBLISHER_KEY=", "PE_ANALYST_KEY=", "PE_ADMIN_KEY=", "PE_PLATFORM_ADMIN_KEY=")
+                .contains("PE_KAFKA_ADMIN_PASSWORD=", "PE_KAFKA_INGEST_PASSWORD=", "PE_KAFKA_COST_PASSWORD=")
+                .contains("PE_KAFKA_ANALYTICS_PASSWORD=", "PE_DB_COST_PASSWORD=", "PE_DB_ANALYTICS_PASSWORD=");
+        assertThat(PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(home.resolve("kafka/server.properties"))))
+                .isEqualTo("rw-------");
+        analyticsPassword = credential(credentials, "PE_DB_ANALYTICS_PASSWORD");
+
+        // And PostgreSQL wants the right password from everyone, and no generated password reaches a log
+        assertThatThrownBy(() -> DriverManager.getConnection(
+                        "jdbc:postgresql://127.0.0.1:" + postgresPort + "/promptengine", "postgres", ""))
+                .hasMessageContaining("password");
+        assertThatThrownBy(() -> DriverManager.getConnection(
+                        "jdbc:postgresql://127.0.0.1:" + postgresPort + "/promptengine", "pe_cost", analyticsPassword))
+                .hasMessageContaining("password authentication failed");
+        assertNoSecretInTheLogs(credentials);
 
         // And a second up starts nothing
         assertThat(run("up").output()).contains("Nothing to start");
@@ -118,7 +134,10 @@ class LocalStackIntegrationTests {
 
         // When a row is written and the stack goes down
         String marker = "written before down " + UUID.randomUUID();
-        sql(postgresPort, "CREATE TABLE stack_check (note text)", "INSERT INTO stack_check VALUES ('" + marker + "')");
+        sql(
+                postgresPort,
+                "CREATE TABLE analytics.stack_check (note text)",
+                "INSERT INTO analytics.stack_check VALUES ('" + marker + "')");
         String clusterId = Files.readString(home.resolve("kafka/data/meta.properties"));
         Result down = run("down");
 
@@ -134,7 +153,7 @@ class LocalStackIntegrationTests {
         // Then the data is still there: the row, and the same Kafka cluster
         assertThat(again.exitCode()).as(again.output()).isZero();
         assertThat(again.output()).doesNotContain("formatted Kafka storage", "generated API keys");
-        assertThat(sql(postgresPort, "SELECT note FROM stack_check")).isEqualTo(marker);
+        assertThat(sql(postgresPort, "SELECT note FROM analytics.stack_check")).isEqualTo(marker);
         assertThat(Files.readString(home.resolve("kafka/data/meta.properties"))).isEqualTo(clusterId);
         assertThat(usageStats(analyticsPort, analystKey)).isEqualTo(countedBeforeDown);
     }
@@ -191,9 +210,36 @@ class LocalStackIntegrationTests {
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    private static String sql(int port, String... statements) throws SQLException {
+    private String analyticsPassword;
+
+    private static String credential(Path credentials, String name) throws IOException {
+        return Files.readAllLines(credentials).stream()
+                .filter(line -> line.startsWith(name + "="))
+                .map(line -> line.substring(name.length() + 1))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private void assertNoSecretInTheLogs(Path credentials) throws IOException {
+        var secrets = Files.readAllLines(credentials).stream()
+                .filter(line -> line.startsWith("PE_") && line.contains("_PASSWORD="))
+                .map(line -> line.substring(line.indexOf('=') + 1))
+                .toList();
+        assertThat(secrets).hasSizeGreaterThanOrEqualTo(9);
+        try (var logs = Files.list(home.resolve("logs"))) {
+            for (Path log : logs.toList()) {
+                String text = Files.readString(log);
+                for (String secret : secrets) {
+                    assertThat(text).as(log + " must not contain a password").doesNotContain(secret);
+                }
+            }
+        }
+    }
+
+    /** As analytics-service's role, the one that owns the analytics schema. */
+    private String sql(int port, String... statements) throws SQLException {
         String url = "jdbc:postgresql://127.0.0.1:" + port + "/promptengine";
-        try (var connection = DriverManager.getConnection(url, "promptengine", "promptengine");
+        try (var connection = DriverManager.getConnection(url, "pe_analytics", analyticsPassword);
                 var statement = connection.createStatement()) {
             String last = null;
             for (String sql : statements) {

@@ -1,0 +1,18 @@
+#!/bin/bash
+# Runs once, when the official postgres image initialises its data directory
+# (/docker-entrypoint-initdb.d): the same roles as the embedded stack (access module's
+# PostgresAccess): one login role per service with its password, owning only its schema; nobody
+# else may connect. The image's POSTGRES_INITDB_ARGS=--auth=scram-sha-256 makes every connection
+# need a password.
+set -euo pipefail
+psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
+    -v cost_password="$PE_DB_COST_PASSWORD" -v analytics_password="$PE_DB_ANALYTICS_PASSWORD" <<'SQL'
+CREATE ROLE pe_cost LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'cost_password';
+CREATE ROLE pe_analytics LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'analytics_password';
+REVOKE ALL ON DATABASE promptengine FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE promptengine TO pe_cost, pe_analytics;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+CREATE SCHEMA cost AUTHORIZATION pe_cost;
+CREATE SCHEMA analytics AUTHORIZATION pe_analytics;
+CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public;
+SQL
