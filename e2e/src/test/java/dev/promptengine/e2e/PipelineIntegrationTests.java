@@ -3,6 +3,8 @@ package dev.promptengine.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.promptengine.access.kafka.KafkaUser;
+import dev.promptengine.access.postgres.DatabaseRole;
 import dev.promptengine.testsupport.TestKafka;
 import dev.promptengine.testsupport.TestPostgres;
 import java.math.BigDecimal;
@@ -44,12 +46,11 @@ class PipelineIntegrationTests {
 
     @BeforeAll
     void startPipeline() throws Exception {
-        var database = TestPostgres.newDatabase("e2e");
+        // one database as in the local stack: each service logs in as its own role and, on Kafka, as
+        // its own principal, so the pipeline runs with exactly the access it has in production
+        var cost = TestPostgres.newDatabase("e2e", DatabaseRole.COST);
+        var analyticsDatabase = TestPostgres.newDatabase(cost, DatabaseRole.ANALYTICS);
         List<String> infrastructure = List.of(
-                "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
-                "--spring.datasource.url=" + database.url(),
-                "--spring.datasource.username=" + database.username(),
-                "--spring.datasource.password=" + database.password(),
                 "--promptengine.auth.keys[0].name=e2e-publisher",
                 "--promptengine.auth.keys[0].tenant=" + TENANT,
                 "--promptengine.auth.keys[0].role=PUBLISHER",
@@ -58,12 +59,26 @@ class PipelineIntegrationTests {
                 "--promptengine.auth.keys[1].tenant=" + TENANT,
                 "--promptengine.auth.keys[1].role=ANALYST",
                 "--promptengine.auth.keys[1].sha256=" + sha256(ANALYST_KEY));
-        ingest = start("ingest-service", infrastructure);
-        start("cost-service", infrastructure);
-        analytics = start("analytics-service", infrastructure);
+        ingest = start("ingest-service", with(infrastructure, TestKafka.springArguments(KafkaUser.INGEST)));
+        start("cost-service", with(infrastructure, TestKafka.springArguments(KafkaUser.COST), database(cost)));
+        analytics = start(
+                "analytics-service",
+                with(infrastructure, TestKafka.springArguments(KafkaUser.ANALYTICS), database(analyticsDatabase)));
         for (var service : services) {
             service.awaitHealthy(Duration.ofSeconds(180));
         }
+    }
+
+    @SafeVarargs
+    private static List<String> with(List<String>... parts) {
+        return java.util.Arrays.stream(parts).flatMap(List::stream).toList();
+    }
+
+    private static List<String> database(TestPostgres.Database database) {
+        return List.of(
+                "--spring.datasource.url=" + database.url(),
+                "--spring.datasource.username=" + database.username(),
+                "--spring.datasource.password=" + database.password());
     }
 
     @AfterAll

@@ -73,6 +73,18 @@ public final class TestPostgres {
         return new Database(database.url(), role.role(), rolePassword(role));
     }
 
+    /** Another service's role provisioned in the same database (the local stack's layout: one database, a schema per service). */
+    public static Database newDatabase(Database existing, DatabaseRole role) {
+        Database admin = server();
+        try (var connection =
+                java.sql.DriverManager.getConnection(existing.url(), admin.username(), admin.password())) {
+            PostgresAccess.provision(connection, role, rolePassword(role));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot provision " + role.role() + " in " + existing.url(), e);
+        }
+        return new Database(existing.url(), role.role(), rolePassword(role));
+    }
+
     /** The password of a service role on the shared server (one per role and test JVM). */
     public static synchronized String rolePassword(DatabaseRole role) {
         return rolePasswords.computeIfAbsent(role, r -> TestKafka.newPassword());

@@ -42,18 +42,21 @@ class PriceCatalog {
         this.clock = clock;
     }
 
-    List<Price> list(String provider, String model, Instant at) {
+    List<Price> list(String provider, String model, Instant at, int limit, int offset) {
         return jdbc.sql("SELECT " + COLUMNS + """
                          FROM prices
                         WHERE (CAST(:provider AS text) IS NULL OR lower(provider) = lower(:provider))
                           AND (CAST(:model AS text) IS NULL OR lower(model) = lower(:model))
                           AND (CAST(:at AS timestamptz) IS NULL
                                OR (effective_from <= :at AND (effective_until IS NULL OR effective_until > :at)))
-                        ORDER BY provider, model, effective_from
+                        ORDER BY provider, model, effective_from, id
+                        LIMIT :limit OFFSET :offset
                         """)
                 .param("provider", provider)
                 .param("model", model)
                 .param("at", at == null ? null : Timestamp.from(at))
+                .param("limit", limit)
+                .param("offset", offset)
                 .query(PriceCatalog::price)
                 .list();
     }

@@ -62,14 +62,38 @@ class PricingController {
         return Map.of("entries", audit.list(priceId, limit));
     }
 
+    /** The most rows one page of {@code GET /v1/prices} answers. */
+    static final int MAX_PAGE = 1000;
+
+    /**
+     * One page of the catalog, ordered by provider, model and effective_from; {@code next_offset}
+     * is there when more rows follow.
+     */
     @GetMapping
     @RequiresRole({Role.ADMIN, Role.PLATFORM_ADMIN})
-    Map<String, List<Price>> list(
+    Map<String, Object> list(
             @RequestParam(required = false) String provider,
             @RequestParam(required = false) String model,
             @RequestParam(name = "active_at", required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME)
-                    Instant activeAt) {
-        return Map.of("prices", catalog.list(provider, model, activeAt));
+                    Instant activeAt,
+            @RequestParam(defaultValue = "500") int limit,
+            @RequestParam(defaultValue = "0") int offset) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new org.springframework.web.server.ResponseStatusException(
+                    org.springframework.http.HttpStatus.BAD_REQUEST,
+                    "'limit' must be 1.." + MAX_PAGE + ", was " + limit);
+        }
+        if (offset < 0) {
+            throw new org.springframework.web.server.ResponseStatusException(
+                    org.springframework.http.HttpStatus.BAD_REQUEST, "'offset' must be >= 0, was " + offset);
+        }
+        List<Price> rows = catalog.list(provider, model, activeAt, limit + 1, offset);
+        var page = new java.util.LinkedHashMap<String, Object>();
+        page.put("prices", rows.size() > limit ? rows.subList(0, limit) : rows);
+        if (rows.size() > limit) {
+            page.put("next_offset", offset + limit);
+        }
+        return page;
     }
 
     @PostMapping

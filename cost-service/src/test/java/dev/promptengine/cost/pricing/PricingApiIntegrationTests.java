@@ -63,6 +63,31 @@ class PricingApiIntegrationTests extends IntegrationTestBase {
     }
 
     @Test
+    void pagesTheCatalogAndRefusesAPageAboveTheLimit() {
+        var all = get("/v1/prices?limit=1000").body().get("prices");
+        assertThat(all.size()).isGreaterThanOrEqualTo(60);
+
+        // pages of 7 walk the whole catalog in the same order, each row once
+        var walked = new java.util.ArrayList<String>();
+        Integer offset = 0;
+        while (offset != null) {
+            var page = get("/v1/prices?limit=7&offset=" + offset).body();
+            assertThat(page.get("prices").size()).isBetween(1, 7);
+            page.get("prices").forEach(price -> walked.add(price.get("id").asString()));
+            offset = page.has("next_offset") ? page.get("next_offset").asInt() : null;
+        }
+        var expected = new java.util.ArrayList<String>();
+        all.forEach(price -> expected.add(price.get("id").asString()));
+        assertThat(walked).isEqualTo(expected);
+
+        var tooLarge = send("GET", "/v1/prices?limit=1001", null, PLATFORM_ADMIN_KEY);
+        assertThat(tooLarge.status()).isEqualTo(400);
+        assertThat(tooLarge.body().toString()).contains("'limit' must be 1..1000");
+        assertThat(send("GET", "/v1/prices?offset=-1", null, PLATFORM_ADMIN_KEY).status())
+                .isEqualTo(400);
+    }
+
+    @Test
     void createsReadsReplacesAndDeletesAPrice() {
         String model = uniqueModel();
 

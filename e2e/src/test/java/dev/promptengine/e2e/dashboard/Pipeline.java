@@ -2,6 +2,8 @@ package dev.promptengine.e2e.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.promptengine.access.kafka.KafkaUser;
+import dev.promptengine.access.postgres.DatabaseRole;
 import dev.promptengine.e2e.ServiceProcess;
 import dev.promptengine.testsupport.TestKafka;
 import dev.promptengine.testsupport.TestPostgres;
@@ -55,26 +57,38 @@ final class Pipeline implements AutoCloseable {
     }
 
     private void startServices() throws Exception {
-        var database = TestPostgres.newDatabase("dashboard");
-        List<String> common = new ArrayList<>(List.of(
-                "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
-                "--spring.datasource.url=" + database.url(),
-                "--spring.datasource.username=" + database.username(),
-                "--spring.datasource.password=" + database.password()));
+        // each service as its own Kafka principal and database role, as in the local stack
+        var costDatabase = TestPostgres.newDatabase("dashboard", DatabaseRole.COST);
+        var analyticsDatabase = TestPostgres.newDatabase(costDatabase, DatabaseRole.ANALYTICS);
+        List<String> common = new ArrayList<>();
         common.addAll(key(0, "dashboard-publisher", TENANT, "PUBLISHER", PUBLISHER_KEY));
         common.addAll(key(1, "dashboard-analyst", TENANT, "ANALYST", ANALYST_KEY));
         common.addAll(key(2, "dashboard-admin", TENANT, "ADMIN", ADMIN_KEY));
         common.addAll(key(3, "other-publisher", OTHER_TENANT, "PUBLISHER", OTHER_PUBLISHER_KEY));
 
-        analytics = start("analytics-service", common);
-        ingest = start("ingest-service", common);
+        var analyticsArguments = new ArrayList<>(common);
+        analyticsArguments.addAll(TestKafka.springArguments(KafkaUser.ANALYTICS));
+        analyticsArguments.addAll(database(analyticsDatabase));
+        analytics = start("analytics-service", analyticsArguments);
+        var ingestArguments = new ArrayList<>(common);
+        ingestArguments.addAll(TestKafka.springArguments(KafkaUser.INGEST));
+        ingest = start("ingest-service", ingestArguments);
         // the pricing view calls cost-service from the page served by analytics-service: a CORS origin
         List<String> costArguments = new ArrayList<>(common);
+        costArguments.addAll(TestKafka.springArguments(KafkaUser.COST));
+        costArguments.addAll(database(costDatabase));
         costArguments.add("--promptengine.cors.allowed-origins=" + origin());
         cost = start("cost-service", costArguments);
         for (var service : services) {
             service.awaitHealthy(Duration.ofSeconds(240));
         }
+    }
+
+    private static List<String> database(TestPostgres.Database database) {
+        return List.of(
+                "--spring.datasource.url=" + database.url(),
+                "--spring.datasource.username=" + database.username(),
+                "--spring.datasource.password=" + database.password());
     }
 
     private static List<String> key(int index, String name, String tenant, String role, String key) throws Exception {
