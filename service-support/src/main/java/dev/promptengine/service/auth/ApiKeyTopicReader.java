@@ -90,6 +90,7 @@ class ApiKeyTopicReader implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            Thread.interrupted(); // stop() interrupts a pause; the close must not see it
             consumer.close(Duration.ofSeconds(5));
         }
     }
