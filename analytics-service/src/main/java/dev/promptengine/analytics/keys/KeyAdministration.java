@@ -77,9 +77,15 @@ class KeyAdministration {
         return found;
     }
 
-    @Transactional(readOnly = true)
+    @Transactional
     public StoredKey get(Caller caller, String id) {
-        return visibleKey(caller, id);
+        var key = visibleKey(caller, id);
+        var filters = new LinkedHashMap<String, Object>();
+        filters.put("key_id", key.id().toString());
+        filters.put("tenant", key.tenant());
+        filters.put("caller_key_id", caller.keyId());
+        audit.record(caller, key.tenant(), "GET /v1/admin/keys/{id}", filters, 1);
+        return key;
     }
 
     /** A successor with the same name, tenant and role; the old key keeps working until now + overlap. */

@@ -305,11 +305,12 @@ class ApiKeyManagementIntegrationTests {
 
     @Test
     void everyKeyActionIsInTheAuditTrailWithTheCallerTheTenantAndBeforeAndAfter() {
-        // When: acme's admin creates, rotates and revokes, and lists; the operator creates a globex key
+        // When: acme's admin creates, rotates, revokes, lists and reads; the operator creates a globex key
         var created = send("POST", port, "/v1/admin/keys", ACME_ADMIN, body(null, "analyst", "audited"));
         var rotated = send("POST", port, "/v1/admin/keys/" + id(created) + "/rotate?overlap=PT5M", ACME_ADMIN, null);
         var revoked = send("DELETE", port, "/v1/admin/keys/" + id(rotated), ACME_ADMIN, null);
         send("GET", port, "/v1/admin/keys", ACME_ADMIN, null);
+        send("GET", port, "/v1/admin/keys/" + id(created), ACME_ADMIN, null);
         var globex = send("POST", port, "/v1/admin/keys", PLATFORM_ADMIN, body("globex", "publisher", "audited"));
         assertThat(List.of(created.status(), rotated.status(), revoked.status(), globex.status()))
                 .containsExactly(201, 201, 200, 201);
@@ -335,8 +336,9 @@ class ApiKeyManagementIntegrationTests {
                         "POST /v1/admin/keys/{id}/rotate",
                         "POST /v1/admin/keys/{id}/rotate",
                         "DELETE /v1/admin/keys/{id}",
+                        "GET /v1/admin/keys/{id}",
                         "POST /v1/admin/keys");
-        assertThat(entries.subList(0, 4)).allSatisfy(entry -> {
+        assertThat(entries.subList(0, 5)).allSatisfy(entry -> {
             assertThat(entry.tenant()).isEqualTo("acme");
             assertThat(entry.keyName()).isEqualTo("acme-admin");
             assertThat(entry.role()).isEqualTo("admin");
@@ -354,8 +356,8 @@ class ApiKeyManagementIntegrationTests {
         var revocation = entries.get(3).details();
         assertThat(revocation.get("before").get("revoked_at").isNull()).isTrue();
         assertThat(revocation.get("after").get("revoked_at").isNull()).isFalse();
-        assertThat(entries.get(4).tenant()).isEqualTo("globex");
-        assertThat(entries.get(4).keyName()).isEqualTo("operator");
+        assertThat(entries.get(5).tenant()).isEqualTo("globex");
+        assertThat(entries.get(5).keyName()).isEqualTo("operator");
         assertThat(jdbc.sql("SELECT count(*) FROM audit_log WHERE endpoint = 'GET /v1/admin/keys' AND tenant = 'acme'"
                                 + " AND key_name = 'acme-admin'")
                         .query(Long.class)
