@@ -32,7 +32,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class ApiKeyRelay {
 
     private static final Logger log = LoggerFactory.getLogger(ApiKeyRelay.class);
-    private static final long RELAY_LOCK = 0x6170694b65797352L; // "apiKeysR"
+    static final long RELAY_LOCK = 0x6170694b65797352L; // "apiKeysR"
     private static final int BATCH = 500;
 
     private final KafkaTemplate<String, byte[]> kafka;

@@ -166,6 +166,52 @@ class ApiKeyManagementIntegrationTests {
                 .isEqualTo(409);
     }
 
+    /**
+     * The relay held off (its advisory lock taken by the test, as if it could not publish): the
+     * revocation is committed and stays pending, every instance keeps the state it last read, and
+     * once the relay can publish again the revocation reaches every instance without a restart.
+     */
+    @Test
+    void aRevocationTheRelayCannotPublishYetStaysPendingAndReachesEveryInstanceOnceItCan() throws Exception {
+        var created = send("POST", port, "/v1/admin/keys", ACME_ADMIN, body(null, "analyst", "held"));
+        String key = created.json().get("key").asString();
+        awaitOnBothInstances(key, 200);
+
+        try (var connection = database.dataSource().getConnection()) {
+            // Given: no instance can relay
+            try (var lock = connection.prepareStatement("SELECT pg_advisory_lock(?)")) {
+                lock.setLong(1, ApiKeyRelay.RELAY_LOCK);
+                lock.execute();
+            }
+            Thread.sleep(1500); // a relay run that started before the lock has finished
+
+            // When: the key is revoked
+            var revoked = send("DELETE", port, "/v1/admin/keys/" + id(created), ACME_ADMIN, null);
+            assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
+
+            // Then: the revocation is stored and pending; the instances still have the old state
+            Thread.sleep(3000); // three relay intervals in which nothing may be published
+            assertThat(jdbc.sql("SELECT published_version < version FROM api_key WHERE id = CAST(:id AS uuid)")
+                            .param("id", id(created))
+                            .query(Boolean.class)
+                            .single())
+                    .isTrue();
+            assertThat(status(secondPort, key)).isEqualTo(200);
+            try (var unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                unlock.setLong(1, ApiKeyRelay.RELAY_LOCK);
+                unlock.execute();
+            }
+        }
+
+        // And: once the relay can publish, every instance refuses the key within seconds
+        awaitOnBothInstances(key, 401);
+        assertThat(jdbc.sql("SELECT published_version = version FROM api_key WHERE id = CAST(:id AS uuid)")
+                        .param("id", id(created))
+                        .query(Boolean.class)
+                        .single())
+                .isTrue();
+    }
+
     @Test
     void aRotatedKeyWorksDuringTheOverlapAndIsRefusedEverywhereAfterIt() {
         // Given: an acme analyst key, known to the second instance
