@@ -95,7 +95,7 @@ class KeyAdministration {
         var old = visibleKey(caller, id);
         var now = clock.instant();
         if (!old.activeAt(now)) {
-            throw new KeyProblems.KeyNotActiveException("Key " + id + " is " + state(old, now) + "; create a new key");
+            throw new KeyProblems.KeyNotActiveException("Key " + id + " is " + state(old) + "; create a new key");
         }
         if (old.replacedBy() != null) {
             throw new KeyProblems.KeyNotActiveException(
@@ -105,7 +105,7 @@ class KeyAdministration {
         var rotated = keys.save(old.rotatedTo(issued.key().id(), now.plus(keep)));
         audit(caller, "POST /v1/admin/keys/{id}/rotate", old, old, rotated);
         audit(caller, "POST /v1/admin/keys/{id}/rotate", issued.key(), null, issued.key());
-        return new Issued(issued.rawKey(), issued.key());
+        return issued;
     }
 
     @Transactional
@@ -231,7 +231,7 @@ class KeyAdministration {
         return parsed;
     }
 
-    private static String state(StoredKey key, Instant now) {
+    private static String state(StoredKey key) {
         return key.revokedAt() != null ? "revoked since " + key.revokedAt() : "expired since " + key.expiresAt();
     }
 

@@ -41,6 +41,7 @@ record StoredKey(
                 id, name, tenant, role, sha256, prefix, createdAt, createdBy, expiresAt, now, replacedBy, version);
     }
 
+    /** How Spring Data JDBC sets the new version after a save (the record is immutable). */
     StoredKey withVersion(Long version) {
         return new StoredKey(
                 id,
