@@ -1,5 +1,6 @@
 package dev.promptengine.schemas;
 
+import dev.promptengine.events.ApiKey;
 import dev.promptengine.events.CostedLlmExecution;
 import dev.promptengine.events.LlmExecution;
 import dev.promptengine.events.ModelPrice;
@@ -24,7 +25,7 @@ public final class ReleasedSchemas {
     public static final String DEFAULT_BASE = "dev/promptengine/schemas/released";
 
     public static final List<Class<? extends SpecificRecord>> EVENT_TYPES =
-            List.of(PromptUsage.class, LlmExecution.class, CostedLlmExecution.class, ModelPrice.class);
+            List.of(PromptUsage.class, LlmExecution.class, CostedLlmExecution.class, ModelPrice.class, ApiKey.class);
 
     private final Map<Class<? extends SpecificRecord>, List<Schema>> versions;
 

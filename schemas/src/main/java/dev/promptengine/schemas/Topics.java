@@ -1,5 +1,6 @@
 package dev.promptengine.schemas;
 
+import dev.promptengine.events.ApiKey;
 import dev.promptengine.events.CostedLlmExecution;
 import dev.promptengine.events.LlmExecution;
 import dev.promptengine.events.ModelPrice;
@@ -49,7 +50,16 @@ public final class Topics {
     public static final Topic<ModelPrice> PRICING =
             new Topic<>("promptengine.pricing.v1", "provider/model/effective_from", ModelPrice.class);
 
+    /** The pipeline's topics; each has a dead-letter topic. */
     public static final List<Topic<?>> ALL = List.of(USAGE, EXECUTION, EXECUTION_COSTED, PRICING);
+
+    /**
+     * Compacted directory of the API keys managed at run time (analytics-service writes it from its
+     * database; every service reads it from the beginning, without a consumer group). Key: key id.
+     * Not in {@link #ALL}: it has no dead-letter topic, a reader skips what it cannot decode (the
+     * database republishes every key on start).
+     */
+    public static final Topic<ApiKey> API_KEYS = new Topic<>("promptengine.apikeys.v1", "key id", ApiKey.class);
 
     /** Key of a pricing record: {@code provider/model/effective_from}. */
     public static String pricingKey(ModelPrice price) {

@@ -9,7 +9,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * <pre>{@code
  * @DynamicPropertySource
  * static void infrastructure(DynamicPropertyRegistry registry) {
- *     TestInfrastructure.kafkaAndPostgres(registry, "cost");
+ *     TestInfrastructure.kafkaAndPostgres(registry, "cost", DatabaseRole.COST);
  * }
  * }</pre>
  */

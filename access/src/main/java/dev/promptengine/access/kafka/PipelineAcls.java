@@ -32,7 +32,7 @@ import org.apache.kafka.common.resource.ResourceType;
 public final class PipelineAcls {
 
     /** The compacted topic of API keys (hashes, never raw keys), written by analytics-service. */
-    public static final String API_KEYS_TOPIC = "promptengine.apikeys.v1";
+    public static final String API_KEYS_TOPIC = Topics.API_KEYS.name();
 
     public static List<AclBinding> all() {
         return Stream.of(KafkaUser.values()).flatMap(user -> of(user).stream()).toList();

@@ -10,7 +10,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Records who asked what; called by every query and export endpoint once it has its answer. */
+/** Records who asked or changed what; called by every query, export and admin endpoint once it has its answer. */
 @Component
 public class AuditTrail {
 
@@ -32,13 +32,21 @@ public class AuditTrail {
      * @param rowsReturned rows of the answer (groups, points, executions or CSV lines)
      */
     public void record(Caller caller, String endpoint, Map<String, ?> filters, long rowsReturned) {
+        record(caller, caller.tenant(), endpoint, filters, rowsReturned);
+    }
+
+    /**
+     * An action on {@code tenant}'s data by a caller who may be of another tenant (a platform admin),
+     * recorded in that tenant's trail so its admins see it.
+     */
+    public void record(Caller caller, String tenant, String endpoint, Map<String, ?> filters, long rowsReturned) {
         var now = clock.instant();
         partitions.ensureRawDays(List.of(now)); // this month's audit_log partition (a set lookup once it exists)
         jdbc.sql("""
                         INSERT INTO audit_log (tenant, key_name, role, occurred_at, endpoint, filters, rows_returned)
                         VALUES (:tenant, :keyName, :role, :occurredAt, :endpoint, CAST(:filters AS jsonb), :rows)
                         """)
-                .param("tenant", caller.tenant())
+                .param("tenant", tenant)
                 .param("keyName", caller.keyName())
                 .param("role", caller.role().name().toLowerCase(java.util.Locale.ROOT))
                 .param("occurredAt", now.atOffset(ZoneOffset.UTC))

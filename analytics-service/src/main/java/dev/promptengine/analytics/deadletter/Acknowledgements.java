@@ -6,13 +6,16 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 
-/** Sends records and waits until the broker acknowledged every one, or fails: nothing is marked before that. */
-final class Acknowledgements {
+/**
+ * Sends records and waits until the broker acknowledged every one, or fails: nothing is marked before
+ * that. Used by the outboxes of the dead letters and of the API keys.
+ */
+public final class Acknowledgements {
 
     private Acknowledgements() {}
 
     /** @throws BrokerUnavailableException when not every record was acknowledged within 30 s */
-    static void sendAll(
+    public static void sendAll(
             KafkaTemplate<String, byte[]> kafka, List<ProducerRecord<String, byte[]>> records, String what) {
         var sends = records.stream().map(kafka::send).toArray(CompletableFuture[]::new);
         try {
@@ -26,7 +29,7 @@ final class Acknowledgements {
     }
 
     /** The broker did not take the records; nothing was marked, the caller may retry. */
-    static final class BrokerUnavailableException extends RuntimeException {
+    public static final class BrokerUnavailableException extends RuntimeException {
         BrokerUnavailableException(String message, Throwable cause) {
             super(message, cause);
         }

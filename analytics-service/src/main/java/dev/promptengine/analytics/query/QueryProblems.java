@@ -8,13 +8,14 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
-/** RFC 9457 answers of the query, export and audit endpoints, naming the offending parameter. */
+/** RFC 9457 answers of the query, export, audit, dead-letter and key endpoints, naming the offending parameter. */
 @RestControllerAdvice(
         basePackages = {
             "dev.promptengine.analytics.query",
             "dev.promptengine.analytics.export",
             "dev.promptengine.analytics.audit",
-            "dev.promptengine.analytics.deadletter"
+            "dev.promptengine.analytics.deadletter",
+            "dev.promptengine.analytics.keys"
         })
 class QueryProblems {
 

@@ -13,9 +13,10 @@ import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 
 /**
- * Every service declares the whole topic set (topics and their dead-letter topics), so whichever
- * starts first creates them and none depends on start order. Brokers run with topic auto-creation
- * off; {@link KafkaAdmin} creates what is missing and leaves existing topics alone.
+ * Every service declares the whole topic set (topics and their dead-letter topics, and the compacted
+ * API key topic), so whichever starts first creates them and none depends on start order. Brokers
+ * run with topic auto-creation off; {@link KafkaAdmin} creates what is missing and leaves existing
+ * topics alone.
  */
 @AutoConfiguration
 @ConditionalOnProperty(prefix = "promptengine.topics", name = "create", matchIfMissing = true)
@@ -46,6 +47,14 @@ public class TopicsAutoConfiguration {
                     .config(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(DEAD_LETTER_MAX_BYTES))
                     .build());
         }
+        // compacted, one partition: a handful of small records that every instance reads whole; no
+        // dead-letter topic (a reader skips what it cannot decode; analytics republishes from its database)
+        topics.add(TopicBuilder.name(Topics.API_KEYS.name())
+                .partitions(1)
+                .replicas(properties.replicationFactor())
+                .compact()
+                .config(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0")
+                .build());
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }
 }

@@ -204,6 +204,16 @@ class AuthIntegrationTests {
                     .iterator()
                     .next();
             assertThat(pricing.get("cleanup.policy").value()).isEqualTo("compact");
+            var apiKeys = admin.describeConfigs(java.util.List.of(new org.apache.kafka.common.config.ConfigResource(
+                            org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                            dev.promptengine.schemas.Topics.API_KEYS.name())))
+                    .all()
+                    .get()
+                    .values()
+                    .iterator()
+                    .next();
+            assertThat(apiKeys.get("cleanup.policy").value()).isEqualTo("compact");
+            assertThat(names).doesNotContain(dev.promptengine.schemas.Topics.API_KEYS.deadLetter());
         }
     }
 
