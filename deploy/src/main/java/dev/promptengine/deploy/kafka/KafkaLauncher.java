@@ -4,6 +4,7 @@ import dev.promptengine.access.kafka.KafkaAccess;
 import dev.promptengine.access.kafka.KafkaSecurity;
 import dev.promptengine.access.kafka.KafkaUser;
 import dev.promptengine.access.kafka.SecureBroker;
+import dev.promptengine.deploy.Credentials;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,16 +61,20 @@ public final class KafkaLauncher {
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
-        String adminPassword = required("PE_KAFKA_ADMIN_PASSWORD");
+        String adminPassword = Credentials.required("PE_KAFKA_ADMIN_PASSWORD");
         var passwords = new EnumMap<KafkaUser, String>(KafkaUser.class);
         for (var user : KafkaUser.values()) {
-            passwords.put(user, required(user.passwordVariable()));
+            passwords.put(user, Credentials.required(user.passwordVariable()));
         }
         long started = System.nanoTime();
         Path data = options.directory().resolve("data");
         Files.createDirectories(data);
         Properties properties = serverProperties(
-                data, options.port(), options.controllerPort(), adminPassword, required("PE_KAFKA_BROKER_PASSWORD"));
+                data,
+                options.port(),
+                options.controllerPort(),
+                adminPassword,
+                Credentials.required("PE_KAFKA_BROKER_PASSWORD"));
         Path config = options.directory().resolve("server.properties");
         SecureBroker.write(config, properties);
         if (!Files.exists(data.resolve("meta.properties"))) {
@@ -105,15 +110,6 @@ public final class KafkaLauncher {
         try (Admin admin = Admin.create(config)) {
             KafkaAccess.apply(admin, passwords);
         }
-    }
-
-    private static String required(String variable) {
-        String value = System.getenv(variable);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException(
-                    variable + " is not set; bin/promptengine up sets it from .promptengine/credentials.env");
-        }
-        return value;
     }
 
     private KafkaLauncher() {}

@@ -2,6 +2,7 @@ package dev.promptengine.deploy.postgres;
 
 import dev.promptengine.access.postgres.DatabaseRole;
 import dev.promptengine.access.postgres.PostgresAccess;
+import dev.promptengine.deploy.Credentials;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,7 +62,7 @@ public final class PostgresLauncher {
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
-        String superuserPassword = required("PE_DB_SUPERUSER_PASSWORD");
+        String superuserPassword = Credentials.required("PE_DB_SUPERUSER_PASSWORD");
         Files.createDirectories(options.dataDirectory());
         long started = System.nanoTime();
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
@@ -84,7 +85,7 @@ public final class PostgresLauncher {
         }
         try (Connection connection = postgres.getDatabase("postgres", DATABASE).getConnection()) {
             for (var role : DatabaseRole.values()) {
-                PostgresAccess.provision(connection, role, required(role.passwordVariable()));
+                PostgresAccess.provision(connection, role, Credentials.required(role.passwordVariable()));
             }
         }
         long postmasterPid = postmasterPid(options.dataDirectory()).orElse(-1L);
@@ -112,15 +113,6 @@ public final class PostgresLauncher {
                 log.info("Created database {}", DATABASE);
             }
         }
-    }
-
-    private static String required(String variable) {
-        String value = System.getenv(variable);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException(
-                    variable + " is not set; bin/promptengine up sets it from .promptengine/credentials.env");
-        }
-        return value;
     }
 
     /** The first line of {@code postmaster.pid} is the server's process id. */
