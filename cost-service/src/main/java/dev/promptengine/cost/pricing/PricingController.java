@@ -56,8 +56,7 @@ class PricingController {
             @RequestParam(name = "price_id", required = false) UUID priceId,
             @RequestParam(defaultValue = "100") int limit) {
         if (limit < 1 || limit > 1000) {
-            throw new org.springframework.web.server.ResponseStatusException(
-                    org.springframework.http.HttpStatus.BAD_REQUEST, "'limit' must be 1..1000, was " + limit);
+            throw new InvalidParameterException("limit", "must be 1..1000, was " + limit);
         }
         return Map.of("entries", audit.list(priceId, limit));
     }
@@ -79,13 +78,10 @@ class PricingController {
             @RequestParam(defaultValue = "500") int limit,
             @RequestParam(defaultValue = "0") int offset) {
         if (limit < 1 || limit > MAX_PAGE) {
-            throw new org.springframework.web.server.ResponseStatusException(
-                    org.springframework.http.HttpStatus.BAD_REQUEST,
-                    "'limit' must be 1.." + MAX_PAGE + ", was " + limit);
+            throw new InvalidParameterException("limit", "must be 1.." + MAX_PAGE + ", was " + limit);
         }
         if (offset < 0) {
-            throw new org.springframework.web.server.ResponseStatusException(
-                    org.springframework.http.HttpStatus.BAD_REQUEST, "'offset' must be >= 0, was " + offset);
+            throw new InvalidParameterException("offset", "must be >= 0, was " + offset);
         }
         List<Price> rows = catalog.list(provider, model, activeAt, limit + 1, offset);
         var page = new java.util.LinkedHashMap<String, Object>();

@@ -40,6 +40,15 @@ class PricingProblems {
                 List.of(Map.of("field", e.field(), "message", e.getMessage())));
     }
 
+    @ExceptionHandler(InvalidParameterException.class)
+    ProblemDetail invalid(InvalidParameterException e) {
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                "invalid-parameter",
+                "'" + e.parameter() + "' " + e.getMessage(),
+                List.of(Map.of("field", e.parameter(), "message", e.getMessage())));
+    }
+
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ProblemDetail unreadable(HttpMessageNotReadableException e) {
         return problem(

@@ -82,9 +82,11 @@ class PricingApiIntegrationTests extends IntegrationTestBase {
 
         var tooLarge = send("GET", "/v1/prices?limit=1001", null, PLATFORM_ADMIN_KEY);
         assertThat(tooLarge.status()).isEqualTo(400);
-        assertThat(tooLarge.body().toString()).contains("'limit' must be 1..1000");
-        assertThat(send("GET", "/v1/prices?offset=-1", null, PLATFORM_ADMIN_KEY).status())
-                .isEqualTo(400);
+        assertThat(tooLarge.body().get("detail").asString()).isEqualTo("'limit' must be 1..1000, was 1001");
+        assertThat(tooLarge.body().get("errors").get(0).get("field").asString()).isEqualTo("limit");
+        var negative = send("GET", "/v1/prices?offset=-1", null, PLATFORM_ADMIN_KEY);
+        assertThat(negative.status()).isEqualTo(400);
+        assertThat(negative.body().get("errors").get(0).get("field").asString()).isEqualTo("offset");
     }
 
     @Test
