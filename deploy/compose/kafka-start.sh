@@ -6,6 +6,12 @@
 # the admin's SCRAM credential is created when the storage is formatted, the services' ones by
 # the kafka-access container (kafka-access.sh).
 set -euo pipefail
+for variable in PE_KAFKA_ADMIN_PASSWORD PE_KAFKA_BROKER_PASSWORD; do
+    if [[ -z ${!variable:-} ]]; then
+        echo "kafka: $variable is empty; run bin/promptengine credentials and docker compose --env-file .promptengine/credentials.env up" >&2
+        exit 1
+    fi
+done
 umask 077
 CONFIG=/tmp/server.properties
 SCRAM_ADMIN="org.apache.kafka.common.security.scram.ScramLoginModule required username=\"admin\" password=\"$PE_KAFKA_ADMIN_PASSWORD\";"

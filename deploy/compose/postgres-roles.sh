@@ -5,6 +5,12 @@
 # else may connect. The image's POSTGRES_INITDB_ARGS=--auth=scram-sha-256 makes every connection
 # need a password.
 set -euo pipefail
+for variable in PE_DB_COST_PASSWORD PE_DB_ANALYTICS_PASSWORD; do
+    if [[ -z ${!variable:-} ]]; then
+        echo "postgres: $variable is empty; run bin/promptengine credentials and docker compose --env-file .promptengine/credentials.env up" >&2
+        exit 1
+    fi
+done
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
     -v cost_password="$PE_DB_COST_PASSWORD" -v analytics_password="$PE_DB_ANALYTICS_PASSWORD" <<'SQL'
 CREATE ROLE pe_cost LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'cost_password';

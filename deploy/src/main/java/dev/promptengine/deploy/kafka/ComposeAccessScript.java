@@ -32,6 +32,13 @@ public final class ComposeAccessScript {
                 # Creates every service principal's SCRAM credential and the pipeline's ACLs, as the super
                 # user admin; passwords come from the environment (docker compose --env-file).
                 set -euo pipefail
+                for variable in PE_KAFKA_ADMIN_PASSWORD PE_KAFKA_INGEST_PASSWORD PE_KAFKA_COST_PASSWORD \\
+                        PE_KAFKA_ANALYTICS_PASSWORD PE_KAFKA_DIRECT_PRODUCER_PASSWORD; do
+                    if [[ -z ${!variable:-} ]]; then
+                        echo "kafka-access: $variable is empty; run bin/promptengine credentials and pass --env-file" >&2
+                        exit 1
+                    fi
+                done
                 BOOTSTRAP="${BOOTSTRAP:-kafka:29092}"
                 CONFIG="$(mktemp)"
                 trap 'rm -f "$CONFIG"' EXIT
