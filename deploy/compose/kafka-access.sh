@@ -25,114 +25,28 @@ users --alter --entity-type users --entity-name ingest-service --add-config "SCR
 users --alter --entity-type users --entity-name cost-service --add-config "SCRAM-SHA-256=[iterations=8192,password=$PE_KAFKA_COST_PASSWORD]"
 users --alter --entity-type users --entity-name analytics-service --add-config "SCRAM-SHA-256=[iterations=8192,password=$PE_KAFKA_ANALYTICS_PASSWORD]"
 users --alter --entity-type users --entity-name direct-producer --add-config "SCRAM-SHA-256=[iterations=8192,password=$PE_KAFKA_DIRECT_PRODUCER_PASSWORD]"
-acl --allow-principal User:ingest-service --operation Write --topic promptengine.usage.v1
-acl --allow-principal User:ingest-service --operation Write --topic promptengine.execution.v1
-acl --allow-principal User:ingest-service --operation Write --transactional-id ingest-service- --resource-pattern-type prefixed
-acl --allow-principal User:ingest-service --operation Describe --transactional-id ingest-service- --resource-pattern-type prefixed
-acl --allow-principal User:ingest-service --operation Create --topic promptengine.usage.v1
-acl --allow-principal User:ingest-service --operation Create --topic promptengine.usage.v1.dlt
-acl --allow-principal User:ingest-service --operation Create --topic promptengine.execution.v1
-acl --allow-principal User:ingest-service --operation Create --topic promptengine.execution.v1.dlt
-acl --allow-principal User:ingest-service --operation Create --topic promptengine.execution.costed.v1
-acl --allow-principal User:ingest-service --operation Create --topic promptengine.execution.costed.v1.dlt
-acl --allow-principal User:ingest-service --operation Create --topic promptengine.pricing.v1
-acl --allow-principal User:ingest-service --operation Create --topic promptengine.pricing.v1.dlt
-acl --allow-principal User:ingest-service --operation Create --topic promptengine.apikeys.v1
-acl --allow-principal User:ingest-service --operation Describe --topic promptengine.usage.v1
-acl --allow-principal User:ingest-service --operation Describe --topic promptengine.usage.v1.dlt
-acl --allow-principal User:ingest-service --operation Describe --topic promptengine.execution.v1
-acl --allow-principal User:ingest-service --operation Describe --topic promptengine.execution.v1.dlt
-acl --allow-principal User:ingest-service --operation Describe --topic promptengine.execution.costed.v1
-acl --allow-principal User:ingest-service --operation Describe --topic promptengine.execution.costed.v1.dlt
-acl --allow-principal User:ingest-service --operation Describe --topic promptengine.pricing.v1
-acl --allow-principal User:ingest-service --operation Describe --topic promptengine.pricing.v1.dlt
-acl --allow-principal User:ingest-service --operation Describe --topic promptengine.apikeys.v1
-acl --allow-principal User:ingest-service --operation DescribeConfigs --topic promptengine.usage.v1
-acl --allow-principal User:ingest-service --operation DescribeConfigs --topic promptengine.usage.v1.dlt
-acl --allow-principal User:ingest-service --operation DescribeConfigs --topic promptengine.execution.v1
-acl --allow-principal User:ingest-service --operation DescribeConfigs --topic promptengine.execution.v1.dlt
-acl --allow-principal User:ingest-service --operation DescribeConfigs --topic promptengine.execution.costed.v1
-acl --allow-principal User:ingest-service --operation DescribeConfigs --topic promptengine.execution.costed.v1.dlt
-acl --allow-principal User:ingest-service --operation DescribeConfigs --topic promptengine.pricing.v1
-acl --allow-principal User:ingest-service --operation DescribeConfigs --topic promptengine.pricing.v1.dlt
-acl --allow-principal User:ingest-service --operation DescribeConfigs --topic promptengine.apikeys.v1
+acl --allow-principal User:ingest-service --operation Write --topic promptengine.usage.v1 --topic promptengine.execution.v1
+acl --allow-principal User:ingest-service --operation Write --resource-pattern-type prefixed --transactional-id ingest-service-
+acl --allow-principal User:ingest-service --operation Describe --resource-pattern-type prefixed --transactional-id ingest-service-
+acl --allow-principal User:ingest-service --operation Create --topic promptengine.usage.v1 --topic promptengine.usage.v1.dlt --topic promptengine.execution.v1 --topic promptengine.execution.v1.dlt --topic promptengine.execution.costed.v1 --topic promptengine.execution.costed.v1.dlt --topic promptengine.pricing.v1 --topic promptengine.pricing.v1.dlt --topic promptengine.apikeys.v1
+acl --allow-principal User:ingest-service --operation Describe --topic promptengine.usage.v1 --topic promptengine.usage.v1.dlt --topic promptengine.execution.v1 --topic promptengine.execution.v1.dlt --topic promptengine.execution.costed.v1 --topic promptengine.execution.costed.v1.dlt --topic promptengine.pricing.v1 --topic promptengine.pricing.v1.dlt --topic promptengine.apikeys.v1
+acl --allow-principal User:ingest-service --operation DescribeConfigs --topic promptengine.usage.v1 --topic promptengine.usage.v1.dlt --topic promptengine.execution.v1 --topic promptengine.execution.v1.dlt --topic promptengine.execution.costed.v1 --topic promptengine.execution.costed.v1.dlt --topic promptengine.pricing.v1 --topic promptengine.pricing.v1.dlt --topic promptengine.apikeys.v1
 acl --allow-principal User:ingest-service --operation Read --topic promptengine.apikeys.v1
-acl --allow-principal User:cost-service --operation Read --topic promptengine.execution.v1
-acl --allow-principal User:cost-service --operation Read --topic promptengine.pricing.v1
-acl --allow-principal User:cost-service --operation Write --topic promptengine.execution.costed.v1
-acl --allow-principal User:cost-service --operation Write --topic promptengine.execution.v1.dlt
-acl --allow-principal User:cost-service --operation Write --topic promptengine.pricing.v1
-acl --allow-principal User:cost-service --operation Read --group cost-service --resource-pattern-type prefixed
-acl --allow-principal User:cost-service --operation Write --transactional-id cost- --resource-pattern-type prefixed
-acl --allow-principal User:cost-service --operation Describe --transactional-id cost- --resource-pattern-type prefixed
-acl --allow-principal User:cost-service --operation Create --topic promptengine.usage.v1
-acl --allow-principal User:cost-service --operation Create --topic promptengine.usage.v1.dlt
-acl --allow-principal User:cost-service --operation Create --topic promptengine.execution.v1
-acl --allow-principal User:cost-service --operation Create --topic promptengine.execution.v1.dlt
-acl --allow-principal User:cost-service --operation Create --topic promptengine.execution.costed.v1
-acl --allow-principal User:cost-service --operation Create --topic promptengine.execution.costed.v1.dlt
-acl --allow-principal User:cost-service --operation Create --topic promptengine.pricing.v1
-acl --allow-principal User:cost-service --operation Create --topic promptengine.pricing.v1.dlt
-acl --allow-principal User:cost-service --operation Create --topic promptengine.apikeys.v1
-acl --allow-principal User:cost-service --operation Describe --topic promptengine.usage.v1
-acl --allow-principal User:cost-service --operation Describe --topic promptengine.usage.v1.dlt
-acl --allow-principal User:cost-service --operation Describe --topic promptengine.execution.v1
-acl --allow-principal User:cost-service --operation Describe --topic promptengine.execution.v1.dlt
-acl --allow-principal User:cost-service --operation Describe --topic promptengine.execution.costed.v1
-acl --allow-principal User:cost-service --operation Describe --topic promptengine.execution.costed.v1.dlt
-acl --allow-principal User:cost-service --operation Describe --topic promptengine.pricing.v1
-acl --allow-principal User:cost-service --operation Describe --topic promptengine.pricing.v1.dlt
-acl --allow-principal User:cost-service --operation Describe --topic promptengine.apikeys.v1
-acl --allow-principal User:cost-service --operation DescribeConfigs --topic promptengine.usage.v1
-acl --allow-principal User:cost-service --operation DescribeConfigs --topic promptengine.usage.v1.dlt
-acl --allow-principal User:cost-service --operation DescribeConfigs --topic promptengine.execution.v1
-acl --allow-principal User:cost-service --operation DescribeConfigs --topic promptengine.execution.v1.dlt
-acl --allow-principal User:cost-service --operation DescribeConfigs --topic promptengine.execution.costed.v1
-acl --allow-principal User:cost-service --operation DescribeConfigs --topic promptengine.execution.costed.v1.dlt
-acl --allow-principal User:cost-service --operation DescribeConfigs --topic promptengine.pricing.v1
-acl --allow-principal User:cost-service --operation DescribeConfigs --topic promptengine.pricing.v1.dlt
-acl --allow-principal User:cost-service --operation DescribeConfigs --topic promptengine.apikeys.v1
-acl --allow-principal User:cost-service --operation Read --topic promptengine.apikeys.v1
-acl --allow-principal User:analytics-service --operation Read --topic promptengine.usage.v1
-acl --allow-principal User:analytics-service --operation Read --topic promptengine.execution.costed.v1
-acl --allow-principal User:analytics-service --operation Read --topic promptengine.execution.v1.dlt
-acl --allow-principal User:analytics-service --operation Write --topic promptengine.usage.v1.dlt
-acl --allow-principal User:analytics-service --operation Write --topic promptengine.execution.costed.v1.dlt
-acl --allow-principal User:analytics-service --operation Write --topic promptengine.usage.v1
-acl --allow-principal User:analytics-service --operation Write --topic promptengine.execution.v1
-acl --allow-principal User:analytics-service --operation Write --topic promptengine.execution.costed.v1
-acl --allow-principal User:analytics-service --operation Write --topic promptengine.apikeys.v1
-acl --allow-principal User:analytics-service --operation Read --group analytics-service --resource-pattern-type prefixed
-acl --allow-principal User:analytics-service --operation Create --topic promptengine.usage.v1
-acl --allow-principal User:analytics-service --operation Create --topic promptengine.usage.v1.dlt
-acl --allow-principal User:analytics-service --operation Create --topic promptengine.execution.v1
-acl --allow-principal User:analytics-service --operation Create --topic promptengine.execution.v1.dlt
-acl --allow-principal User:analytics-service --operation Create --topic promptengine.execution.costed.v1
-acl --allow-principal User:analytics-service --operation Create --topic promptengine.execution.costed.v1.dlt
-acl --allow-principal User:analytics-service --operation Create --topic promptengine.pricing.v1
-acl --allow-principal User:analytics-service --operation Create --topic promptengine.pricing.v1.dlt
-acl --allow-principal User:analytics-service --operation Create --topic promptengine.apikeys.v1
-acl --allow-principal User:analytics-service --operation Describe --topic promptengine.usage.v1
-acl --allow-principal User:analytics-service --operation Describe --topic promptengine.usage.v1.dlt
-acl --allow-principal User:analytics-service --operation Describe --topic promptengine.execution.v1
-acl --allow-principal User:analytics-service --operation Describe --topic promptengine.execution.v1.dlt
-acl --allow-principal User:analytics-service --operation Describe --topic promptengine.execution.costed.v1
-acl --allow-principal User:analytics-service --operation Describe --topic promptengine.execution.costed.v1.dlt
-acl --allow-principal User:analytics-service --operation Describe --topic promptengine.pricing.v1
-acl --allow-principal User:analytics-service --operation Describe --topic promptengine.pricing.v1.dlt
-acl --allow-principal User:analytics-service --operation Describe --topic promptengine.apikeys.v1
-acl --allow-principal User:analytics-service --operation DescribeConfigs --topic promptengine.usage.v1
-acl --allow-principal User:analytics-service --operation DescribeConfigs --topic promptengine.usage.v1.dlt
-acl --allow-principal User:analytics-service --operation DescribeConfigs --topic promptengine.execution.v1
-acl --allow-principal User:analytics-service --operation DescribeConfigs --topic promptengine.execution.v1.dlt
-acl --allow-principal User:analytics-service --operation DescribeConfigs --topic promptengine.execution.costed.v1
-acl --allow-principal User:analytics-service --operation DescribeConfigs --topic promptengine.execution.costed.v1.dlt
-acl --allow-principal User:analytics-service --operation DescribeConfigs --topic promptengine.pricing.v1
-acl --allow-principal User:analytics-service --operation DescribeConfigs --topic promptengine.pricing.v1.dlt
-acl --allow-principal User:analytics-service --operation DescribeConfigs --topic promptengine.apikeys.v1
-acl --allow-principal User:analytics-service --operation Read --topic promptengine.apikeys.v1
-acl --allow-principal User:direct-producer --operation Write --topic promptengine.usage.v1
-acl --allow-principal User:direct-producer --operation Write --topic promptengine.execution.v1
-acl --allow-principal User:direct-producer --operation Write --transactional-id direct-producer- --resource-pattern-type prefixed
-acl --allow-principal User:direct-producer --operation Describe --transactional-id direct-producer- --resource-pattern-type prefixed
+acl --allow-principal User:cost-service --operation Read --topic promptengine.execution.v1 --topic promptengine.pricing.v1 --topic promptengine.apikeys.v1
+acl --allow-principal User:cost-service --operation Write --topic promptengine.execution.costed.v1 --topic promptengine.execution.v1.dlt --topic promptengine.pricing.v1
+acl --allow-principal User:cost-service --operation Read --resource-pattern-type prefixed --group cost-service
+acl --allow-principal User:cost-service --operation Write --resource-pattern-type prefixed --transactional-id cost-
+acl --allow-principal User:cost-service --operation Describe --resource-pattern-type prefixed --transactional-id cost-
+acl --allow-principal User:cost-service --operation Create --topic promptengine.usage.v1 --topic promptengine.usage.v1.dlt --topic promptengine.execution.v1 --topic promptengine.execution.v1.dlt --topic promptengine.execution.costed.v1 --topic promptengine.execution.costed.v1.dlt --topic promptengine.pricing.v1 --topic promptengine.pricing.v1.dlt --topic promptengine.apikeys.v1
+acl --allow-principal User:cost-service --operation Describe --topic promptengine.usage.v1 --topic promptengine.usage.v1.dlt --topic promptengine.execution.v1 --topic promptengine.execution.v1.dlt --topic promptengine.execution.costed.v1 --topic promptengine.execution.costed.v1.dlt --topic promptengine.pricing.v1 --topic promptengine.pricing.v1.dlt --topic promptengine.apikeys.v1
+acl --allow-principal User:cost-service --operation DescribeConfigs --topic promptengine.usage.v1 --topic promptengine.usage.v1.dlt --topic promptengine.execution.v1 --topic promptengine.execution.v1.dlt --topic promptengine.execution.costed.v1 --topic promptengine.execution.costed.v1.dlt --topic promptengine.pricing.v1 --topic promptengine.pricing.v1.dlt --topic promptengine.apikeys.v1
+acl --allow-principal User:analytics-service --operation Read --topic promptengine.usage.v1 --topic promptengine.execution.costed.v1 --topic promptengine.execution.v1.dlt --topic promptengine.apikeys.v1
+acl --allow-principal User:analytics-service --operation Write --topic promptengine.usage.v1.dlt --topic promptengine.execution.costed.v1.dlt --topic promptengine.usage.v1 --topic promptengine.execution.v1 --topic promptengine.execution.costed.v1 --topic promptengine.apikeys.v1
+acl --allow-principal User:analytics-service --operation Read --resource-pattern-type prefixed --group analytics-service
+acl --allow-principal User:analytics-service --operation Create --topic promptengine.usage.v1 --topic promptengine.usage.v1.dlt --topic promptengine.execution.v1 --topic promptengine.execution.v1.dlt --topic promptengine.execution.costed.v1 --topic promptengine.execution.costed.v1.dlt --topic promptengine.pricing.v1 --topic promptengine.pricing.v1.dlt --topic promptengine.apikeys.v1
+acl --allow-principal User:analytics-service --operation Describe --topic promptengine.usage.v1 --topic promptengine.usage.v1.dlt --topic promptengine.execution.v1 --topic promptengine.execution.v1.dlt --topic promptengine.execution.costed.v1 --topic promptengine.execution.costed.v1.dlt --topic promptengine.pricing.v1 --topic promptengine.pricing.v1.dlt --topic promptengine.apikeys.v1
+acl --allow-principal User:analytics-service --operation DescribeConfigs --topic promptengine.usage.v1 --topic promptengine.usage.v1.dlt --topic promptengine.execution.v1 --topic promptengine.execution.v1.dlt --topic promptengine.execution.costed.v1 --topic promptengine.execution.costed.v1.dlt --topic promptengine.pricing.v1 --topic promptengine.pricing.v1.dlt --topic promptengine.apikeys.v1
+acl --allow-principal User:direct-producer --operation Write --topic promptengine.usage.v1 --topic promptengine.execution.v1
+acl --allow-principal User:direct-producer --operation Write --resource-pattern-type prefixed --transactional-id direct-producer-
+acl --allow-principal User:direct-producer --operation Describe --resource-pattern-type prefixed --transactional-id direct-producer-
 echo "kafka-access: principals and ACLs in place"

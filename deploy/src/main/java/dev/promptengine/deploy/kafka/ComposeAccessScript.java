@@ -57,22 +57,27 @@ public final class ComposeAccessScript {
                     .append(user.passwordVariable())
                     .append("]\"\n");
         }
+        // one kafka-acls.sh run (a JVM start) per principal, resource type, pattern and operation,
+        // naming all its resources: a few dozen runs instead of one per binding
+        var groups = new java.util.LinkedHashMap<String, java.util.List<String>>();
         for (AclBinding binding : PipelineAcls.all()) {
             var pattern = binding.pattern();
             var entry = binding.entry();
-            script.append("acl --allow-principal ")
-                    .append(entry.principal())
-                    .append(" --operation ")
-                    .append(operation(entry.operation().name()))
-                    .append(' ')
-                    .append(resourceOption(pattern.resourceType().name()))
-                    .append(' ')
-                    .append(pattern.name());
-            if (pattern.patternType() == PatternType.PREFIXED) {
-                script.append(" --resource-pattern-type prefixed");
+            String command = "acl --allow-principal " + entry.principal() + " --operation "
+                    + operation(entry.operation().name())
+                    + (pattern.patternType() == PatternType.PREFIXED ? " --resource-pattern-type prefixed" : "");
+            String option = resourceOption(pattern.resourceType().name());
+            groups.computeIfAbsent(command + "\u0000" + option, key -> new java.util.ArrayList<>())
+                    .add(pattern.name());
+        }
+        groups.forEach((key, names) -> {
+            String[] parts = key.split("\u0000");
+            script.append(parts[0]);
+            for (String name : names) {
+                script.append(' ').append(parts[1]).append(' ').append(name);
             }
             script.append('\n');
-        }
+        });
         script.append("echo \"kafka-access: principals and ACLs in place\"\n");
         return script.toString();
     }

@@ -26,11 +26,17 @@ class ComposeAccessScriptTests {
         for (var user : KafkaUser.values()) {
             assertThat(script).contains("--entity-name " + user.username() + " --add-config");
         }
-        assertThat(script.lines().filter(line -> line.startsWith("acl ")).count())
-                .isEqualTo(PipelineAcls.all().size());
+        // every binding once: a line per principal, operation and resource type naming its resources
+        long resources = script.lines()
+                .filter(line -> line.startsWith("acl "))
+                .mapToLong(line -> line.split(" --(topic|group|transactional-id|cluster) ", -1).length - 1)
+                .sum();
+        assertThat(resources).isEqualTo(PipelineAcls.all().size());
         assertThat(script)
-                .contains("acl --allow-principal User:ingest-service --operation Write --topic promptengine.usage.v1\n")
+                .contains("acl --allow-principal User:ingest-service --operation Write --topic promptengine.usage.v1"
+                        + " --topic promptengine.execution.v1\n")
                 .contains("--operation DescribeConfigs")
-                .contains("--transactional-id cost- --resource-pattern-type prefixed");
+                .contains("acl --allow-principal User:cost-service --operation Write --resource-pattern-type prefixed"
+                        + " --transactional-id cost-\n");
     }
 }
