@@ -23,10 +23,11 @@ final class EventQueue {
 
     void offer(Event event) {
         if (events.offer(event)) {
+            counters.accepted();
             return;
         }
         if (policy == DropPolicy.DROP_NEWEST) {
-            counters.dropped(1);
+            counters.droppedUnqueued();
             return;
         }
         // DROP_OLDEST: make room; other callers may race for it, so a few rounds at most
@@ -35,10 +36,11 @@ final class EventQueue {
                 counters.dropped(1);
             }
             if (events.offer(event)) {
+                counters.accepted();
                 return;
             }
         }
-        counters.dropped(1);
+        counters.droppedUnqueued();
     }
 
     /** Waits up to {@code timeoutNanos} for the next event; null when none came. */

@@ -85,7 +85,7 @@ public final class PromptEngine implements AutoCloseable {
             enqueue(event, invalid);
             return event;
         } catch (RuntimeException e) {
-            counters.rejected(1);
+            counters.rejectedUnqueued();
             problems.once("record-" + e.getClass().getName(), "Cannot record a usage: " + e);
             return null;
         }
@@ -99,7 +99,7 @@ public final class PromptEngine implements AutoCloseable {
             enqueue(event, invalid);
             return event;
         } catch (RuntimeException e) {
-            counters.rejected(1);
+            counters.rejectedUnqueued();
             problems.once("record-" + e.getClass().getName(), "Cannot record an execution: " + e);
             return null;
         }
@@ -141,9 +141,9 @@ public final class PromptEngine implements AutoCloseable {
         return queue.size();
     }
 
-    /** Events the sender has taken off the queue and not yet delivered (the batch being sent or retried). */
-    public int inFlight() {
-        return sender.inFlight();
+    /** Events recorded and not yet sent, rejected or dropped: the queue plus the batch being sent or retried. */
+    public long pending() {
+        return counters.pending();
     }
 
     /** Delivers what is queued within the configured close timeout, then stops; the rest counts as dropped. */
@@ -179,10 +179,10 @@ public final class PromptEngine implements AutoCloseable {
 
     private void enqueue(Event event, String invalid) {
         if (invalid != null) {
-            counters.rejected(1);
+            counters.rejectedUnqueued();
             problems.once("invalid-" + invalid, "Not recorded: " + invalid);
         } else if (closed) {
-            counters.dropped(1);
+            counters.droppedUnqueued();
             problems.once("closed", "An event was recorded after close(); dropped");
         } else {
             queue.offer(event);
