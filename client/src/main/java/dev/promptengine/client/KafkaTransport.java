@@ -19,6 +19,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -38,12 +39,15 @@ final class KafkaTransport implements Transport {
     private final Problems problems;
     private final AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
     private Producer<String, byte[]> producer;
+    private boolean initialised;
 
+    /** Creates the producer at once (it connects only later), so a bad producer setting fails the builder. */
     KafkaTransport(Map<String, Object> config, String tenant, int maxRecordBytes, Problems problems) {
         this.config = Map.copyOf(config);
         this.tenant = tenant;
         this.maxRecordBytes = maxRecordBytes;
         this.problems = problems;
+        this.producer = newProducer();
     }
 
     @Override
@@ -75,15 +79,35 @@ final class KafkaTransport implements Transport {
             reset();
             Thread.currentThread().interrupt();
             return Delivery.retry(encoded, null).plus(Delivery.rejected(rejected));
-        } catch (AuthenticationException | AuthorizationException e) {
-            reset();
-            problems.once("kafka-" + e.getClass().getSimpleName(), "Kafka refused the client: " + e.getMessage());
-            return Delivery.rejected(batch);
         } catch (KafkaException | IllegalStateException e) {
             reset();
+            Throwable permanent = permanent(e);
+            if (permanent != null) {
+                // retrying cannot help and would hold every later event behind this batch
+                problems.once(
+                        "kafka-" + permanent.getClass().getSimpleName(),
+                        "Kafka refused a batch of " + batch.size() + " events for good: " + permanent);
+                return Delivery.rejected(batch);
+            }
             problems.once("kafka-io", "Kafka unavailable (" + e + "); retrying with backoff");
             return Delivery.retry(encoded, null).plus(Delivery.rejected(rejected));
         }
+    }
+
+    /**
+     * The cause that no retry can fix: wrong credentials, missing ACLs, or a record the topic
+     * refuses as too large (its {@code max.message.bytes} below {@code maxRecordBytes}).
+     */
+    private static Throwable permanent(Throwable error) {
+        Throwable cause = error;
+        for (int depth = 0; cause != null && depth < 20; depth++, cause = cause.getCause()) {
+            if (cause instanceof AuthenticationException
+                    || cause instanceof AuthorizationException
+                    || cause instanceof RecordTooLargeException) {
+                return cause;
+            }
+        }
+        return null;
     }
 
     private ProducerRecord<String, byte[]> record(Event event) {
@@ -182,16 +206,18 @@ final class KafkaTransport implements Transport {
         return environment == null || environment.isBlank() ? "production" : environment;
     }
 
+    private KafkaProducer<String, byte[]> newProducer() {
+        return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** The producer, its transactions initialised; a new one after {@link #reset}. */
     private Producer<String, byte[]> producer() {
         if (producer == null) {
-            var created = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
-            try {
-                created.initTransactions();
-            } catch (RuntimeException e) {
-                created.close(Duration.ZERO);
-                throw e;
-            }
-            producer = created;
+            producer = newProducer();
+        }
+        if (!initialised) {
+            producer.initTransactions();
+            initialised = true;
         }
         return producer;
     }
@@ -205,6 +231,7 @@ final class KafkaTransport implements Transport {
             }
             producer = null;
         }
+        initialised = false;
     }
 
     @Override

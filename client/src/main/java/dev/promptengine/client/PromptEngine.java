@@ -1,6 +1,7 @@
 package dev.promptengine.client;
 
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,7 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Records prompt usages and LLM executions for the PromptEngine pipeline without slowing the
@@ -26,7 +27,11 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class PromptEngine implements AutoCloseable {
 
+    private static final SecureRandom SEED = new SecureRandom();
+
     private final Clock clock;
+    private final long idHigh = (SEED.nextLong() & ~0xF000L) | 0x4000L;
+    private final AtomicLong idCounter = new AtomicLong(SEED.nextLong());
     private final Counters counters = new Counters();
     private final Problems problems = new Problems();
     private final EventQueue queue;
@@ -49,7 +54,7 @@ public final class PromptEngine implements AutoCloseable {
                 new Backoff(builder.initialBackoff, builder.maxBackoff),
                 builder.maxBatchSize,
                 builder.linger,
-                duration -> Thread.sleep(duration.toMillis()),
+                null,
                 System::nanoTime);
         this.senderThread = new Thread(sender, "promptengine-client-sender");
         senderThread.setDaemon(true);
@@ -193,12 +198,14 @@ public final class PromptEngine implements AutoCloseable {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    /** A random (version 4) UUID without SecureRandom, which can contend on the caller's thread. */
-    private static UUID newId() {
-        var random = ThreadLocalRandom.current();
-        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
-        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new UUID(high, low);
+    /**
+     * A UUID (version 4 layout) unique without a lock or {@code SecureRandom} on the caller's
+     * thread: 60 random bits drawn once per client, then a counter from a random start. Two
+     * clients collide only if their 60 random bits do.
+     */
+    private UUID newId() {
+        long low = (idCounter.getAndIncrement() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(idHigh, low);
     }
 
     /** The first rule an event breaks that ingest would refuse it for, or null. Cheap: no content is scanned. */
@@ -428,7 +435,11 @@ public final class PromptEngine implements AutoCloseable {
             config.putIfAbsent("transaction.timeout.ms", 30_000);
             config.putIfAbsent("linger.ms", 0);
             config.put("max.request.size", maxRecordBytes + 1024);
-            return new KafkaTransport(config, tenant, maxRecordBytes, problems);
+            try {
+                return new KafkaTransport(config, tenant, maxRecordBytes, problems);
+            } catch (org.apache.kafka.common.KafkaException e) {
+                throw new IllegalArgumentException("Invalid Kafka producer settings: " + e.getMessage(), e);
+            }
         }
 
         private static boolean isMeterRegistry(Object registry) {

@@ -16,6 +16,7 @@ final class Sender implements Runnable {
     /** How often an idle sender looks whether the client is closing. */
     private static final long IDLE_POLL_NANOS = Duration.ofMillis(100).toNanos();
 
+    /** Waits between attempts; null in the constructor means a wait that {@link #closeBy} cuts short. */
     @FunctionalInterface
     interface Sleeper {
         void sleep(Duration duration) throws InterruptedException;
@@ -52,8 +53,25 @@ final class Sender implements Runnable {
         this.backoff = backoff;
         this.maxBatchSize = maxBatchSize;
         this.lingerNanos = linger.toNanos();
-        this.sleeper = sleeper;
+        this.sleeper = sleeper != null ? sleeper : this::pause;
         this.nanoTime = nanoTime;
+    }
+
+    private final Object wake = new Object();
+
+    /**
+     * Waits out a backoff, cut short when the client starts closing meanwhile (one more attempt
+     * follows at once); a wait that starts while closing is waited in full (it ends before the deadline).
+     */
+    private void pause(Duration duration) throws InterruptedException {
+        long until = System.nanoTime() + duration.toNanos();
+        synchronized (wake) {
+            boolean closingAtStart = closing;
+            long left;
+            while (closing == closingAtStart && (left = until - System.nanoTime()) > 0) {
+                wake.wait(Math.max(1, left / 1_000_000));
+            }
+        }
     }
 
     @Override
@@ -86,7 +104,10 @@ final class Sender implements Runnable {
     /** Lets the queue drain, then stops; a batch whose next retry would end after {@code deadlineNanos} is dropped. */
     void closeBy(long deadlineNanos) {
         closeDeadline = deadlineNanos;
-        closing = true;
+        synchronized (wake) {
+            closing = true;
+            wake.notifyAll();
+        }
     }
 
     /** Events taken off the queue and not yet acknowledged or refused. */

@@ -147,6 +147,25 @@ class PromptEngineTests {
                 .isThrownBy(() -> PromptEngine.http("http://localhost:8081", "key")
                         .meterRegistry("not a registry")
                         .build());
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PromptEngine.kafka("127.0.0.1:9", "direct-producer", "secret")
+                        .kafkaProperty("linger.ms", "soon")
+                        .build());
+    }
+
+    @Test
+    void idsAreDistinctVersion4Uuids() {
+        try (var client = unreachable()) {
+            var ids = new java.util.HashSet<java.util.UUID>();
+            for (int i = 0; i < 10_000; i++) {
+                ids.add(client.recordRender(Usage.builder("support-reply", 3)).id());
+            }
+
+            assertThat(ids).hasSize(10_000).allSatisfy(id -> {
+                assertThat(id.version()).isEqualTo(4);
+                assertThat(id.variant()).isEqualTo(2);
+            });
+        }
     }
 
     private static Map<String, Object> mapWithNull() {
