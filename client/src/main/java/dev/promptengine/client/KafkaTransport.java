@@ -1,6 +1,5 @@
 package dev.promptengine.client;
 
-import dev.promptengine.events.CaptureMode;
 import dev.promptengine.events.ExecutionStatus;
 import dev.promptengine.events.LlmExecution;
 import dev.promptengine.events.PromptUsage;
@@ -25,7 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Avro straight to {@code promptengine.usage.v1} / {@code promptengine.execution.v1}, keyed by
- * usage id, one Kafka transaction per batch: a failed attempt is aborted and resent whole, so a
+ * usage id, after ingest-service's privacy rules ({@link Privacy}), one Kafka transaction per batch: a failed attempt is aborted and resent whole, so a
  * {@code read_committed} consumer sees every event once. Events are encoded with the
  * {@code schemas} serializer before sending, so one that cannot be encoded or is too large is
  * refused alone. After any failure the producer is closed; the next attempt opens a new one with
@@ -35,6 +34,7 @@ final class KafkaTransport implements Transport {
 
     private final Map<String, Object> config;
     private final String tenant;
+    private final Privacy privacy;
     private final int maxRecordBytes;
     private final Problems problems;
     private final AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
@@ -42,9 +42,10 @@ final class KafkaTransport implements Transport {
     private boolean initialised;
 
     /** Creates the producer at once (it connects only later), so a bad producer setting fails the builder. */
-    KafkaTransport(Map<String, Object> config, String tenant, int maxRecordBytes, Problems problems) {
+    KafkaTransport(Map<String, Object> config, String tenant, Privacy privacy, int maxRecordBytes, Problems problems) {
         this.config = Map.copyOf(config);
         this.tenant = tenant;
+        this.privacy = privacy;
         this.maxRecordBytes = maxRecordBytes;
         this.problems = problems;
         this.producer = newProducer();
@@ -137,7 +138,8 @@ final class KafkaTransport implements Transport {
         }
     }
 
-    private PromptUsage usage(Usage usage) {
+    PromptUsage usage(Usage usage) {
+        var rules = privacy.forEvent();
         return PromptUsage.newBuilder()
                 .setId(usage.id())
                 .setTenant(tenant)
@@ -149,22 +151,22 @@ final class KafkaTransport implements Transport {
                 .setEnvironment(environment(usage.environment()))
                 .setSessionId(usage.sessionId())
                 .setUserIdentifier(usage.userIdentifier())
-                .setParameters(Json.object(usage.parameters()))
-                .setRenderedContent(usage.renderedContent())
-                .setRenderedSystemMessage(usage.renderedSystemMessage())
-                .setMetadata(Json.object(usage.metadata()))
-                // not redacted on this path yet (docs/client.md): say so on the event
-                .setCaptureMode(CaptureMode.FULL)
-                .setRedactions(Map.of())
+                .setParameters(rules.parameters(usage.parameters()))
+                .setRenderedContent(rules.content(usage.renderedContent()))
+                .setRenderedSystemMessage(rules.content(usage.renderedSystemMessage()))
+                .setMetadata(rules.metadata(usage.metadata()))
+                .setCaptureMode(captureMode(rules))
+                .setRedactions(rules.counts())
                 .build();
     }
 
-    private LlmExecution execution(Execution execution) {
+    LlmExecution execution(Execution execution) {
+        var rules = privacy.forEvent();
         var messages = new ArrayList<dev.promptengine.events.Message>(
                 execution.messages().size());
         for (Message message : execution.messages()) {
             if (message != null) {
-                messages.add(new dev.promptengine.events.Message(message.role(), message.content()));
+                messages.add(new dev.promptengine.events.Message(message.role(), rules.content(message.content())));
             }
         }
         long total = execution.totalTokens() != null
@@ -186,7 +188,7 @@ final class KafkaTransport implements Transport {
                 .setTemperature(execution.temperature())
                 .setMaxTokens(execution.maxTokens())
                 .setMessages(messages)
-                .setResponseContent(execution.responseContent())
+                .setResponseContent(rules.content(execution.responseContent()))
                 .setInputTokens(execution.inputTokens())
                 .setOutputTokens(execution.outputTokens())
                 .setTotalTokens(total)
@@ -195,11 +197,15 @@ final class KafkaTransport implements Transport {
                 .setReasoningTokens(execution.reasoningTokens())
                 .setExecutionTimeMs(execution.executionTimeMs())
                 .setStatus(ExecutionStatus.valueOf(execution.status().name()))
-                .setErrorMessage(execution.errorMessage())
-                .setResponseMetadata(Json.object(execution.responseMetadata()))
-                .setCaptureMode(CaptureMode.FULL)
-                .setRedactions(Map.of())
+                .setErrorMessage(rules.annotation(execution.errorMessage()))
+                .setResponseMetadata(rules.metadata(execution.responseMetadata()))
+                .setCaptureMode(captureMode(rules))
+                .setRedactions(rules.counts())
                 .build();
+    }
+
+    private static dev.promptengine.events.CaptureMode captureMode(Privacy.Applied rules) {
+        return dev.promptengine.events.CaptureMode.valueOf(rules.mode().name());
     }
 
     private static String environment(String environment) {

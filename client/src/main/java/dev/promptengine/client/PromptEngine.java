@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -274,6 +275,10 @@ public final class PromptEngine implements AutoCloseable {
         private int maxBodyBytes = 4 * 1024 * 1024;
         private int maxRecordBytes = 1_000 * 1024;
         private Clock clock = Clock.systemUTC();
+        private CaptureMode captureMode = CaptureMode.REDACTED;
+        private List<String> detectors = dev.promptengine.schemas.privacy.TextRedactor.builtInDetectors();
+        private final Map<String, String> customRules = new LinkedHashMap<>();
+        private List<String> droppedKeys = dev.promptengine.schemas.privacy.TextRedactor.DEFAULT_DROPPED_KEYS;
         private Object meterRegistry;
 
         private Builder() {}
@@ -357,6 +362,30 @@ public final class PromptEngine implements AutoCloseable {
             return this;
         }
 
+        /** Kafka: how much content leaves the host (default {@code REDACTED}, as ingest's default). */
+        public Builder captureMode(CaptureMode captureMode) {
+            this.captureMode = captureMode;
+            return this;
+        }
+
+        /** Kafka: the built-in detectors to run (default all of them, as ingest). */
+        public Builder detectors(List<String> detectors) {
+            this.detectors = detectors == null ? null : List.copyOf(detectors);
+            return this;
+        }
+
+        /** Kafka: a custom rule, as ingest's {@code custom-rules}: matches of {@code regex} become {@code [REDACTED:<name>]}. */
+        public Builder customRule(String name, String regex) {
+            customRules.put(name, regex);
+            return this;
+        }
+
+        /** Kafka: keys always removed from parameters and metadata (default ingest's {@code dropped-parameter-keys}). */
+        public Builder droppedKeys(List<String> droppedKeys) {
+            this.droppedKeys = droppedKeys == null ? null : List.copyOf(droppedKeys);
+            return this;
+        }
+
         /** Where {@code occurred_at} comes from (default the system clock, UTC). */
         public Builder clock(Clock clock) {
             this.clock = clock;
@@ -402,6 +431,12 @@ public final class PromptEngine implements AutoCloseable {
                 require(!blank(bootstrapServers), "bootstrap servers are required");
                 require(!blank(username) && password != null, "SASL username and password are required");
                 require(!blank(tenant), "tenant must not be blank");
+                require(
+                        captureMode != null && detectors != null && droppedKeys != null,
+                        "privacy settings are required");
+                customRules.forEach((name, regex) -> require(
+                        name != null && name.matches("[a-z0-9_]+") && !blank(regex),
+                        "custom rule names are [a-z0-9_]+ and need a regex"));
             }
             return new PromptEngine(this);
         }
@@ -436,10 +471,16 @@ public final class PromptEngine implements AutoCloseable {
             config.putIfAbsent("linger.ms", 0);
             config.put("max.request.size", maxRecordBytes + 1024);
             try {
-                return new KafkaTransport(config, tenant, maxRecordBytes, problems);
+                return new KafkaTransport(config, tenant, privacy(), maxRecordBytes, problems);
             } catch (org.apache.kafka.common.KafkaException e) {
                 throw new IllegalArgumentException("Invalid Kafka producer settings: " + e.getMessage(), e);
             }
+        }
+
+        private Privacy privacy() {
+            return new Privacy(
+                    captureMode,
+                    new dev.promptengine.schemas.privacy.TextRedactor(detectors, customRules, droppedKeys));
         }
 
         private static boolean isMeterRegistry(Object registry) {

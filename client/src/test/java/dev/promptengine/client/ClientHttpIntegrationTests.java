@@ -138,6 +138,7 @@ class ClientHttpIntegrationTests {
                     .sessionId(session)
                     .userIdentifier("user-" + i)
                     .parameters(Map.of("customer", "Ada", "n", i))
+                    .metadata(Map.of("contact", "ada@example.com"))
                     .renderedContent("Write a friendly reply about order " + i));
             recorded.add(usage);
             recorded.add(client.recordExecution(execution(usage, i)));

@@ -42,11 +42,13 @@ class ClientKafkaIntegrationTests {
         assertThat(Topic.executions(e -> ids.contains(e.getId()))).allSatisfy(received -> {
             assertThat(received.value().getTenant()).isEqualTo("acme");
             assertThat(received.value().getReceivedAt()).isNull();
-            assertThat(received.value().getCaptureMode()).isEqualTo(CaptureMode.FULL);
+            assertThat(received.value().getCaptureMode()).isEqualTo(CaptureMode.REDACTED);
         });
         assertThat(Topic.usages(u -> ids.contains(u.getId()))).allSatisfy(received -> {
             assertThat(received.value().getTenant()).isEqualTo("acme");
             assertThat(received.value().getParameters()).contains("\"customer\":\"Ada\"");
+            assertThat(received.value().getMetadata()).isEqualTo("{\"contact\":\"[REDACTED:email]\"}");
+            assertThat(received.value().getRedactions()).containsEntry("email", 1);
         });
     }
 

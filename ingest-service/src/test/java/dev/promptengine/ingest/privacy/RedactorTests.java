@@ -154,7 +154,11 @@ class RedactorTests {
     private static PrivacyProperties properties(
             List<PrivacyProperties.CaptureModeRule> modes, List<PrivacyProperties.CustomRule> rules) {
         return new PrivacyProperties(
-                CaptureMode.REDACTED, modes, BuiltInDetectors.names(), rules, List.of("password", "api_key", "token"));
+                CaptureMode.REDACTED,
+                modes,
+                dev.promptengine.schemas.privacy.TextRedactor.builtInDetectors(),
+                rules,
+                List.of("password", "api_key", "token"));
     }
 
     private static ObjectNode object(String json) {
