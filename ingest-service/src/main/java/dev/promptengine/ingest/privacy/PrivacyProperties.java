@@ -1,5 +1,6 @@
 package dev.promptengine.ingest.privacy;
 
+import dev.promptengine.schemas.privacy.TextRedactor;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -58,7 +59,7 @@ public record PrivacyProperties(
         detectors = detectors == null ? List.of() : List.copyOf(detectors);
         customRules = customRules == null ? List.of() : List.copyOf(customRules);
         droppedParameterKeys = droppedParameterKeys == null ? List.of() : List.copyOf(droppedParameterKeys);
-        detectors.forEach(BuiltInDetectors::named); // fail at start-up on a typo
+        detectors.forEach(TextRedactor::requireBuiltIn); // fail at start-up on a typo
     }
 
     /** The capture mode for a tenant ({@code *} = any) and environment ({@code *} = any). */

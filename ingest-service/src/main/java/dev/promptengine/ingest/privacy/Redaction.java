@@ -1,5 +1,7 @@
 package dev.promptengine.ingest.privacy;
 
+import dev.promptengine.schemas.privacy.RedactionCounts;
+import dev.promptengine.schemas.privacy.TextRedactor;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -13,7 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class Redaction {
 
-    static final String DROPPED_KEY = "dropped_key";
+    static final String DROPPED_KEY = TextRedactor.DROPPED_KEY;
 
     private final CaptureMode mode;
     private final Redactor redactor;

@@ -1,25 +1,24 @@
 package dev.promptengine.ingest.privacy;
 
-import java.util.ArrayList;
+import dev.promptengine.schemas.privacy.RedactionCounts;
+import dev.promptengine.schemas.privacy.TextRedactor;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
  * Applies the configured privacy rules to one event at a time. {@link #forEvent} picks the capture
  * mode for the tenant and environment and returns a {@link Redaction} that the event's content
- * fields pass through.
+ * fields pass through. The text rules themselves are {@code schemas}' {@link TextRedactor}, shared
+ * with the JVM client's direct Kafka path.
  */
 @Component
 public class Redactor {
 
     private final CaptureMode defaultMode;
     private final List<PrivacyProperties.CaptureModeRule> modeRules;
-    private final List<Detector> detectors;
-    private final Set<String> droppedKeys;
+    private final TextRedactor text;
 
     public Redactor(PrivacyProperties properties) {
         this.defaultMode = properties.defaultCaptureMode();
@@ -27,13 +26,9 @@ public class Redactor {
                 .sorted(Comparator.comparingInt(PrivacyProperties.CaptureModeRule::specificity)
                         .reversed())
                 .toList();
-        var all = new ArrayList<Detector>();
-        properties.detectors().forEach(name -> all.add(BuiltInDetectors.named(name)));
-        properties.customRules().forEach(rule -> all.add(Detector.custom(rule.name(), rule.pattern())));
-        this.detectors = List.copyOf(all);
-        this.droppedKeys = properties.droppedParameterKeys().stream()
-                .map(key -> key.toLowerCase(Locale.ROOT))
-                .collect(Collectors.toUnmodifiableSet());
+        var customRules = new LinkedHashMap<String, String>();
+        properties.customRules().forEach(rule -> customRules.put(rule.name(), rule.pattern()));
+        this.text = new TextRedactor(properties.detectors(), customRules, properties.droppedParameterKeys());
     }
 
     public CaptureMode captureMode(String tenant, String environment) {
@@ -50,19 +45,10 @@ public class Redactor {
     }
 
     String redact(String text, RedactionCounts counts) {
-        String result = text;
-        var facts = new TextFacts(text);
-        for (Detector detector : detectors) {
-            String redacted = detector.redact(result, facts, counts);
-            if (redacted != result) {
-                result = redacted;
-                facts = new TextFacts(redacted);
-            }
-        }
-        return result;
+        return this.text.redact(text, counts);
     }
 
     boolean isDropped(String key) {
-        return droppedKeys.contains(key.toLowerCase(Locale.ROOT));
+        return text.isDropped(key);
     }
 }

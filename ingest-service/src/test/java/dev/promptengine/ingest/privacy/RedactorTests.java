@@ -151,10 +151,26 @@ class RedactorTests {
                 .hasMessageContaining("invalid regex");
     }
 
+    @Test
+    void defaultsAreTheSharedRulesTheClientsKafkaPathUses() {
+        var defaults = new org.springframework.boot.context.properties.bind.Binder(
+                        new org.springframework.boot.context.properties.source.MapConfigurationPropertySource())
+                .bindOrCreate("promptengine.ingest.privacy", PrivacyProperties.class);
+
+        assertThat(defaults.detectors())
+                .containsExactlyElementsOf(dev.promptengine.schemas.privacy.TextRedactor.builtInDetectors());
+        assertThat(defaults.droppedParameterKeys())
+                .containsExactlyElementsOf(dev.promptengine.schemas.privacy.TextRedactor.DEFAULT_DROPPED_KEYS);
+    }
+
     private static PrivacyProperties properties(
             List<PrivacyProperties.CaptureModeRule> modes, List<PrivacyProperties.CustomRule> rules) {
         return new PrivacyProperties(
-                CaptureMode.REDACTED, modes, BuiltInDetectors.names(), rules, List.of("password", "api_key", "token"));
+                CaptureMode.REDACTED,
+                modes,
+                dev.promptengine.schemas.privacy.TextRedactor.builtInDetectors(),
+                rules,
+                List.of("password", "api_key", "token"));
     }
 
     private static ObjectNode object(String json) {

@@ -1,18 +1,18 @@
-package dev.promptengine.ingest.privacy;
+package dev.promptengine.schemas.privacy;
 
 import java.util.Map;
 import java.util.TreeMap;
 
 /** Rule name to how often it fired for one event. Never holds the values themselves. */
-final class RedactionCounts {
+public final class RedactionCounts {
 
     private final Map<String, Integer> counts = new TreeMap<>();
 
-    void add(String rule, int times) {
+    public void add(String rule, int times) {
         counts.merge(rule, times, Integer::sum);
     }
 
-    Map<String, Integer> asMap() {
+    public Map<String, Integer> asMap() {
         return Map.copyOf(counts);
     }
 }

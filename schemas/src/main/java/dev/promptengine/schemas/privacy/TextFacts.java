@@ -1,4 +1,4 @@
-package dev.promptengine.ingest.privacy;
+package dev.promptengine.schemas.privacy;
 
 /**
  * What the detectors' pre-checks ask about one text, worked out once and shared by all of them

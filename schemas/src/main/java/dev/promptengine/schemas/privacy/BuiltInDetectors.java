@@ -1,4 +1,4 @@
-package dev.promptengine.ingest.privacy;
+package dev.promptengine.schemas.privacy;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The detectors that ship with the service, in the order they run: multi-line and prefixed secrets
+ * The detectors that ship with the pipeline, in the order they run: multi-line and prefixed secrets
  * first (so their digits are gone before the number detectors look), then e-mail, IBAN, payment
  * card and phone. Each has a cheap pre-check so ordinary prose costs a few {@code indexOf} calls.
  */

@@ -1,4 +1,4 @@
-package dev.promptengine.ingest.privacy;
+package dev.promptengine.schemas.privacy;
 
 import java.util.function.Predicate;
 import java.util.regex.Matcher;

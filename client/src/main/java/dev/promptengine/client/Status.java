@@ -1,0 +1,8 @@
+package dev.promptengine.client;
+
+/** How an LLM call ended. */
+public enum Status {
+    SUCCESS,
+    ERROR,
+    TIMEOUT
+}
