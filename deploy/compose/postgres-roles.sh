@@ -5,20 +5,24 @@
 # else may connect. The image's POSTGRES_INITDB_ARGS=--auth=scram-sha-256 makes every connection
 # need a password.
 set -euo pipefail
-for variable in PE_DB_COST_PASSWORD PE_DB_ANALYTICS_PASSWORD; do
+for variable in PE_DB_COST_PASSWORD PE_DB_ANALYTICS_PASSWORD PE_DB_ANALYTICS_QUERY_PASSWORD; do
     if [[ -z ${!variable:-} ]]; then
         echo "postgres: $variable is empty; run bin/promptengine credentials and docker compose --env-file .promptengine/credentials.env up" >&2
         exit 1
     fi
 done
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
-    -v cost_password="$PE_DB_COST_PASSWORD" -v analytics_password="$PE_DB_ANALYTICS_PASSWORD" <<'SQL'
+    -v cost_password="$PE_DB_COST_PASSWORD" -v analytics_password="$PE_DB_ANALYTICS_PASSWORD" \
+    -v query_password="$PE_DB_ANALYTICS_QUERY_PASSWORD" <<'SQL'
 CREATE ROLE pe_cost LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'cost_password';
 CREATE ROLE pe_analytics LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'analytics_password';
+-- analytics' query API: reads the schema, writes only the API's own tables (analytics migration V10)
+CREATE ROLE pe_analytics_query LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'query_password';
 REVOKE ALL ON DATABASE promptengine FROM PUBLIC;
-GRANT CONNECT, TEMPORARY ON DATABASE promptengine TO pe_cost, pe_analytics;
+GRANT CONNECT, TEMPORARY ON DATABASE promptengine TO pe_cost, pe_analytics, pe_analytics_query;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 CREATE SCHEMA cost AUTHORIZATION pe_cost;
 CREATE SCHEMA analytics AUTHORIZATION pe_analytics;
+GRANT USAGE ON SCHEMA analytics TO pe_analytics_query;
 CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public;
 SQL

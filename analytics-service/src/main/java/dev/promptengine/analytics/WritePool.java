@@ -14,7 +14,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * rollup rebuilds — in a pool of their own, apart from the auto-configured pool the query API,
  * exports and audit trail use. However many slow exports or heavy queries hold API connections,
  * the consumer always has its own, and the API pool's statement timeout never cuts a batch.
- * Same database and credentials as {@code spring.datasource.*}; no statement timeout.
+ * Same database as {@code spring.datasource.*}; no statement timeout. It logs in as the role that
+ * owns the schema ({@code promptengine.analytics.writer.username/password}, by default the API's
+ * credentials): in the local stack and compose the API pool is the reader {@code pe_analytics_query}
+ * and this pool {@code pe_analytics} (docs/security.md).
  */
 @Component
 public class WritePool implements DisposableBean {
@@ -25,8 +28,8 @@ public class WritePool implements DisposableBean {
 
     WritePool(
             @Value("${spring.datasource.url}") String url,
-            @Value("${spring.datasource.username:}") String username,
-            @Value("${spring.datasource.password:}") String password,
+            @Value("${promptengine.analytics.writer.username:${spring.datasource.username:}}") String username,
+            @Value("${promptengine.analytics.writer.password:${spring.datasource.password:}}") String password,
             @Value("${spring.datasource.hikari.schema:}") String schema,
             @Value("${promptengine.analytics.write-pool-size:4}") int size) {
         dataSource = new HikariDataSource();

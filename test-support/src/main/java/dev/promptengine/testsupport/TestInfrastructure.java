@@ -58,8 +58,19 @@ public final class TestInfrastructure {
         kafka(registry);
         var database = TestPostgres.newDatabase(databasePrefix, role);
         registry.add("spring.datasource.url", database::url);
-        registry.add("spring.datasource.username", database::username);
-        registry.add("spring.datasource.password", database::password);
+        if (role == dev.promptengine.access.postgres.DatabaseRole.ANALYTICS) {
+            // as in the local stack: the query API reads as pe_analytics_query, the write path and
+            // the migrations run as the schema's owner
+            var reader =
+                    TestPostgres.newDatabase(database, dev.promptengine.access.postgres.DatabaseRole.ANALYTICS_QUERY);
+            registry.add("spring.datasource.username", reader::username);
+            registry.add("spring.datasource.password", reader::password);
+            registry.add("promptengine.analytics.writer.username", database::username);
+            registry.add("promptengine.analytics.writer.password", database::password);
+        } else {
+            registry.add("spring.datasource.username", database::username);
+            registry.add("spring.datasource.password", database::password);
+        }
         return database;
     }
 

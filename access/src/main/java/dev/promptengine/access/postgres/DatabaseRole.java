@@ -1,16 +1,29 @@
 package dev.promptengine.access.postgres;
 
-/** The login role of each service that keeps state, and the one schema it owns. */
+/**
+ * The login roles of the services that keep state: each stateful service's owner role owns its one
+ * schema; analytics-service's query API logs in as a reader of that schema, which may read it and
+ * write only the API's own tables (granted by analytics' migration {@code V10}).
+ */
 public enum DatabaseRole {
-    COST("pe_cost", "cost"),
-    ANALYTICS("pe_analytics", "analytics");
+    COST("pe_cost", "cost", true),
+    ANALYTICS("pe_analytics", "analytics", true),
+    /** Provision after {@link #ANALYTICS}: it reads the schema that role owns. */
+    ANALYTICS_QUERY("pe_analytics_query", "analytics", false);
 
     private final String role;
     private final String schema;
+    private final boolean owner;
 
-    DatabaseRole(String role, String schema) {
+    DatabaseRole(String role, String schema, boolean owner) {
         this.role = role;
         this.schema = schema;
+        this.owner = owner;
+    }
+
+    /** Whether the role owns its schema (runs the migrations) or only reads it. */
+    public boolean owner() {
+        return owner;
     }
 
     public String role() {

@@ -66,6 +66,11 @@ public final class PostgresAccess {
             statement.execute("REVOKE ALL ON DATABASE \"" + database + "\" FROM PUBLIC");
             statement.execute("GRANT CONNECT, TEMPORARY ON DATABASE \"" + database + "\" TO " + role.role());
             statement.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+            if (!role.owner()) {
+                // a reader: its table privileges come from the owner's migrations
+                statement.execute("GRANT USAGE ON SCHEMA " + role.schema() + " TO " + role.role());
+                return;
+            }
             statement.execute("CREATE SCHEMA IF NOT EXISTS " + role.schema() + " AUTHORIZATION " + role.role());
             statement.execute("ALTER SCHEMA " + role.schema() + " OWNER TO " + role.role());
             // a schema created by an earlier version (one shared login) changes hands with its contents

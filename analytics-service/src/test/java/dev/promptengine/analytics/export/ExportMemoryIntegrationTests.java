@@ -61,6 +61,10 @@ class ExportMemoryIntegrationTests extends QueryApiTestSupport {
                         "--spring.datasource.url=" + environment.getProperty("spring.datasource.url"),
                         "--spring.datasource.username=" + environment.getProperty("spring.datasource.username"),
                         "--spring.datasource.password=" + environment.getProperty("spring.datasource.password"),
+                        "--promptengine.analytics.writer.username="
+                                + environment.getProperty("promptengine.analytics.writer.username"),
+                        "--promptengine.analytics.writer.password="
+                                + environment.getProperty("promptengine.analytics.writer.password"),
                         "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
                         "--promptengine.kafka.username=admin",
                         "--promptengine.kafka.password=" + TestKafka.adminPassword(),

@@ -85,8 +85,13 @@ class FactsPipelineIntegrationTests {
         registry.add("promptengine.auth.keys[1].sha256", () -> sha256(ADMIN_KEY));
     }
 
-    @Autowired
+    /** The write path's pool: the test tampers with rollups, which the query API's role may not. */
     JdbcClient jdbc;
+
+    @Autowired
+    void writePool(dev.promptengine.analytics.WritePool pool) {
+        this.jdbc = pool.jdbc();
+    }
 
     @Autowired
     RollupRebuilder rebuilder;

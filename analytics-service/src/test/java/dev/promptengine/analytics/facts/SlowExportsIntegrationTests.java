@@ -54,6 +54,9 @@ class SlowExportsIntegrationTests {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Value("${spring.datasource.url}")
+    String databaseUrl;
+
     @Autowired
     WritePool writePool;
 
@@ -124,11 +127,21 @@ class SlowExportsIntegrationTests {
         return socket;
     }
 
-    /** Export statements PostgreSQL is running (or waiting on the client for) right now. */
-    private long exportsRunning() {
-        return count(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                        + " AND state <> 'idle' AND query LIKE '%FROM execution_fact%' AND query NOT LIKE '%pg_stat_activity%'");
+    /**
+     * Export statements PostgreSQL is running (or waiting on the client for) right now; asked as the
+     * superuser, since other roles' sessions show no query text to the write path's role.
+     */
+    private long exportsRunning() throws java.sql.SQLException {
+        var server = dev.promptengine.testsupport.TestPostgres.server();
+        try (var connection = java.sql.DriverManager.getConnection(databaseUrl, server.username(), server.password());
+                var rows = connection
+                        .createStatement()
+                        .executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                + " AND state <> 'idle' AND query LIKE '%FROM execution_fact%'"
+                                + " AND query NOT LIKE '%pg_stat_activity%'")) {
+            rows.next();
+            return rows.getLong(1);
+        }
     }
 
     private long count(String sql) {

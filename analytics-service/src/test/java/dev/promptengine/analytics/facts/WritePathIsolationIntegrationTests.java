@@ -77,6 +77,31 @@ class WritePathIsolationIntegrationTests {
     }
 
     @Test
+    void theQueryApiReadsAsARoleThatCanWriteOnlyTheApisOwnTables() {
+        assertThat(api.sql("SELECT current_user").query(String.class).single()).isEqualTo("pe_analytics_query");
+        assertThat(writePool
+                        .jdbc()
+                        .sql("SELECT current_user")
+                        .query(String.class)
+                        .single())
+                .isEqualTo("pe_analytics");
+        // it reads everything, including partitions created after the grants
+        assertThat(api.sql("SELECT count(*) FROM execution_fact")
+                        .query(Long.class)
+                        .single())
+                .isNotNull();
+        for (String write : java.util.List.of(
+                "DELETE FROM execution_fact",
+                "UPDATE execution_rollup_hourly SET execution_count = execution_count + 1",
+                "DELETE FROM consumer_offset",
+                "DELETE FROM dead_letter",
+                "DELETE FROM audit_log",
+                "CREATE TABLE intruder (id int)")) {
+            assertThatThrownBy(() -> api.sql(write).update()).as(write).hasStackTraceContaining("permission denied");
+        }
+    }
+
+    @Test
     void theConsumerCountsWhileEveryApiConnectionIsTaken() throws Exception {
         var stream = new KnownStream(300, Instant.now(), 31);
         var held = new ArrayList<Connection>();

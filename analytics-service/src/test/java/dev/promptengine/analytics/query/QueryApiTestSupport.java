@@ -80,8 +80,13 @@ public abstract class QueryApiTestSupport {
     @LocalServerPort
     protected int port;
 
-    @Autowired
+    /** The write path's pool (the schema's owner): fixtures write facts, which the query API's role may not. */
     protected JdbcClient jdbc;
+
+    @Autowired
+    void writePool(dev.promptengine.analytics.WritePool pool) {
+        this.jdbc = pool.jdbc();
+    }
 
     @Autowired
     private PartitionManager partitions;
