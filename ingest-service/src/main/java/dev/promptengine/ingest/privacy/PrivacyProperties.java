@@ -22,43 +22,19 @@ public record PrivacyProperties(
         @DefaultValue("REDACTED") @NotNull CaptureMode defaultCaptureMode,
         @Valid List<CaptureModeRule> captureModes,
 
-        @DefaultValue({
-            "private_key",
-            "bearer_token",
-            "jwt",
-            "api_key",
-            "secret_assignment",
-            "email",
-            "iban",
-            "payment_card",
-            "phone"
-        })
         List<String> detectors,
 
         @Valid List<CustomRule> customRules,
 
-        @DefaultValue({
-            "password",
-            "passwd",
-            "secret",
-            "api_key",
-            "apikey",
-            "access_token",
-            "refresh_token",
-            "token",
-            "authorization",
-            "credit_card",
-            "card_number",
-            "cvv",
-            "ssn"
-        })
         List<String> droppedParameterKeys) {
 
     public PrivacyProperties {
         captureModes = captureModes == null ? List.of() : List.copyOf(captureModes);
-        detectors = detectors == null ? List.of() : List.copyOf(detectors);
+        // unset: the shared rules the client's Kafka path applies too (schemas' TextRedactor)
+        detectors = detectors == null ? TextRedactor.builtInDetectors() : List.copyOf(detectors);
         customRules = customRules == null ? List.of() : List.copyOf(customRules);
-        droppedParameterKeys = droppedParameterKeys == null ? List.of() : List.copyOf(droppedParameterKeys);
+        droppedParameterKeys =
+                droppedParameterKeys == null ? TextRedactor.DEFAULT_DROPPED_KEYS : List.copyOf(droppedParameterKeys);
         detectors.forEach(TextRedactor::requireBuiltIn); // fail at start-up on a typo
     }
 

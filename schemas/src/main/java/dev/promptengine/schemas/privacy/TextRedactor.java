@@ -18,7 +18,7 @@ public final class TextRedactor {
     /** The rule name counted when a dropped key is removed from an object. */
     public static final String DROPPED_KEY = "dropped_key";
 
-    /** ingest-service's default {@code dropped-parameter-keys}. */
+    /** The parameter keys dropped by default (ingest-service's {@code dropped-parameter-keys} when unset, the client). */
     public static final List<String> DEFAULT_DROPPED_KEYS = List.of(
             "password",
             "passwd",
