@@ -1,6 +1,7 @@
 package dev.promptengine.analytics.keys;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.promptengine.service.auth.Caller;
 import dev.promptengine.service.auth.RequiresRole;
 import dev.promptengine.service.auth.Role;
@@ -74,16 +75,7 @@ class KeysController {
             @Schema(description = "The raw key: shown this once, never again; store it now")
             String key,
 
-            UUID id,
-            String name,
-            String tenant,
-            String role,
-            String prefix,
-            Instant createdAt,
-            String createdBy,
-            Instant expiresAt,
-            Instant revokedAt,
-            UUID replacedBy) {}
+            @JsonUnwrapped KeyView view) {}
 
     record KeyList(List<KeyView> keys) {}
 
@@ -169,18 +161,6 @@ class KeysController {
     }
 
     private static IssuedKey issued(KeyAdministration.Issued issued) {
-        var key = issued.key();
-        return new IssuedKey(
-                issued.rawKey(),
-                key.id(),
-                key.name(),
-                key.tenant(),
-                roleName(key.role()),
-                key.prefix(),
-                key.createdAt(),
-                key.createdBy(),
-                key.expiresAt(),
-                key.revokedAt(),
-                key.replacedBy());
+        return new IssuedKey(issued.rawKey(), view(issued.key()));
     }
 }
