@@ -77,34 +77,36 @@ public final class TestKafka {
 
     /** {@code config} plus the bootstrap servers and the admin's SASL settings. */
     public static Map<String, Object> clientConfig(Map<String, ?> config) {
-        var merged = new HashMap<String, Object>(config);
-        merged.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        merged.putAll(KafkaSecurity.clientProperties(KafkaUser.ADMIN, adminPassword()));
-        return merged;
+        return clientConfig(KafkaUser.ADMIN, adminPassword(), config);
     }
 
     /** {@code config} plus the bootstrap servers and the SASL settings of a service principal. */
     public static Map<String, Object> clientConfig(KafkaUser user, Map<String, ?> config) {
-        var merged = new HashMap<String, Object>(config);
-        merged.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        merged.putAll(KafkaSecurity.clientProperties(user.username(), password(user)));
-        return merged;
+        return clientConfig(user.username(), password(user), config);
     }
 
     /** Command-line arguments that point a Spring Boot service at the broker as the admin. */
     public static List<String> springArguments() {
-        return List.of(
-                "--spring.kafka.bootstrap-servers=" + bootstrapServers(),
-                "--promptengine.kafka.username=" + KafkaUser.ADMIN,
-                "--promptengine.kafka.password=" + adminPassword());
+        return springArguments(KafkaUser.ADMIN, adminPassword());
     }
 
     /** Command-line arguments that point a Spring Boot service at the broker as {@code user}. */
     public static List<String> springArguments(KafkaUser user) {
+        return springArguments(user.username(), password(user));
+    }
+
+    private static Map<String, Object> clientConfig(String username, String password, Map<String, ?> config) {
+        var merged = new HashMap<String, Object>(config);
+        merged.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        merged.putAll(KafkaSecurity.clientProperties(username, password));
+        return merged;
+    }
+
+    private static List<String> springArguments(String username, String password) {
         return List.of(
                 "--spring.kafka.bootstrap-servers=" + bootstrapServers(),
-                "--promptengine.kafka.username=" + user.username(),
-                "--promptengine.kafka.password=" + password(user));
+                "--promptengine.kafka.username=" + username,
+                "--promptengine.kafka.password=" + password);
     }
 
     /** A topic name no other test uses, so tests can share the broker. */
