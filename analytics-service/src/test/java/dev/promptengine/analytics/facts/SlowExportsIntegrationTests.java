@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.promptengine.analytics.KnownStream;
 import dev.promptengine.analytics.WritePool;
+import dev.promptengine.analytics.partition.PartitionManager;
 import dev.promptengine.testsupport.TestInfrastructure;
 import dev.promptengine.testsupport.TestKafka;
 import java.io.InputStream;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +61,9 @@ class SlowExportsIntegrationTests {
 
     @Autowired
     WritePool writePool;
+
+    @Autowired
+    PartitionManager partitions;
 
     @Test
     void sixStalledExportsHoldEveryApiConnectionAndTheConsumerStillCountsAtItsPace() throws Exception {
@@ -149,6 +154,10 @@ class SlowExportsIntegrationTests {
     }
 
     private void seedExecutions(String tenant, int rows) {
+        // The rows go straight into the table, past the writer that makes their days' partitions, and
+        // before the scheduled check at start may have run: make them here
+        Instant now = Instant.now();
+        partitions.ensureRawDays(List.of(now, now.minusSeconds(rows)));
         writePool.jdbc().sql("""
                         INSERT INTO execution_fact (tenant, id, occurred_at, usage_id, prompt_slug, prompt_version,
                                environment, provider, model, input_tokens, output_tokens, total_tokens,
