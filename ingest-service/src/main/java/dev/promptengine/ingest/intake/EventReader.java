@@ -104,6 +104,11 @@ class EventReader {
     }
 
     Events batch(JsonNode body) {
+        return batch(body, limits.maxBatchEvents());
+    }
+
+    /** A batch of at most {@code maxEvents} events (an OTLP request makes two of each span). */
+    Events batch(JsonNode body, int maxEvents) {
         ObjectNode root = object(body);
         var violations = new ArrayList<Violation>();
         var window = new Window(clock.instant(), limits);
@@ -112,9 +117,9 @@ class EventReader {
         List<JsonNode> usageNodes = array(reader, "usages", violations);
         List<JsonNode> executionNodes = array(reader, "executions", violations);
         int count = usageNodes.size() + executionNodes.size();
-        if (count > limits.maxBatchEvents()) {
+        if (count > maxEvents) {
             throw new RequestTooLargeException(
-                    "A batch may hold at most " + limits.maxBatchEvents() + " events; this one has " + count, count);
+                    "A batch may hold at most " + maxEvents + " events; this one has " + count, count);
         }
         if (count == 0 && violations.isEmpty()) {
             violations.add(new Violation(null, "usages", "a batch needs at least one usage or execution"));

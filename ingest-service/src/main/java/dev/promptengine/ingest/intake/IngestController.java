@@ -1,7 +1,5 @@
 package dev.promptengine.ingest.intake;
 
-import dev.promptengine.ingest.publishing.EventPublisher;
-import dev.promptengine.ingest.publishing.EventTooLargeException;
 import dev.promptengine.service.auth.Caller;
 import dev.promptengine.service.auth.RequiresRole;
 import dev.promptengine.service.auth.Role;
@@ -13,8 +11,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
-import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.springframework.http.HttpStatus;
@@ -44,30 +40,20 @@ import tools.jackson.databind.JsonNode;
         responseCode = "422",
         description = "occurred_at outside the accepted window (older than the raw retention or ahead of"
                 + " the clock skew); the problem names the window")
-@ApiResponse(responseCode = "415", description = "Content-Type is not application/json")
+@ApiResponse(
+        responseCode = "415",
+        description = "Content-Type is not application/json, or Content-Encoding is neither gzip nor identity")
 @ApiResponse(responseCode = "503", description = "Kafka did not acknowledge in time; retry after Retry-After seconds")
 class IngestController {
 
     private final RequestBodies bodies;
     private final EventReader reader;
-    private final EventAssembler assembler;
-    private final EventPublisher publisher;
-    private final IngestMetrics metrics;
-    private final Clock clock;
+    private final EventIntake intake;
 
-    IngestController(
-            RequestBodies bodies,
-            EventReader reader,
-            EventAssembler assembler,
-            EventPublisher publisher,
-            IngestMetrics metrics,
-            Clock clock) {
+    IngestController(RequestBodies bodies, EventReader reader, EventIntake intake) {
         this.bodies = bodies;
         this.reader = reader;
-        this.assembler = assembler;
-        this.publisher = publisher;
-        this.metrics = metrics;
-        this.clock = clock;
+        this.intake = intake;
     }
 
     /** {@code 202 {"accepted": n, "ids": [...]}}: ids in request order, usages before executions. */
@@ -124,16 +110,7 @@ class IngestController {
     private ResponseEntity<Accepted> accept(
             Caller caller, HttpServletRequest request, Function<JsonNode, EventReader.Events> read, boolean batch) {
         EventReader.Events events = read.apply(bodies.read(request));
-        var records = assembler.records(events, caller.tenant(), clock.instant());
-        try {
-            publisher.publish(records);
-        } catch (EventTooLargeException e) {
-            throw new EventsTooLargeException(e, events, batch);
-        }
-        metrics.accepted(events);
-        var ids = new ArrayList<String>(events.size());
-        events.usages().forEach(usage -> ids.add(usage.id().toString()));
-        events.executions().forEach(execution -> ids.add(execution.id().toString()));
+        List<String> ids = intake.publish(events, caller.tenant(), batch);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(new Accepted(ids.size(), ids));
     }
 }

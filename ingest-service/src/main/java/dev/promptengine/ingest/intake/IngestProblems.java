@@ -1,9 +1,19 @@
 package dev.promptengine.ingest.intake;
 
+import dev.promptengine.ingest.otlp.GenAiSpans;
+import dev.promptengine.ingest.otlp.MalformedOtlpException;
+import dev.promptengine.ingest.otlp.OtlpEncoding;
+import dev.promptengine.ingest.otlp.OtlpMessages;
 import dev.promptengine.ingest.publishing.KafkaUnavailableException;
 import dev.promptengine.ingest.publishing.PublishingProperties;
 import dev.promptengine.service.auth.Problems;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -30,6 +40,15 @@ class IngestProblems {
     static final String EVENT_TOO_LARGE = "event-too-large";
     static final String UNSUPPORTED_MEDIA_TYPE = "unsupported-media-type";
     static final String KAFKA_UNAVAILABLE = "kafka-unavailable";
+    static final String MALFORMED_OTLP = "malformed-otlp";
+
+    /** google.rpc.Code values for OTLP's Status answers. */
+    private static final int INVALID_ARGUMENT = 3;
+
+    private static final int UNAVAILABLE = 14;
+
+    /** {@code executions[3].messages[1].content}: array, index, the event field, what follows it. */
+    private static final Pattern EVENT_FIELD = Pattern.compile("(usages|executions)\\[(\\d+)\\](?:\\.([a-z_]+)(.*))?");
 
     private static final Logger log = LoggerFactory.getLogger(IngestProblems.class);
 
@@ -42,18 +61,18 @@ class IngestProblems {
     }
 
     @ExceptionHandler
-    ResponseEntity<ProblemDetail> invalid(InvalidEventsException e) {
+    ResponseEntity<?> invalid(InvalidEventsException e, HttpServletRequest request) {
         metrics.rejected(VALIDATION_FAILED, e.events());
         var problem = problem(
                 HttpStatus.BAD_REQUEST,
                 VALIDATION_FAILED,
                 "The request has " + e.violations().size() + " invalid field(s); nothing was published");
-        problem.setProperty("errors", e.violations());
-        return answer(problem);
+        problem.setProperty("errors", otlpAware(e.violations(), request));
+        return answer(problem, request);
     }
 
     @ExceptionHandler
-    ResponseEntity<ProblemDetail> outsideWindow(OutsideWindowException e) {
+    ResponseEntity<?> outsideWindow(OutsideWindowException e, HttpServletRequest request) {
         metrics.rejected(OUTSIDE_WINDOW, e.events());
         var problem = problem(
                 HttpStatus.UNPROCESSABLE_CONTENT,
@@ -65,24 +84,30 @@ class IngestProblems {
         window.put("from", e.from().toString());
         window.put("to", e.to().toString());
         problem.setProperty("window", window);
-        problem.setProperty("errors", e.violations());
-        return answer(problem);
+        problem.setProperty("errors", otlpAware(e.violations(), request));
+        return answer(problem, request);
     }
 
     @ExceptionHandler
-    ResponseEntity<ProblemDetail> malformed(MalformedJsonException e) {
+    ResponseEntity<?> malformed(MalformedJsonException e, HttpServletRequest request) {
         metrics.rejected(MALFORMED_JSON, 1);
-        return answer(problem(HttpStatus.BAD_REQUEST, MALFORMED_JSON, e.getMessage()));
+        return answer(problem(HttpStatus.BAD_REQUEST, MALFORMED_JSON, e.getMessage()), request);
     }
 
     @ExceptionHandler
-    ResponseEntity<ProblemDetail> tooLarge(RequestTooLargeException e) {
+    ResponseEntity<?> malformedOtlp(MalformedOtlpException e, HttpServletRequest request) {
+        metrics.rejected(MALFORMED_OTLP, 1);
+        return answer(problem(HttpStatus.BAD_REQUEST, MALFORMED_OTLP, e.getMessage()), request);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<?> tooLarge(RequestTooLargeException e, HttpServletRequest request) {
         metrics.rejected(PAYLOAD_TOO_LARGE, e.events());
-        return answer(problem(HttpStatus.CONTENT_TOO_LARGE, PAYLOAD_TOO_LARGE, e.getMessage()));
+        return answer(problem(HttpStatus.CONTENT_TOO_LARGE, PAYLOAD_TOO_LARGE, e.getMessage()), request);
     }
 
     @ExceptionHandler
-    ResponseEntity<ProblemDetail> eventTooLarge(EventsTooLargeException e) {
+    ResponseEntity<?> eventTooLarge(EventsTooLargeException e, HttpServletRequest request) {
         metrics.rejected(EVENT_TOO_LARGE, e.events());
         var problem = problem(
                 HttpStatus.CONTENT_TOO_LARGE,
@@ -90,21 +115,32 @@ class IngestProblems {
                 e.violations().size() + " event(s) encode to more than Kafka accepts for one record (" + e.limit()
                         + " bytes); nothing was published");
         problem.setProperty("limit", e.limit());
-        problem.setProperty("errors", e.violations());
-        return answer(problem);
+        problem.setProperty("errors", otlpAware(e.violations(), request));
+        return answer(problem, request);
     }
 
     @ExceptionHandler
-    ResponseEntity<ProblemDetail> unsupportedMediaType(HttpMediaTypeNotSupportedException e) {
+    ResponseEntity<?> unsupportedMediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
         metrics.rejected(UNSUPPORTED_MEDIA_TYPE, 1);
-        return answer(problem(
-                HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-                UNSUPPORTED_MEDIA_TYPE,
-                "Send the events as application/json, not " + e.getContentType()));
+        String supported =
+                e.getSupportedMediaTypes().stream().map(MediaType::toString).collect(Collectors.joining(" or "));
+        return answer(
+                problem(
+                        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                        UNSUPPORTED_MEDIA_TYPE,
+                        "Send the body as " + (supported.isEmpty() ? "application/json" : supported) + ", not "
+                                + e.getContentType()),
+                request);
     }
 
     @ExceptionHandler
-    ResponseEntity<ProblemDetail> kafkaUnavailable(KafkaUnavailableException e) {
+    ResponseEntity<?> unsupportedContentEncoding(UnsupportedContentEncodingException e, HttpServletRequest request) {
+        metrics.rejected(UNSUPPORTED_MEDIA_TYPE, 1);
+        return answer(problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED_MEDIA_TYPE, e.getMessage()), request);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<?> kafkaUnavailable(KafkaUnavailableException e, HttpServletRequest request) {
         log.warn("Answering 503: {}", e.getMessage());
         metrics.rejected(KAFKA_UNAVAILABLE, e.events());
         var problem = problem(
@@ -112,6 +148,12 @@ class IngestProblems {
                 KAFKA_UNAVAILABLE,
                 "Kafka did not acknowledge the events in time; none of them is accepted. Retry after "
                         + retryAfterSeconds + " s with the same ids.");
+        if (request.getAttribute(OtlpController.ENCODING) instanceof OtlpEncoding encoding) {
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds))
+                    .contentType(MediaType.parseMediaType(encoding.mediaType()))
+                    .body(OtlpMessages.status(encoding, UNAVAILABLE, problem.getDetail()));
+        }
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds))
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
@@ -125,9 +167,58 @@ class IngestProblems {
         return problem;
     }
 
-    private static ResponseEntity<ProblemDetail> answer(ProblemDetail problem) {
+    /**
+     * The problem as RFC 9457 JSON, or, for an OTLP request, as the {@code google.rpc.Status} OTLP/HTTP
+     * requires, in the request's encoding: the detail and every violation in its message.
+     */
+    private static ResponseEntity<?> answer(ProblemDetail problem, HttpServletRequest request) {
+        if (request.getAttribute(OtlpController.ENCODING) instanceof OtlpEncoding encoding) {
+            var message = new StringBuilder(problem.getDetail());
+            if (problem.getProperties() != null && problem.getProperties().get("errors") instanceof List<?> errors) {
+                for (Object error : errors) {
+                    if (error instanceof Violation violation) {
+                        message.append(message.length() > problem.getDetail().length() ? "; " : ": ")
+                                .append(violation.field())
+                                .append(' ')
+                                .append(violation.reason());
+                    }
+                }
+            }
+            return ResponseEntity.status(problem.getStatus())
+                    .contentType(MediaType.parseMediaType(encoding.mediaType()))
+                    .body(OtlpMessages.status(encoding, INVALID_ARGUMENT, message.toString()));
+        }
         return ResponseEntity.status(problem.getStatus())
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
+    }
+
+    /**
+     * For an OTLP request, violations name the span and the attribute the refused field came from
+     * ({@code resourceSpans[0].scopeSpans[0].spans[2].gen_ai.usage.input_tokens}), not the event
+     * field the span was turned into.
+     */
+    private static List<Violation> otlpAware(List<Violation> violations, HttpServletRequest request) {
+        if (!(request.getAttribute(OtlpController.TRANSLATION) instanceof GenAiSpans.Translation translation)) {
+            return violations;
+        }
+        var mapped = new ArrayList<Violation>(violations.size());
+        for (Violation violation : violations) {
+            Matcher event = EVENT_FIELD.matcher(violation.field());
+            if (!event.matches()) {
+                mapped.add(violation);
+                continue;
+            }
+            List<String> spans =
+                    event.group(1).equals("usages") ? translation.usageSpans() : translation.executionSpans();
+            int index = Integer.parseInt(event.group(2));
+            String span = index < spans.size() ? spans.get(index) : event.group(1) + "[" + index + "]";
+            String field = event.group(3);
+            String source = field == null
+                    ? ""
+                    : "." + GenAiSpans.source(field) + (event.group(4) == null ? "" : event.group(4));
+            mapped.add(new Violation(violation.index(), span + source, violation.reason()));
+        }
+        return mapped;
     }
 }

@@ -1,11 +1,16 @@
 package dev.promptengine.ingest.intake;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -14,9 +19,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads a request body as a JSON tree within the size limit: 413 before reading when the declared
- * length is too large, and while reading when a chunked body grows past it. Duplicate keys and
- * trailing content are malformed JSON.
+ * Reads a request body within the size limit: 413 before reading when the declared length is too
+ * large, while reading when a chunked body grows past it, and while inflating a gzip body
+ * ({@code Content-Encoding: gzip}, which OTLP exporters send) past it. As JSON, duplicate keys and
+ * trailing content are malformed.
  */
 @Component
 class RequestBodies {
@@ -33,16 +39,7 @@ class RequestBodies {
     }
 
     JsonNode read(HttpServletRequest request) {
-        long declared = request.getContentLengthLong();
-        if (declared > maxBytes) {
-            throw tooLarge();
-        }
-        byte[] body;
-        try {
-            body = readAtMost(request.getInputStream(), declared);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the request body", e);
-        }
+        byte[] body = bytes(request);
         try {
             return parser.readTree(body);
         } catch (JacksonException e) {
@@ -51,6 +48,35 @@ class RequestBodies {
                             ? ""
                             : " (line " + e.getLocation().getLineNr() + ", column "
                                     + e.getLocation().getColumnNr() + ")"));
+        }
+    }
+
+    /** The body's bytes, inflated when it is gzip-encoded. */
+    byte[] bytes(HttpServletRequest request) {
+        long declared = request.getContentLengthLong();
+        if (declared > maxBytes) {
+            throw tooLarge();
+        }
+        String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
+        boolean gzip = encoding != null && encoding.strip().equalsIgnoreCase("gzip");
+        if (encoding != null && !gzip && !encoding.strip().equalsIgnoreCase("identity")) {
+            throw new UnsupportedContentEncodingException(encoding);
+        }
+        try {
+            byte[] body = readAtMost(request.getInputStream(), declared);
+            return gzip ? inflated(body) : body;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the request body", e);
+        }
+    }
+
+    private byte[] inflated(byte[] compressed) {
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
+            return readAtMost(in, -1);
+        } catch (ZipException | EOFException e) {
+            throw new MalformedJsonException("The body is not valid gzip: " + e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot inflate the request body", e);
         }
     }
 

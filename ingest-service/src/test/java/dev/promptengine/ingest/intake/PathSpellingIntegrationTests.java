@@ -17,7 +17,7 @@ class PathSpellingIntegrationTests extends IngestServiceTestBase {
 
     private static final String USAGE = "{\"prompt_slug\":\"spelling\",\"prompt_version\":1}";
 
-    private static final List<String> ENDPOINTS = List.of("/v1/usages", "/v1/executions", "/v1/events");
+    private static final List<String> ENDPOINTS = List.of("/v1/usages", "/v1/executions", "/v1/events", "/v1/traces");
 
     @Test
     void everySpellingOfEveryEndpointWithoutAPublisherKeyIsRefusedAndPublishesNothing() throws Exception {
