@@ -1,9 +1,11 @@
 package dev.promptengine.bench;
 
 import dev.promptengine.bench.baseline.SyncLoggingScenario;
+import dev.promptengine.bench.client.ClientScenario;
 import dev.promptengine.bench.endtoend.EndToEndScenario;
 import dev.promptengine.bench.enrichment.EnrichmentScenario;
 import dev.promptengine.bench.ingest.HttpIngestScenario;
+import dev.promptengine.bench.ingest.OtlpIngestScenario;
 import dev.promptengine.bench.physical.KafkaLimitsScenario;
 import dev.promptengine.bench.physical.PostgresCopyScenario;
 import dev.promptengine.bench.query.QueryScenario;
@@ -29,6 +31,8 @@ public final class Bench {
                 new EndToEndScenario(),
                 new EnrichmentScenario(),
                 new HttpIngestScenario(),
+                new OtlpIngestScenario(),
+                new ClientScenario(),
                 new QueryScenario());
     }
 

@@ -176,6 +176,11 @@ public final class HttpIngestScenario implements Scenario {
      * (opened, and the threads started, before the clock runs); answers requests per second.
      */
     static double postAll(URI uri, List<byte[]> requests, int threads) throws Exception {
+        return postAll(uri, requests, threads, 202);
+    }
+
+    /** As {@link #postAll(URI, List, int)}, for an endpoint that answers success with {@code success}. */
+    static double postAll(URI uri, List<byte[]> requests, int threads, int success) throws Exception {
         var next = new AtomicInteger();
         var failure = new AtomicReference<String>();
         var retries = new AtomicInteger();
@@ -202,7 +207,7 @@ public final class HttpIngestScenario implements Scenario {
                             retries.incrementAndGet();
                             response = connection.send(requests.get(i));
                         }
-                        if (response.status() != 202) {
+                        if (response.status() != success) {
                             failure.compareAndSet(null, response.status() + " " + response.bodyText());
                         }
                     }

@@ -43,11 +43,15 @@ final class KeepAliveConnection implements Closeable {
 
     /** {@code POST} of {@code body} to {@code uri}, encoded once, sendable any number of times. */
     static byte[] post(URI uri, String apiKey, byte[] body) {
+        return post(uri, apiKey, "application/json", body);
+    }
+
+    static byte[] post(URI uri, String apiKey, String contentType, byte[] body) {
         String head = "POST " + uri.getRawPath() + " HTTP/1.1\r\n"
                 + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
                 + "Authorization: Bearer " + apiKey + "\r\n"
-                + "Content-Type: application/json\r\n"
-                + "Accept: application/json\r\n"
+                + "Content-Type: " + contentType + "\r\n"
+                + "Accept: " + contentType + "\r\n"
                 + "Content-Length: " + body.length + "\r\n"
                 + "\r\n";
         byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
