@@ -15,7 +15,6 @@ import dev.promptengine.client.langchain4j.PromptEngineLangChain4j.Prompt;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -110,7 +109,8 @@ public final class PromptEngineChatModelListener implements ChatModelListener {
     InFlight start(ChatRequest request, Map<Object, Object> attributes) {
         long started = nanoTime.getAsLong();
         attributes.put(this, NOT_RECORDED);
-        Prompt prompt = Objects.requireNonNullElse(PromptEngineLangChain4j.current(), defaultPrompt);
+        Prompt scoped = PromptEngineLangChain4j.current();
+        Prompt prompt = scoped != null ? scoped : defaultPrompt;
         if (prompt == null) {
             unattributed.increment();
             return null;
