@@ -1,5 +1,7 @@
 package dev.promptengine.client.langchain4j;
 
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.listener.ChatModelErrorContext;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.listener.ChatModelRequestContext;
@@ -153,7 +155,7 @@ public final class PromptEngineChatModelListener implements ChatModelListener {
                 metadata.put(
                         "tool_calls",
                         response.aiMessage().toolExecutionRequests().stream()
-                                .map(call -> call.name())
+                                .map(ToolExecutionRequest::name)
                                 .toList());
             }
         }
@@ -182,10 +184,7 @@ public final class PromptEngineChatModelListener implements ChatModelListener {
     }
 
     private Execution.Builder execution(
-            InFlight inFlight,
-            dev.langchain4j.model.ModelProvider modelProvider,
-            ChatRequest request,
-            String responseModel) {
+            InFlight inFlight, ModelProvider modelProvider, ChatRequest request, String responseModel) {
         String model = request.modelName() != null ? request.modelName() : responseModel;
         Integer maxTokens = request.maxOutputTokens() != null
                 ? request.maxOutputTokens()

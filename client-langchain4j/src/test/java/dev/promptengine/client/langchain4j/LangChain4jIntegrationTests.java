@@ -2,6 +2,7 @@ package dev.promptengine.client.langchain4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.langchain4j.data.message.SystemMessage;
@@ -107,9 +108,7 @@ class LangChain4jIntegrationTests {
         assertThat(execution.getMaxTokens()).isEqualTo(256);
         assertThat(execution.getMessages())
                 .extracting(Message::getRole, Message::getContent)
-                .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("system", "Be kind."),
-                        org.assertj.core.groups.Tuple.tuple("user", "Where is order 42?"));
+                .containsExactly(tuple("system", "Be kind."), tuple("user", "Where is order 42?"));
         assertThat(execution.getResponseContent()).isEqualTo("Dear Ada, your order has shipped.");
         assertThat(execution.getInputTokens()).isEqualTo(120);
         assertThat(execution.getOutputTokens()).isEqualTo(40);
