@@ -3,10 +3,12 @@ package dev.promptengine.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.promptengine.access.kafka.KafkaUser;
 import dev.promptengine.client.support.IngestServer;
 import dev.promptengine.client.support.Topic;
 import dev.promptengine.events.CaptureMode;
 import dev.promptengine.events.ExecutionStatus;
+import dev.promptengine.testsupport.RestartableKafka;
 import dev.promptengine.testsupport.TestKafka;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +52,40 @@ class ClientHttpIntegrationTests {
             assertThat(client.dropped()).isZero();
             assertThat(client.pending()).isZero();
             assertExactlyOnceOnTheTopics(recorded);
+        }
+    }
+
+    @Test
+    void deliversEveryEventExactlyOnceAcrossABrokerOutage() {
+        // a broker of its own, in its own process, that the test stops and restarts
+        try (var kafka = RestartableKafka.start();
+                var ingest = IngestServer.start(
+                        TestKafka.freePort(),
+                        List.of(
+                                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                                "--promptengine.kafka.username=" + KafkaUser.INGEST.username(),
+                                "--promptengine.kafka.password=" + kafka.password(KafkaUser.INGEST)));
+                var client = client(ingest.baseUrl(), 10_000)) {
+            var recorded = new ArrayList<Event>();
+
+            // Given events published while the broker is up
+            recordPairs(client, 100, "before", recorded);
+            await().atMost(AWAIT).untilAsserted(() -> assertThat(client.sent()).isEqualTo(200));
+            // When the broker goes away (ingest answers 503) while the client keeps recording
+            kafka.stop();
+            recordPairs(client, 100, "during", recorded);
+            await().atMost(AWAIT)
+                    .untilAsserted(() -> assertThat(client.retried()).isPositive());
+            // and comes back
+            kafka.startAgain();
+            recordPairs(client, 100, "after", recorded);
+
+            // Then the client delivers all of them, and each is on its topic exactly once
+            await().atMost(Duration.ofSeconds(120))
+                    .untilAsserted(() -> assertThat(client.sent()).isEqualTo(600));
+            assertThat(client.rejected()).isZero();
+            assertThat(client.dropped()).isZero();
+            assertExactlyOnceOnTheTopics(recorded, kafka.adminConfig());
         }
     }
 
@@ -161,13 +197,18 @@ class ClientHttpIntegrationTests {
 
     /** Every recorded event is on its topic once, keyed by its usage id, with the fields it was recorded with. */
     static void assertExactlyOnceOnTheTopics(List<Event> recorded) {
+        assertExactlyOnceOnTheTopics(recorded, TestKafka.clientConfig(Map.of()));
+    }
+
+    /** As above, on the broker that {@code connection} reaches. */
+    static void assertExactlyOnceOnTheTopics(List<Event> recorded, Map<String, Object> connection) {
         Set<UUID> usageIds = new HashSet<>();
         Set<UUID> executionIds = new HashSet<>();
         Map<UUID, Event> byId = recorded.stream().collect(Collectors.toMap(Event::id, Function.identity()));
         recorded.forEach(event -> (event instanceof Usage ? usageIds : executionIds).add(event.id()));
 
-        var usages = Topic.usages(u -> usageIds.contains(u.getId()));
-        var executions = Topic.executions(e -> executionIds.contains(e.getId()));
+        var usages = Topic.usages(connection, u -> usageIds.contains(u.getId()));
+        var executions = Topic.executions(connection, e -> executionIds.contains(e.getId()));
 
         assertThat(usages.stream().map(r -> r.value().getId())).doesNotHaveDuplicates();
         assertThat(executions.stream().map(r -> r.value().getId())).doesNotHaveDuplicates();

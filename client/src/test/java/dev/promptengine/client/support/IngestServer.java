@@ -5,6 +5,7 @@ import dev.promptengine.ingest.IngestServiceApplication;
 import dev.promptengine.service.auth.ApiKeys;
 import dev.promptengine.testsupport.TestKafka;
 import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -19,15 +20,22 @@ public final class IngestServer implements AutoCloseable {
     public static final String TENANT = "acme";
 
     private final int port;
+    private final List<String> kafkaArguments;
     private ConfigurableApplicationContext context;
 
-    private IngestServer(int port) {
+    private IngestServer(int port, List<String> kafkaArguments) {
         this.port = port;
+        this.kafkaArguments = kafkaArguments;
     }
 
-    /** Starts ingest-service on {@code port}. */
+    /** Starts ingest-service on {@code port}, on the shared test broker. */
     public static IngestServer start(int port) {
-        var server = new IngestServer(port);
+        return start(port, TestKafka.springArguments(KafkaUser.INGEST));
+    }
+
+    /** Starts ingest-service on {@code port}, on the broker that {@code kafkaArguments} name. */
+    public static IngestServer start(int port, List<String> kafkaArguments) {
+        var server = new IngestServer(port, kafkaArguments);
         server.restart();
         return server;
     }
@@ -46,7 +54,7 @@ public final class IngestServer implements AutoCloseable {
         args.add("--server.port=" + port);
         args.add("--server.address=127.0.0.1");
         args.add("--spring.main.banner-mode=off");
-        args.addAll(TestKafka.springArguments(KafkaUser.INGEST));
+        args.addAll(kafkaArguments);
         args.add("--promptengine.auth.keys[0].name=client-publisher");
         args.add("--promptengine.auth.keys[0].tenant=" + TENANT);
         args.add("--promptengine.auth.keys[0].role=PUBLISHER");

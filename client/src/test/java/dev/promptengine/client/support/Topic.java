@@ -28,8 +28,13 @@ public final class Topic {
     public record Received<V>(String key, V value) {}
 
     public static List<Received<PromptUsage>> usages(Predicate<PromptUsage> filter) {
+        return usages(TestKafka.clientConfig(Map.of()), filter);
+    }
+
+    /** The usages on the broker that {@code connection} (bootstrap servers and SASL settings) reaches. */
+    public static List<Received<PromptUsage>> usages(Map<String, Object> connection, Predicate<PromptUsage> filter) {
         var out = new ArrayList<Received<PromptUsage>>();
-        for (var record : readAll(Topics.USAGE.name())) {
+        for (var record : readAll(connection, Topics.USAGE.name())) {
             if (record.value() instanceof PromptUsage usage && filter.test(usage)) {
                 out.add(new Received<>(record.key(), usage));
             }
@@ -38,8 +43,13 @@ public final class Topic {
     }
 
     public static List<Received<LlmExecution>> executions(Predicate<LlmExecution> filter) {
+        return executions(TestKafka.clientConfig(Map.of()), filter);
+    }
+
+    public static List<Received<LlmExecution>> executions(
+            Map<String, Object> connection, Predicate<LlmExecution> filter) {
         var out = new ArrayList<Received<LlmExecution>>();
-        for (var record : readAll(Topics.EXECUTION.name())) {
+        for (var record : readAll(connection, Topics.EXECUTION.name())) {
             if (record.value() instanceof LlmExecution execution && filter.test(execution)) {
                 out.add(new Received<>(record.key(), execution));
             }
@@ -47,14 +57,11 @@ public final class Topic {
         return out;
     }
 
-    private static List<ConsumerRecord<String, SpecificRecord>> readAll(String topic) {
-        Map<String, Object> config = TestKafka.clientConfig(Map.of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                5000));
+    private static List<ConsumerRecord<String, SpecificRecord>> readAll(Map<String, Object> connection, String topic) {
+        Map<String, Object> config = new java.util.HashMap<>(connection);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         try (var consumer =
                 new KafkaConsumer<>(config, new StringDeserializer(), new AvroDeserializer<SpecificRecord>())) {
             var partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()

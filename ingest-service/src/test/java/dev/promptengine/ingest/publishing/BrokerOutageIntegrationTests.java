@@ -8,9 +8,9 @@ import dev.promptengine.events.PromptUsage;
 import dev.promptengine.ingest.IngestServiceApplication;
 import dev.promptengine.ingest.support.Events;
 import dev.promptengine.ingest.support.IngestApi;
-import dev.promptengine.ingest.support.RestartableKafka;
 import dev.promptengine.ingest.support.TopicProbe;
 import dev.promptengine.service.auth.ApiKeys;
+import dev.promptengine.testsupport.RestartableKafka;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -54,7 +54,8 @@ class BrokerOutageIntegrationTests {
         kafka = RestartableKafka.start();
         registry.add("spring.kafka.bootstrap-servers", kafka::bootstrapServers);
         registry.add("promptengine.kafka.username", dev.promptengine.access.kafka.KafkaUser.INGEST::username);
-        registry.add("promptengine.kafka.password", kafka::ingestPassword);
+        registry.add(
+                "promptengine.kafka.password", () -> kafka.password(dev.promptengine.access.kafka.KafkaUser.INGEST));
         registry.add("promptengine.auth.keys[0].name", () -> "outage");
         registry.add("promptengine.auth.keys[0].tenant", () -> "acme");
         registry.add("promptengine.auth.keys[0].role", () -> "PUBLISHER");

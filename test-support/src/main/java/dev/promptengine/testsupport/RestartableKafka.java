@@ -1,11 +1,8 @@
-package dev.promptengine.ingest.support;
-
-import static org.awaitility.Awaitility.await;
+package dev.promptengine.testsupport;
 
 import dev.promptengine.access.kafka.KafkaSecurity;
 import dev.promptengine.access.kafka.KafkaUser;
 import dev.promptengine.access.kafka.SecureBroker;
-import dev.promptengine.testsupport.TestKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -53,7 +50,7 @@ public final class RestartableKafka implements AutoCloseable {
     public static RestartableKafka start() {
         try {
             var kafka = new RestartableKafka(
-                    Files.createTempDirectory("ingest-outage-kafka"), TestKafka.freePort(), TestKafka.freePort());
+                    Files.createTempDirectory("restartable-kafka"), TestKafka.freePort(), TestKafka.freePort());
             SecureBroker.format(kafka.config, kafka.adminPassword);
             kafka.startAgain();
             kafka.passwords = TestKafka.grantAccess(kafka.bootstrapServers(), kafka.adminPassword);
@@ -70,8 +67,16 @@ public final class RestartableKafka implements AutoCloseable {
         return config;
     }
 
-    public String ingestPassword() {
-        return passwords.get(KafkaUser.INGEST);
+    /** The SASL password of a principal on this broker. */
+    public String password(KafkaUser user) {
+        return passwords.get(user);
+    }
+
+    /** The bootstrap servers and SASL settings of {@code user}, for its own clients. */
+    public Map<String, Object> clientConfig(KafkaUser user) {
+        var config = new HashMap<String, Object>(KafkaSecurity.clientProperties(user.username(), password(user)));
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return config;
     }
 
     public String bootstrapServers() {
@@ -106,20 +111,24 @@ public final class RestartableKafka implements AutoCloseable {
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
         try (Admin admin = Admin.create(config)) {
-            await().atMost(Duration.ofSeconds(120))
-                    .pollInterval(Duration.ofMillis(200))
-                    .until(() -> {
-                        if (!process.isAlive()) {
-                            throw new IllegalStateException(
-                                    "The broker exited; see " + directory.resolve("broker.log"));
-                        }
-                        try {
-                            admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
-                            return true;
-                        } catch (Exception e) {
-                            return false;
-                        }
-                    });
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (true) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("The broker exited; see " + directory.resolve("broker.log"));
+                }
+                try {
+                    admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+                    break;
+                } catch (Exception e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("The broker did not serve requests within 120 s", e);
+                    }
+                    Thread.sleep(200);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
         log.info("Broker on port {} is ready", port);
     }
