@@ -12,9 +12,11 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.input.PromptTemplate;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.promptengine.client.PromptEngine;
+import dev.promptengine.client.Usage;
 import dev.promptengine.client.support.IngestServer;
 import dev.promptengine.client.support.Topic;
 import dev.promptengine.events.ExecutionStatus;
@@ -26,6 +28,7 @@ import dev.promptengine.llmtest.OpenAiTestServer.Reply;
 import dev.promptengine.testsupport.TestKafka;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -129,6 +132,42 @@ class LangChain4jIntegrationTests {
         assertThat(usage.getRenderedContent()).isEqualTo("Where is order 42?");
         assertThat(usage.getRenderedSystemMessage()).isEqualTo("Be kind.");
         assertThat(listener.failures()).isZero();
+    }
+
+    @Test
+    void aRenderedTemplateIsTheUsageAndItsCallsAreItsExecutions() {
+        // Given a LangChain4j template rendered through PromptTemplates
+        String slug = uniqueSlug("template");
+        openAi.enqueue(Reply.text("Refunds take five days.", 30, 6));
+        ChatModel model = OpenAiChatModel.builder()
+                .baseUrl(openAi.baseUrl())
+                .apiKey("sk-test")
+                .modelName("gpt-4o-mini")
+                .listeners(List.of(listener))
+                .build();
+        var rendered = PromptTemplates.render(
+                client,
+                PromptTemplate.from("Answer {{customer}} about {{topic}}."),
+                Usage.builder(slug, 2).sessionId("sess-template"),
+                Map.of("customer", "Ada", "topic", "refunds"));
+
+        // When the host calls the model with it, in its scope
+        try (var scope = rendered.scope()) {
+            model.chat(rendered.text());
+        }
+
+        // Then the render is the usage, with the template's variables, and the call is its execution
+        LlmExecution execution = awaitExecution(slug);
+        assertThat(execution.getUsageId()).isEqualTo(rendered.usage().id());
+        assertThat(execution.getPromptVersion()).isEqualTo(2);
+        assertThat(execution.getSessionId()).isEqualTo("sess-template");
+        assertThat(execution.getInputTokens()).isEqualTo(30);
+        PromptUsage usage = awaitUsage(execution);
+        assertThat(usage.getRenderedContent()).isEqualTo("Answer Ada about refunds.");
+        assertThat(JSON.readTree(usage.getParameters()).path("customer").asString())
+                .isEqualTo("Ada");
+        assertThat(JSON.readTree(usage.getParameters()).path("topic").asString())
+                .isEqualTo("refunds");
     }
 
     @Test
