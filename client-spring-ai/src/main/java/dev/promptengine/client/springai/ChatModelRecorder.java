@@ -224,8 +224,10 @@ final class ChatModelRecorder implements ObservationHandler<ChatModelObservation
     }
 
     /**
-     * {@code ClassName: message}; an HTTP error whose message does not carry its status gets it, so
-     * the analytics side, which classifies from the text, sees a 429 as a rate limit.
+     * {@code ClassName: message}, then the cause that explains it, when there is one: the timeout
+     * among the causes, or else the root cause ({@code OpenAIIoException: Request failed
+     * (InterruptedIOException: timeout)}); an HTTP error whose message does not carry its status
+     * gets it. The analytics side classifies errors (rate limit, timeout, network) from this text.
      */
     static String errorMessage(Throwable error) {
         String message = error.getMessage();
@@ -233,21 +235,44 @@ final class ChatModelRecorder implements ObservationHandler<ChatModelObservation
         if (status > 0 && (message == null || !message.contains(Integer.toString(status)))) {
             message = "HTTP " + status + (message == null ? "" : " " + message);
         }
-        String text = error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        String text = describe(error.getClass().getSimpleName(), message);
+        Throwable cause = explainingCause(error);
+        if (cause != error) {
+            text += " (" + describe(cause.getClass().getSimpleName(), cause.getMessage()) + ")";
+        }
         return text.length() > MAX_ERROR_MESSAGE ? text.substring(0, MAX_ERROR_MESSAGE) : text;
+    }
+
+    private static Throwable explainingCause(Throwable error) {
+        Throwable cause = error;
+        for (int depth = 0; depth < 20; depth++) {
+            if (isTimeoutItself(cause) || cause.getCause() == null || cause.getCause() == cause) {
+                return cause;
+            }
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static String describe(String className, String message) {
+        return message == null ? className : className + ": " + message;
     }
 
     static boolean isTimeout(Throwable error) {
         Throwable cause = error;
         for (int depth = 0; cause != null && depth < 20; depth++, cause = cause.getCause()) {
-            if (cause instanceof TimeoutException
-                    || cause instanceof HttpTimeoutException
-                    || cause instanceof SocketTimeoutException
-                    // OkHttp's call timeout, under OpenAI's SDK
-                    || (cause instanceof InterruptedIOException && "timeout".equals(cause.getMessage()))) {
+            if (isTimeoutItself(cause)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean isTimeoutItself(Throwable error) {
+        return error instanceof TimeoutException
+                || error instanceof HttpTimeoutException
+                || error instanceof SocketTimeoutException
+                // OkHttp's call timeout, under OpenAI's SDK
+                || (error instanceof InterruptedIOException && "timeout".equals(error.getMessage()));
     }
 }
