@@ -39,6 +39,7 @@ final class ChatModelRecorder implements ObservationHandler<ChatModelObservation
 
     private static final String STARTED = ChatModelRecorder.class.getName() + ".started";
     private static final int MAX_ERROR_MESSAGE = 4000;
+    static final String STREAM_CANCELLED = "Cancelled: the stream was cancelled before it completed";
     private static final boolean OPENAI_SDK = ClassUtils.isPresent(
             "com.openai.models.completions.CompletionUsage", ChatModelRecorder.class.getClassLoader());
 
@@ -109,7 +110,10 @@ final class ChatModelRecorder implements ObservationHandler<ChatModelObservation
             execution.responseContent(content(response));
         }
         Throwable error = context.getError();
-        if (error == null) {
+        if (error == null && response == null && context.isStreaming()) {
+            // the subscriber cancelled: no aggregated answer, no usage
+            execution.status(Status.ERROR).errorMessage(STREAM_CANCELLED);
+        } else if (error == null) {
             execution.status(Status.SUCCESS);
         } else {
             execution.status(isTimeout(error) ? Status.TIMEOUT : Status.ERROR).errorMessage(errorMessage(error));

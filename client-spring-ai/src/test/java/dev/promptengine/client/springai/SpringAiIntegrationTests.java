@@ -212,6 +212,28 @@ class SpringAiIntegrationTests {
     }
 
     @Test
+    void recordsAStreamTheHostCancelsAsAnErrorSayingSo() {
+        llm.enqueue(Reply.text("First piece, then much more that nobody reads.", 30, 14));
+        String session = UUID.randomUUID().toString();
+
+        // When the host takes the first piece and cancels the rest
+        String first = chat
+                .prompt()
+                .user("Tell me everything.")
+                .advisors(PromptEngineChat.prompt("tracking", 5, session, null))
+                .stream()
+                .content()
+                .blockFirst(Duration.ofSeconds(30));
+
+        // Then one execution says the stream was cancelled, rather than a success without an answer
+        assertThat(first).isEqualTo("First pi");
+        LlmExecution execution = awaitOneExecution(session);
+        assertThat(execution.getStatus()).isEqualTo(ExecutionStatus.ERROR);
+        assertThat(execution.getErrorMessage()).isEqualTo(ChatModelRecorder.STREAM_CANCELLED);
+        assertThat(execution.getInputTokens()).isZero();
+    }
+
+    @Test
     void recordsACallThatNamesNoPromptUnderTheConfiguredDefault() {
         String question = "Is order " + UUID.randomUUID() + " paid?";
 
