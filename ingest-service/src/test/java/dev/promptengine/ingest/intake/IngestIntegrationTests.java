@@ -236,7 +236,12 @@ class IngestIntegrationTests extends IngestServiceTestBase {
         // Then
         assertThat(document.status()).isEqualTo(200);
         JsonNode paths = document.json().get("paths");
-        assertThat(texts(paths.propertyNames())).contains("/v1/usages", "/v1/executions", "/v1/events");
+        assertThat(texts(paths.propertyNames())).contains("/v1/usages", "/v1/executions", "/v1/events", "/v1/traces");
+        JsonNode traces = paths.get("/v1/traces").get("post");
+        assertThat(texts(traces.get("requestBody").get("content").propertyNames()))
+                .containsExactlyInAnyOrder("application/x-protobuf", "application/json");
+        assertThat(traces.get("responses").get("200").get("description").asString())
+                .contains("partial_success");
         JsonNode batch = paths.get("/v1/events").get("post");
         assertThat(batch.get("requestBody").toString()).contains("usage and its execution");
         assertThat(document.body()).contains("\"prompt_slug\"", "\"cache_write_tokens\"", "bearer");
