@@ -148,16 +148,9 @@ class IngestProblems {
                 KAFKA_UNAVAILABLE,
                 "Kafka did not acknowledge the events in time; none of them is accepted. Retry after "
                         + retryAfterSeconds + " s with the same ids.");
-        if (request.getAttribute(OtlpController.ENCODING) instanceof OtlpEncoding encoding) {
-            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                    .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds))
-                    .contentType(MediaType.parseMediaType(encoding.mediaType()))
-                    .body(OtlpMessages.status(encoding, UNAVAILABLE, problem.getDetail()));
-        }
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds))
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(problem);
+        var headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
+        return answer(problem, request, headers);
     }
 
     private static ProblemDetail problem(HttpStatus status, String slug, String detail) {
@@ -172,25 +165,26 @@ class IngestProblems {
      * requires, in the request's encoding: the detail and every violation in its message.
      */
     private static ResponseEntity<?> answer(ProblemDetail problem, HttpServletRequest request) {
+        return answer(problem, request, new HttpHeaders());
+    }
+
+    private static ResponseEntity<?> answer(ProblemDetail problem, HttpServletRequest request, HttpHeaders headers) {
+        var answer = ResponseEntity.status(problem.getStatus()).headers(headers);
         if (request.getAttribute(OtlpController.ENCODING) instanceof OtlpEncoding encoding) {
-            var message = new StringBuilder(problem.getDetail());
+            var violations = new ArrayList<String>();
             if (problem.getProperties() != null && problem.getProperties().get("errors") instanceof List<?> errors) {
                 for (Object error : errors) {
                     if (error instanceof Violation violation) {
-                        message.append(message.length() > problem.getDetail().length() ? "; " : ": ")
-                                .append(violation.field())
-                                .append(' ')
-                                .append(violation.reason());
+                        violations.add(violation.field() + " " + violation.reason());
                     }
                 }
             }
-            return ResponseEntity.status(problem.getStatus())
-                    .contentType(MediaType.parseMediaType(encoding.mediaType()))
-                    .body(OtlpMessages.status(encoding, INVALID_ARGUMENT, message.toString()));
+            String message = problem.getDetail() + (violations.isEmpty() ? "" : ": " + String.join("; ", violations));
+            int code = problem.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value() ? UNAVAILABLE : INVALID_ARGUMENT;
+            return answer.contentType(MediaType.parseMediaType(encoding.mediaType()))
+                    .body(OtlpMessages.status(encoding, code, message));
         }
-        return ResponseEntity.status(problem.getStatus())
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(problem);
+        return answer.contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
     /**

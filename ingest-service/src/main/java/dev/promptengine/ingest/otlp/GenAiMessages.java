@@ -68,15 +68,11 @@ final class GenAiMessages {
     static String output(Span span, GenAiSpans.Attributes attributes) {
         JsonNode output = attributes.json("gen_ai.output.messages");
         if (output != null && output.isArray()) {
-            var texts = new ArrayList<String>();
-            output.forEach(message -> texts.add(message(message).get("content").asString(null)));
-            return joined(texts);
+            return contents(output);
         }
         ArrayNode completions = NODES.arrayNode();
         if (indexed(attributes, "gen_ai.completion", completions)) {
-            var texts = new ArrayList<String>();
-            completions.forEach(message -> texts.add(message.get("content").asString(null)));
-            return joined(texts);
+            return contents(completions);
         }
         for (Span.Event event : span.getEventsList()) {
             var eventAttributes = GenAiSpans.Attributes.of(event.getAttributesList());
@@ -98,6 +94,13 @@ final class GenAiMessages {
             }
         }
         return null;
+    }
+
+    /** The text of every message of {@code messages}, one per line. */
+    private static String contents(JsonNode messages) {
+        var texts = new ArrayList<String>();
+        messages.forEach(message -> texts.add(message(message).path("content").asString(null)));
+        return joined(texts);
     }
 
     /** {@code exception.type: exception.message} of the span's exception event, if any. */

@@ -110,7 +110,7 @@ public final class GenAiSpans {
                     }
                     calls++;
                     String path = "resourceSpans[" + r + "].scopeSpans[" + s + "].spans[" + k + "]";
-                    var call = new ModelCall(span, attributes, resource);
+                    var call = new ModelCall(span, attributes, resource, GenAiMessages.systemInstructions(attributes));
                     String usageId = attributes.string(USAGE_ID);
                     if (usageId == null) {
                         usageId = call.id("usage").toString();
@@ -141,8 +141,8 @@ public final class GenAiSpans {
                 && (attributes.has("gen_ai.request.model") || attributes.has("gen_ai.response.model"));
     }
 
-    /** One model-call span and its resource, read field by field. */
-    private record ModelCall(Span span, Attributes attributes, Attributes resource) {
+    /** One model-call span and its resource, read field by field; the system instructions read once for both events. */
+    private record ModelCall(Span span, Attributes attributes, Attributes resource, String systemInstructions) {
 
         UUID id(String kind) {
             String key = "otlp:" + kind + ":" + hex(span.getTraceId().toByteArray()) + ":"
@@ -155,10 +155,7 @@ public final class GenAiSpans {
             usage.put("id", usageId);
             usage.put("occurred_at", occurredAt());
             context(usage);
-            String system = systemInstructions();
-            if (system != null) {
-                usage.put("rendered_system_message", system);
-            }
+            putIfPresent(usage, "rendered_system_message", systemInstructions);
             ObjectNode metadata = usage.putObject("metadata");
             trace(metadata);
             putIfPresent(metadata, "service_name", resource.string("service.name"));
@@ -181,7 +178,7 @@ public final class GenAiSpans {
             if (maxTokens != null) {
                 execution.set("max_tokens", maxTokens);
             }
-            ArrayNode messages = GenAiMessages.input(span, attributes, systemInstructions());
+            ArrayNode messages = GenAiMessages.input(span, attributes, systemInstructions);
             if (!messages.isEmpty()) {
                 execution.set("messages", messages);
             }
@@ -236,7 +233,7 @@ public final class GenAiSpans {
             if (version != null) {
                 event.set("prompt_version", version);
             } else if (first(VERSION) != null) {
-                event.put("prompt_version", first(VERSION)); // refused by validation, by name
+                event.put("prompt_version", first(VERSION)); // not a number: refused by validation, by name
             } else {
                 event.put("prompt_version", 1);
             }
@@ -277,10 +274,6 @@ public final class GenAiSpans {
             return model != null ? model : attributes.string("gen_ai.response.model");
         }
 
-        private String systemInstructions() {
-            return GenAiMessages.systemInstructions(attributes);
-        }
-
         private void tokens(ObjectNode execution, String field, String attribute, String olderAttribute) {
             JsonNode value = attributes.number(attribute);
             if (value == null) {
@@ -315,8 +308,8 @@ public final class GenAiSpans {
                         .append(')');
             }
             String error = text.isEmpty() ? "span status ERROR" : text.toString();
-            boolean timeout = error.toLowerCase(Locale.ROOT).contains("timeout")
-                    || error.toLowerCase(Locale.ROOT).contains("timed out");
+            String lowerCase = error.toLowerCase(Locale.ROOT);
+            boolean timeout = lowerCase.contains("timeout") || lowerCase.contains("timed out");
             execution.put("status", timeout ? "timeout" : "error");
             execution.put("error_message", error);
         }
