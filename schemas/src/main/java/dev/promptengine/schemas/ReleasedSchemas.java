@@ -1,9 +1,11 @@
 package dev.promptengine.schemas;
 
 import dev.promptengine.events.ApiKey;
+import dev.promptengine.events.CostCorrection;
 import dev.promptengine.events.CostedLlmExecution;
 import dev.promptengine.events.LlmExecution;
 import dev.promptengine.events.ModelPrice;
+import dev.promptengine.events.PriceDiscount;
 import dev.promptengine.events.PromptUsage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,8 +26,14 @@ public final class ReleasedSchemas {
 
     public static final String DEFAULT_BASE = "dev/promptengine/schemas/released";
 
-    public static final List<Class<? extends SpecificRecord>> EVENT_TYPES =
-            List.of(PromptUsage.class, LlmExecution.class, CostedLlmExecution.class, ModelPrice.class, ApiKey.class);
+    public static final List<Class<? extends SpecificRecord>> EVENT_TYPES = List.of(
+            PromptUsage.class,
+            LlmExecution.class,
+            CostedLlmExecution.class,
+            CostCorrection.class,
+            ModelPrice.class,
+            PriceDiscount.class,
+            ApiKey.class);
 
     private final Map<Class<? extends SpecificRecord>, List<Schema>> versions;
 

@@ -1,9 +1,11 @@
 package dev.promptengine.schemas;
 
 import dev.promptengine.events.ApiKey;
+import dev.promptengine.events.CostCorrection;
 import dev.promptengine.events.CostedLlmExecution;
 import dev.promptengine.events.LlmExecution;
 import dev.promptengine.events.ModelPrice;
+import dev.promptengine.events.PriceDiscount;
 import dev.promptengine.events.PromptUsage;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
@@ -46,12 +48,28 @@ public final class Topics {
     public static final Topic<CostedLlmExecution> EXECUTION_COSTED =
             new Topic<>("promptengine.execution.costed.v1", "usage id", CostedLlmExecution.class);
 
-    /** Compacted pricing catalog. Key: provider/model/effective_from (ISO-8601); null value deletes. */
+    /**
+     * A re-pricing corrected the cost of a costed execution (docs/pricing.md, "Re-pricing"). Key: usage
+     * id. Applied once per (tenant, execution id, revision).
+     */
+    public static final Topic<CostCorrection> COST_CORRECTION =
+            new Topic<>("promptengine.execution.cost-correction.v1", "usage id", CostCorrection.class);
+
+    /**
+     * Compacted pricing catalog, both layers. Key: {@link #pricingKey} ({@code provider/model/effective_from}
+     * for the default catalog, {@code @tenant/provider/model/effective_from} for a tenant's row); null
+     * value deletes.
+     */
     public static final Topic<ModelPrice> PRICING =
-            new Topic<>("promptengine.pricing.v1", "provider/model/effective_from", ModelPrice.class);
+            new Topic<>("promptengine.pricing.v1", "[@tenant/]provider/model/effective_from", ModelPrice.class);
+
+    /** Compacted tenant discounts on the default catalog. Key: discount id; null value deletes. */
+    public static final Topic<PriceDiscount> PRICING_DISCOUNTS =
+            new Topic<>("promptengine.pricing.discount.v1", "discount id", PriceDiscount.class);
 
     /** The pipeline's topics; each has a dead-letter topic. */
-    public static final List<Topic<?>> ALL = List.of(USAGE, EXECUTION, EXECUTION_COSTED, PRICING);
+    public static final List<Topic<?>> ALL =
+            List.of(USAGE, EXECUTION, EXECUTION_COSTED, COST_CORRECTION, PRICING, PRICING_DISCOUNTS);
 
     /**
      * Compacted directory of the API keys managed at run time (analytics-service writes it from its
@@ -61,9 +79,13 @@ public final class Topics {
      */
     public static final Topic<ApiKey> API_KEYS = new Topic<>("promptengine.apikeys.v1", "key id", ApiKey.class);
 
-    /** Key of a pricing record: {@code provider/model/effective_from}. */
+    /**
+     * Key of a pricing record: {@code provider/model/effective_from} for the default catalog (as in v1),
+     * {@code @tenant/provider/model/effective_from} for a tenant's own row.
+     */
     public static String pricingKey(ModelPrice price) {
-        return price.getProvider() + "/" + price.getModel() + "/" + price.getEffectiveFrom();
+        String key = price.getProvider() + "/" + price.getModel() + "/" + price.getEffectiveFrom();
+        return price.getTenant() == null ? key : "@" + price.getTenant() + "/" + key;
     }
 
     private Topics() {}

@@ -20,9 +20,9 @@ import org.apache.kafka.common.resource.ResourceType;
  * <ul>
  *   <li>ingest-service writes usages and executions.
  *   <li>cost-service reads executions, writes costed executions and its dead letters, reads and
- *       writes the pricing topic.
+ *       writes the pricing and discount topics.
  *   <li>analytics-service reads usages and costed executions and cost-service's dead letters,
- *       writes its own dead letters, and writes the source topics when an admin replays a dead
+ *       writes and reads cost corrections (re-pricing), writes its own dead letters, and writes the source topics when an admin replays a dead
  *       letter; it alone writes the API-key topic.
  *   <li>the direct producer writes usages and executions, like ingest-service.
  *   <li>every service may describe (also their configuration) and create the pipeline's topics
@@ -46,12 +46,17 @@ public final class PipelineAcls {
                 acls.transactionalIds(user.username() + "-");
             }
             case COST -> {
-                acls.topics(AclOperation.READ, Topics.EXECUTION.name(), Topics.PRICING.name());
+                acls.topics(
+                        AclOperation.READ,
+                        Topics.EXECUTION.name(),
+                        Topics.PRICING.name(),
+                        Topics.PRICING_DISCOUNTS.name());
                 acls.topics(
                         AclOperation.WRITE,
                         Topics.EXECUTION_COSTED.name(),
                         Topics.EXECUTION.deadLetter(),
-                        Topics.PRICING.name());
+                        Topics.PRICING.name(),
+                        Topics.PRICING_DISCOUNTS.name());
                 acls.groups(user.username());
                 acls.transactionalIds("cost-");
             }
@@ -60,11 +65,15 @@ public final class PipelineAcls {
                         AclOperation.READ,
                         Topics.USAGE.name(),
                         Topics.EXECUTION_COSTED.name(),
+                        Topics.COST_CORRECTION.name(),
                         Topics.EXECUTION.deadLetter());
                 acls.topics(
                         AclOperation.WRITE,
                         Topics.USAGE.deadLetter(),
                         Topics.EXECUTION_COSTED.deadLetter(),
+                        // re-pricing publishes its corrections and applies them like any subscriber
+                        Topics.COST_CORRECTION.name(),
+                        Topics.COST_CORRECTION.deadLetter(),
                         // a replayed dead letter goes back to the topic it came from
                         Topics.USAGE.name(),
                         Topics.EXECUTION.name(),

@@ -33,7 +33,7 @@ public class TopicsAutoConfiguration {
             var builder = TopicBuilder.name(topic.name())
                     .partitions(properties.partitions())
                     .replicas(properties.replicationFactor());
-            if (topic == Topics.PRICING) {
+            if (topic == Topics.PRICING || topic == Topics.PRICING_DISCOUNTS) {
                 builder.compact().config(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0");
             }
             topics.add(builder.build());
