@@ -15,7 +15,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
             "dev.promptengine.analytics.export",
             "dev.promptengine.analytics.audit",
             "dev.promptengine.analytics.deadletter",
-            "dev.promptengine.analytics.keys"
+            "dev.promptengine.analytics.keys",
+            "dev.promptengine.analytics.repricing"
         })
 class QueryProblems {
 
