@@ -32,7 +32,9 @@ class PathSpellingIntegrationTests extends QueryApiTestSupport {
             new Endpoint("GET", "/v1/admin/dead-letters", ACME_ANALYST),
             new Endpoint("GET", "/v1/admin/dead-letters/counts", ACME_ANALYST),
             new Endpoint("POST", "/v1/admin/dead-letters/replay", ACME_ANALYST),
-            new Endpoint("POST", "/v1/admin/rollups/rebuild", ACME_ADMIN));
+            new Endpoint("POST", "/v1/admin/rollups/rebuild", ACME_ADMIN),
+            new Endpoint("POST", "/v1/repricing", ACME_ANALYST),
+            new Endpoint("GET", "/v1/repricing/00000000-0000-0000-0000-000000000001", ACME_ANALYST));
 
     @Test
     void everySpellingOfEveryProtectedEndpointIsRefusedWithoutAKeyOrWithTheWrongRole() throws Exception {

@@ -75,7 +75,12 @@ public abstract class QueryApiTestSupport {
             {"operator", "operations", "PLATFORM_ADMIN", PLATFORM_ADMIN},
         };
         TestInfrastructure.apiKeys(registry, keys);
+        // no cost-service listens there: a re-pricing that gets past validation fails as it would in production
+        registry.add("promptengine.repricing.pricing-url", () -> "http://127.0.0.1:" + UNREACHABLE_PRICING_PORT);
     }
+
+    /** A port nothing listens on, for the pricing URL (re-pricing's quotes). */
+    protected static final int UNREACHABLE_PRICING_PORT = dev.promptengine.testsupport.TestKafka.freePort();
 
     @LocalServerPort
     protected int port;
@@ -152,6 +157,24 @@ public abstract class QueryApiTestSupport {
                     response.body());
         } catch (Exception e) {
             throw new IllegalStateException("GET " + uri + " failed", e);
+        }
+    }
+
+    protected Response postJson(String path, String body, String key) {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        try {
+            var response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(
+                    response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(""),
+                    response.body());
+        } catch (Exception e) {
+            throw new IllegalStateException("POST " + path + " failed", e);
         }
     }
 }
