@@ -8,14 +8,15 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
-/** RFC 9457 answers of the query, export, audit, dead-letter and key endpoints, naming the offending parameter. */
+/** RFC 9457 answers of the query, export, audit, dead-letter, key and reconciliation endpoints, naming the offending parameter. */
 @RestControllerAdvice(
         basePackages = {
             "dev.promptengine.analytics.query",
             "dev.promptengine.analytics.export",
             "dev.promptengine.analytics.audit",
             "dev.promptengine.analytics.deadletter",
-            "dev.promptengine.analytics.keys"
+            "dev.promptengine.analytics.keys",
+            "dev.promptengine.analytics.reconciliation"
         })
 class QueryProblems {
 
