@@ -212,8 +212,38 @@ class EventDecoder {
                 amount("total_cost", cost.getTotalCost()),
                 cost.getLongContextApplied(),
                 cost.getPricedAt(),
+                cost.getPriceVersion(),
+                text("price_layer", cost.getPriceLayer()),
+                cost.getDiscountId(),
+                amount("discount_percent", cost.getDiscountPercent()),
+                costSource(cost),
+                amount("catalog_cost", catalogCost(cost)),
+                amount("provider_cost", cost.getProviderCost() != null ? cost.getProviderCost() : e.getProviderCost()),
+                cost.getRevision(),
                 messages(e.getMessages()),
                 text("response_content", e.getResponseContent())));
+    }
+
+    /**
+     * What priced it: {@code catalog}, {@code provider} or {@code unknown} (unpriced). An event
+     * written before v2 says UNKNOWN; when PRICED it was priced by the catalog, whose total is then
+     * also its catalog cost.
+     */
+    static String costSource(dev.promptengine.events.ExecutionCost cost) {
+        return switch (cost.getCostSource()) {
+            case CATALOG -> "catalog";
+            case PROVIDER -> "provider";
+            case UNKNOWN ->
+                cost.getPricingStatus() == dev.promptengine.events.PricingStatus.PRICED ? "catalog" : "unknown";
+        };
+    }
+
+    /** The catalog's total; for an event before v2 priced by the catalog, its total cost. */
+    private static BigDecimal catalogCost(dev.promptengine.events.ExecutionCost cost) {
+        if (cost.getCatalogCost() == null && cost.getCostSource() == dev.promptengine.events.CostSource.UNKNOWN) {
+            return cost.getTotalCost();
+        }
+        return cost.getCatalogCost();
     }
 
     private String tenant(String tenant) {

@@ -44,6 +44,14 @@ record ExecutionFact(
         BigDecimal totalCost,
         boolean longContextApplied,
         Instant pricedAt,
+        Integer priceVersion,
+        String priceLayer,
+        UUID discountId,
+        BigDecimal discountPercent,
+        String costSource,
+        BigDecimal catalogCost,
+        BigDecimal providerCost,
+        int costRevision,
         String messagesJson,
         String responseContent) {
 

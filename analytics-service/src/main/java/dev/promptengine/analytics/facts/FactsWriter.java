@@ -189,7 +189,9 @@ class FactsWriter {
             + " input_tokens, output_tokens, total_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,"
             + " execution_time_ms, latency_bucket, status, error_type, error_message, response_metadata, capture_mode,"
             + " redactions, pricing_status, price_id, matched_rule, currency, input_cost, cached_input_cost,"
-            + " cache_write_cost, output_cost, reasoning_cost, total_cost, long_context_applied, priced_at, has_content";
+            + " cache_write_cost, output_cost, reasoning_cost, total_cost, long_context_applied, priced_at, price_version,"
+            + " price_layer, discount_id, discount_percent, cost_source, catalog_cost, provider_cost, cost_revision,"
+            + " has_content";
 
     private List<UsageFact> insertUsages(Collection<UsageFact> facts) {
         if (facts.isEmpty()) {
@@ -277,6 +279,14 @@ class FactsWriter {
                     .add(f.totalCost())
                     .add(f.longContextApplied())
                     .add(f.pricedAt())
+                    .add(f.priceVersion())
+                    .add(f.priceLayer())
+                    .add(f.discountId())
+                    .add(f.discountPercent())
+                    .add(f.costSource())
+                    .add(f.catalogCost())
+                    .add(f.providerCost())
+                    .add(f.costRevision())
                     .add(f.hasContent())
                     .endRow();
         }

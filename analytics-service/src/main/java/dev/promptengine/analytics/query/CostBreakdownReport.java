@@ -57,6 +57,13 @@ class CostBreakdownReport {
             Instant to,
             @Schema(example = "model") String groupBy,
             @Schema(example = "18.402317") String totalCost,
+
+            @Schema(
+                    description =
+                            "Executions counted here whose cost is unknown (no price matched, nothing reported): total_cost leaves them out, so a non-zero count means the total is a lower bound",
+                    example = "0")
+            long unpricedExecutions,
+
             @Schema(example = "1480") long totalExecutions,
 
             @Schema(description = "By cost, highest first; for group_by=day every UTC day of the range, oldest first")
@@ -68,6 +75,12 @@ class CostBreakdownReport {
             String name,
 
             @Schema(example = "12.5") String totalCost,
+
+            @Schema(
+                    description =
+                            "Executions counted here whose cost is unknown (no price matched, nothing reported): total_cost leaves them out, so a non-zero count means the total is a lower bound",
+                    example = "0")
+            long unpricedExecutions,
 
             @Schema(description = "Share of the total cost, percent with one decimal", example = "67.9")
             BigDecimal percentage,
@@ -93,6 +106,7 @@ class CostBreakdownReport {
         List<Stats> rows = executions.aggregate(tenant, filter, aggregation);
         BigDecimal total = rows.stream().map(Stats::totalCost).reduce(BigDecimal.ZERO, BigDecimal::add);
         long executionCount = rows.stream().mapToLong(Stats::executions).sum();
+        long unpriced = rows.stream().mapToLong(Stats::unpricedExecutions).sum();
         List<CostGroup> groups;
         if (groupBy == GroupBy.DAY) {
             var byDay = rows.stream()
@@ -108,7 +122,13 @@ class CostBreakdownReport {
                     .toList();
         }
         return new CostBreakdown(
-                filter.from(), filter.to(), groupBy.parameterValue(), Numbers.money(total), executionCount, groups);
+                filter.from(),
+                filter.to(),
+                groupBy.parameterValue(),
+                Numbers.money(total),
+                unpriced,
+                executionCount,
+                groups);
     }
 
     private static CostGroup group(String name, Stats s, BigDecimal total) {
@@ -118,6 +138,7 @@ class CostBreakdownReport {
         return new CostGroup(
                 name,
                 Numbers.money(s.totalCost()),
+                s.unpricedExecutions(),
                 share,
                 s.executions(),
                 s.inputTokens(),

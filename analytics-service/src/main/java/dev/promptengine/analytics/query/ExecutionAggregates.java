@@ -39,7 +39,9 @@ class ExecutionAggregates {
                 "sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,"
                         + " sum(total_tokens) AS total_tokens",
                 "0::bigint AS input_tokens, 0::bigint AS output_tokens, 0::bigint AS total_tokens"),
-        COST("sum(total_cost) AS total_cost", "0::numeric AS total_cost"),
+        COST(
+                "sum(total_cost) AS total_cost, sum(unpriced_count) AS unpriced_executions",
+                "0::numeric AS total_cost, 0::bigint AS unpriced_executions"),
         LATENCY("sum(latency_sum_ms) AS latency_sum_ms", "0::bigint AS latency_sum_ms");
 
         static final Set<Measure> ALL = Collections.unmodifiableSet(EnumSet.allOf(Measure.class));
@@ -110,13 +112,14 @@ class ExecutionAggregates {
             long outputTokens,
             long totalTokens,
             BigDecimal totalCost,
+            long unpricedExecutions,
             long latencySumMs,
             Double p50,
             Double p95,
             Double p99) {
 
         static Stats empty(Instant bucket, String key) {
-            return new Stats(bucket, key, 0, 0, 0, 0, 0, 0, BigDecimal.ZERO, 0, null, null, null);
+            return new Stats(bucket, key, 0, 0, 0, 0, 0, 0, BigDecimal.ZERO, 0, 0, null, null, null);
         }
     }
 
@@ -270,6 +273,7 @@ class ExecutionAggregates {
                     total.outputTokens() + r.outputTokens(),
                     total.totalTokens() + r.totalTokens(),
                     total.totalCost().add(r.totalCost()),
+                    total.unpricedExecutions() + r.unpricedExecutions(),
                     total.latencySumMs() + r.latencySumMs(),
                     null,
                     null,
@@ -289,6 +293,7 @@ class ExecutionAggregates {
                 s.outputTokens(),
                 s.totalTokens(),
                 s.totalCost(),
+                s.unpricedExecutions(),
                 s.latencySumMs(),
                 quantile(histogram, 0.50),
                 quantile(histogram, 0.95),
@@ -312,7 +317,7 @@ class ExecutionAggregates {
                    coalesce(sum(execution_count) FILTER (WHERE status IN ('error', 'timeout')), 0) AS errors,
                    sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
                    sum(total_tokens) AS total_tokens, sum(total_cost) AS total_cost,
-                   sum(latency_sum_ms) AS latency_sum_ms,
+                   sum(unpriced_count) AS unpriced_executions, sum(latency_sum_ms) AS latency_sum_ms,
                    NULL::float8 AS p50, NULL::float8 AS p95, NULL::float8 AS p99
             FROM src
             GROUP BY GROUPING SETS (%s)""";
@@ -379,6 +384,7 @@ class ExecutionAggregates {
                 s.outputTokens(),
                 s.totalTokens(),
                 s.totalCost(),
+                s.unpricedExecutions(),
                 s.latencySumMs(),
                 null,
                 null,
@@ -404,6 +410,7 @@ class ExecutionAggregates {
                 rs.getLong("output_tokens"),
                 rs.getLong("total_tokens"),
                 rs.getBigDecimal("total_cost"),
+                rs.getLong("unpriced_executions"),
                 rs.getLong("latency_sum_ms"),
                 nullableDouble(rs, "p50"),
                 nullableDouble(rs, "p95"),

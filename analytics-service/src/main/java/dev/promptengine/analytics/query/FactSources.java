@@ -23,7 +23,7 @@ final class FactSources {
     private static final String EXECUTION_ROLLUP_COLUMNS = """
             SELECT bucket_start, %s, prompt_slug, prompt_version, environment, provider, model, status, error_type,
                    NULL::text AS user_identifier, NULL::text AS session_id,
-                   execution_count, input_tokens, output_tokens, total_tokens, total_cost, latency_sum_ms,
+                   execution_count, unpriced_count, input_tokens, output_tokens, total_tokens, total_cost, latency_sum_ms,
                    latency_hist_buckets AS hb, latency_hist_counts AS hc
             FROM %s
             WHERE tenant = :tenant AND bucket_start >= :%s AND bucket_start < :%s""";
@@ -32,7 +32,7 @@ final class FactSources {
     private static final String EXECUTION_SUMMARY_COLUMNS = """
             SELECT bucket_start, %s, NULL::text AS prompt_slug, NULL::int AS prompt_version, environment, provider, model,
                    status, error_type, NULL::text AS user_identifier, NULL::text AS session_id,
-                   execution_count, input_tokens, output_tokens, total_tokens, total_cost, latency_sum_ms,
+                   execution_count, unpriced_count, input_tokens, output_tokens, total_tokens, total_cost, latency_sum_ms,
                    latency_hist_buckets AS hb, latency_hist_counts AS hc
             FROM %s
             WHERE tenant = :tenant AND bucket_start >= :%s AND bucket_start < :%s""";
@@ -40,7 +40,8 @@ final class FactSources {
     private static final String EXECUTION_RAW_COLUMNS = """
             SELECT occurred_at AS bucket_start, %s, prompt_slug, prompt_version, environment, provider, model,
                    status, error_type, user_identifier, session_id,
-                   1::bigint AS execution_count, input_tokens, output_tokens, total_tokens,
+                   1::bigint AS execution_count, (pricing_status <> 'priced')::int::bigint AS unpriced_count,
+                   input_tokens, output_tokens, total_tokens,
                    coalesce(total_cost, 0) AS total_cost, execution_time_ms AS latency_sum_ms,
                    ARRAY[latency_bucket] AS hb, ARRAY[1::bigint] AS hc
             FROM execution_fact

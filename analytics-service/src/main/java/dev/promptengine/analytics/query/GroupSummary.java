@@ -28,6 +28,12 @@ record GroupSummary(
         @Schema(description = "Exact USD sum as a decimal string", example = "12.3456")
         String totalCost,
 
+        @Schema(
+                description =
+                        "Executions counted here whose cost is unknown (no price matched, nothing reported): total_cost leaves them out, so a non-zero count means the total is a lower bound",
+                example = "0")
+        long unpricedExecutions,
+
         @Schema(example = "812.25") BigDecimal averageLatencyMs,
         @Schema(example = "640.50") BigDecimal averageTokens) {
 
@@ -43,6 +49,7 @@ record GroupSummary(
                 Numbers.percent(stats.successes(), stats.executions()),
                 Numbers.percent(stats.errors(), stats.executions()),
                 Numbers.money(stats.totalCost()),
+                stats.unpricedExecutions(),
                 Numbers.average(stats.latencySumMs(), stats.executions()),
                 Numbers.average(stats.totalTokens(), stats.executions()));
     }

@@ -37,6 +37,13 @@ class PromptPerformanceReport {
             @Schema(example = "3.6") BigDecimal errorRate,
             @Schema(example = "96.4") BigDecimal successRate,
             @Schema(example = "18.402317") String totalCost,
+
+            @Schema(
+                    description =
+                            "Executions counted here whose cost is unknown (no price matched, nothing reported): total_cost leaves them out, so a non-zero count means the total is a lower bound",
+                    example = "0")
+            long unpricedExecutions,
+
             @Schema(example = "980.4") BigDecimal p50LatencyMs,
             @Schema(example = "3120.7") BigDecimal p95LatencyMs,
             @Schema(example = "6240.1") BigDecimal p99LatencyMs,
@@ -52,6 +59,13 @@ class PromptPerformanceReport {
     record DayCost(
             @Schema(example = "2026-11-26") LocalDate date,
             @Schema(example = "0.6150") String totalCost,
+
+            @Schema(
+                    description =
+                            "Executions counted here whose cost is unknown (no price matched, nothing reported): total_cost leaves them out, so a non-zero count means the total is a lower bound",
+                    example = "0")
+            long unpricedExecutions,
+
             @Schema(example = "52") long executions) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -62,6 +76,13 @@ class PromptPerformanceReport {
             @Schema(example = "97.1") BigDecimal successRate,
             @Schema(example = "2.9") BigDecimal errorRate,
             @Schema(example = "9.12") String totalCost,
+
+            @Schema(
+                    description =
+                            "Executions counted here whose cost is unknown (no price matched, nothing reported): total_cost leaves them out, so a non-zero count means the total is a lower bound",
+                    example = "0")
+            long unpricedExecutions,
+
             @Schema(example = "1102.35") BigDecimal averageLatencyMs) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -95,7 +116,7 @@ class PromptPerformanceReport {
         var costByDay = new ArrayList<DayCost>();
         for (LocalDate day : days(filter.from(), filter.to())) {
             Stats s = byDay.getOrDefault(day, Stats.empty(null, null));
-            costByDay.add(new DayCost(day, Numbers.money(s.totalCost()), s.executions()));
+            costByDay.add(new DayCost(day, Numbers.money(s.totalCost()), s.unpricedExecutions(), s.executions()));
         }
         Map<String, Long> usesByVersion = usages.count(tenant, filter, TimeBucket.NONE, Dimension.VERSION).stream()
                 .collect(Collectors.toMap(UsageAggregates.Count::key, UsageAggregates.Count::usages));
@@ -110,12 +131,13 @@ class PromptPerformanceReport {
                             Numbers.percent(s.successes(), s.executions()),
                             Numbers.percent(s.errors(), s.executions()),
                             Numbers.money(s.totalCost()),
+                            s.unpricedExecutions(),
                             Numbers.average(s.latencySumMs(), s.executions())));
         }
         usesByVersion.forEach((version, uses) -> versions.computeIfAbsent(
                 Integer.parseInt(version),
                 v -> new VersionUsage(
-                        v, uses, 0, Numbers.percent(0, 0), Numbers.percent(0, 0), "0", Numbers.average(0, 0))));
+                        v, uses, 0, Numbers.percent(0, 0), Numbers.percent(0, 0), "0", 0, Numbers.average(0, 0))));
         var models = breakdowns.groups().get(Dimension.MODEL).stream()
                 .sorted(Comparator.comparingLong(Stats::executions).reversed().thenComparing(Stats::key))
                 .map(s -> new ModelShare(s.key(), s.executions(), Numbers.percent(s.executions(), total.executions())))
@@ -132,6 +154,7 @@ class PromptPerformanceReport {
                 Numbers.percent(total.errors(), total.executions()),
                 Numbers.percent(total.successes(), total.executions()),
                 Numbers.money(total.totalCost()),
+                total.unpricedExecutions(),
                 Numbers.latency(total.p50()),
                 Numbers.latency(total.p95()),
                 Numbers.latency(total.p99()),

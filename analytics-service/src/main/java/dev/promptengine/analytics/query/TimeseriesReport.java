@@ -1,5 +1,6 @@
 package dev.promptengine.analytics.query;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.promptengine.analytics.query.ExecutionAggregates.Aggregation;
 import dev.promptengine.analytics.query.ExecutionAggregates.Measure;
 import dev.promptengine.analytics.query.ExecutionAggregates.Stats;
@@ -31,6 +32,8 @@ class TimeseriesReport {
         EXECUTIONS(false, Set.of(), s -> s.executions()),
         USAGES(false, Set.of(), null),
         COST(false, Set.of(Measure.COST), s -> Numbers.money(s.totalCost())),
+        /** Executions whose cost is unknown: the series to alert on (a cost series is a lower bound while it is not 0). */
+        UNPRICED_EXECUTIONS(false, Set.of(Measure.COST), s -> s.unpricedExecutions()),
         TOKENS(false, Set.of(Measure.TOKENS), s -> s.totalTokens()),
         AVERAGE_LATENCY_MS(
                 false,
@@ -72,7 +75,7 @@ class TimeseriesReport {
             }
             throw new InvalidParameterException(
                     "metric",
-                    "'metric' must be one of executions, usages, cost, tokens, average_latency_ms, p50_latency_ms,"
+                    "'metric' must be one of executions, usages, cost, unpriced_executions, tokens, average_latency_ms, p50_latency_ms,"
                             + " p95_latency_ms, p99_latency_ms, error_rate, success_rate; got '" + value + "'");
         }
     }
@@ -110,7 +113,15 @@ class TimeseriesReport {
                     description = "Counts are integers (0 when empty), cost an exact decimal string, latencies"
                             + " and rates numbers (null when the bucket has no executions)",
                     example = "1234.5")
-            Object value) {}
+            Object value,
+
+            @Schema(
+                    description = "metric=cost only: executions of the bucket without a known cost (the cost value"
+                            + " leaves them out)",
+                    example = "0",
+                    nullable = true)
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            Long unpricedExecutions) {}
 
     private final ExecutionAggregates executions;
     private final UsageAggregates usages;
@@ -149,6 +160,7 @@ class TimeseriesReport {
         check(filter, metric, bucket, groupBy);
         List<Instant> buckets = buckets(filter, bucket);
         Map<String, Map<Instant, Object>> values = new TreeMap<>(java.util.Comparator.nullsFirst(String::compareTo));
+        Map<String, Map<Instant, Long>> unpriced = new HashMap<>();
         if (metric == Metric.USAGES) {
             for (var count : usages.count(tenant, filter, bucket, groupBy)) {
                 values.computeIfAbsent(count.key(), k -> new HashMap<>()).put(count.bucket(), count.usages());
@@ -157,6 +169,9 @@ class TimeseriesReport {
             var aggregation = new Aggregation(bucket, groupBy, metric.percentiles, false).withMeasures(metric.measures);
             for (Stats s : executions.aggregate(tenant, filter, aggregation)) {
                 values.computeIfAbsent(s.key(), k -> new HashMap<>()).put(s.bucket(), metric.value.apply(s));
+                if (metric == Metric.COST) {
+                    unpriced.computeIfAbsent(s.key(), k -> new HashMap<>()).put(s.bucket(), s.unpricedExecutions());
+                }
             }
         }
         if (values.isEmpty() && groupBy == null) {
@@ -167,7 +182,10 @@ class TimeseriesReport {
         values.forEach((name, byBucket) -> {
             var points = new ArrayList<Point>(buckets.size());
             for (Instant start : buckets) {
-                points.add(new Point(start, byBucket.containsKey(start) ? byBucket.get(start) : empty));
+                Long unknown = metric == Metric.COST
+                        ? unpriced.getOrDefault(name, Map.of()).getOrDefault(start, 0L)
+                        : null;
+                points.add(new Point(start, byBucket.containsKey(start) ? byBucket.get(start) : empty, unknown));
             }
             series.add(new Series(name, points));
         });

@@ -34,6 +34,10 @@ class TopPromptsReport {
             @Schema(example = "1520") long usageCount,
             @Schema(example = "1480") long executionCount,
             @Schema(example = "18.402317") String totalCost,
+
+            @Schema(description = "Executions whose cost is unknown; total_cost leaves them out", example = "0")
+            long unpricedExecutions,
+
             @Schema(example = "96.4") BigDecimal successRate,
             @Schema(example = "3.6") BigDecimal errorRate,
             @Schema(example = "1234.56") BigDecimal averageLatencyMs) {}
@@ -63,6 +67,7 @@ class TopPromptsReport {
                             uses.getOrDefault(name, 0L),
                             s.executions(),
                             Numbers.money(s.totalCost()),
+                            s.unpricedExecutions(),
                             Numbers.percent(s.successes(), s.executions()),
                             Numbers.percent(s.errors(), s.executions()),
                             Numbers.average(s.latencySumMs(), s.executions()));

@@ -33,6 +33,12 @@ class UsageStatsReport {
             @Schema(description = "Exact USD sum as a decimal string", example = "18.402317")
             String totalCost,
 
+            @Schema(
+                    description =
+                            "Executions counted here whose cost is unknown (no price matched, nothing reported): total_cost leaves them out, so a non-zero count means the total is a lower bound",
+                    example = "0")
+            long unpricedExecutions,
+
             @Schema(description = "Mean total tokens per execution", example = "742.18")
             BigDecimal averageTokens,
 
@@ -86,6 +92,7 @@ class UsageStatsReport {
                 Numbers.percent(total.successes(), total.executions()),
                 Numbers.percent(total.errors(), total.executions()),
                 Numbers.money(total.totalCost()),
+                total.unpricedExecutions(),
                 Numbers.average(total.totalTokens(), total.executions()),
                 Numbers.average(total.latencySumMs(), total.executions()),
                 Numbers.latency(total.p50()),

@@ -64,7 +64,10 @@ class VersionComparisonReport {
             @Schema(example = "742.18") BigDecimal averageTokens,
 
             @Schema(description = "Exact mean cost per execution (USD)", example = "0.0124")
-            String averageCost) {}
+            String averageCost,
+
+            @Schema(description = "Executions whose cost is unknown; they count as 0 in average_cost", example = "0")
+            long unpricedExecutions) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Differences(
@@ -221,7 +224,8 @@ class VersionComparisonReport {
                 Numbers.average(s.latencySumMs(), s.executions()),
                 Numbers.latency(s.p95()),
                 Numbers.average(s.totalTokens(), s.executions()),
-                Numbers.moneyAverage(s.totalCost(), s.executions()));
+                Numbers.moneyAverage(s.totalCost(), s.executions()),
+                s.unpricedExecutions());
     }
 
     private static BigDecimal p95Difference(Stats a, Stats b) {
