@@ -95,7 +95,7 @@ class DriftReport {
             FROM execution_fact
             WHERE catalog_cost IS NOT NULL AND provider_cost IS NOT NULL AND %s
             GROUP BY 1, 2, 3
-            ORDER BY 1, 2, 3""";
+            ORDER BY day, provider COLLATE "C", model COLLATE "C\"""";
 
     private static final String ONE_SIDED = """
             SELECT count(*) FILTER (WHERE catalog_cost IS NOT NULL AND provider_cost IS NULL) AS only_catalog,

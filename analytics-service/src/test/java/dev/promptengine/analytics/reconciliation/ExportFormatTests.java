@@ -127,10 +127,9 @@ class ExportFormatTests {
     @Test
     void refusesABadNumberNamingLineAndColumn() {
         String csv =
-                "usage_date_utc,model,cost_usd\n2026-11-24,Claude Haiku 4.5,0.1\n2026-11-24,Claude Haiku 4.5,1,5\n";
-        // the second data line has a stray comma: cost_usd is "1"; so use a value that is no number
+                "usage_date_utc,model,cost_usd\n2026-11-24,Claude Haiku 4.5,0.1\n2026-11-24,Claude Haiku 4.5,1.5 USD\n";
         assertRefused(
-                () -> ExportFormat.ANTHROPIC.read(csv.replace("1,5", "1.5 USD"), 10),
+                () -> ExportFormat.ANTHROPIC.read(csv, 10),
                 "cost_usd",
                 3,
                 "Line 3, column 'cost_usd': '1.5 USD' is not a decimal number");
