@@ -12,16 +12,20 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import org.springdoc.core.annotations.ParameterObject;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -36,6 +40,7 @@ class ReconciliationController {
 
     static final Duration DEFAULT_RANGE = Duration.ofDays(30);
     static final int MAX_LIMIT = 100;
+    private static final MediaType TEXT_CSV = MediaType.parseMediaType("text/csv");
 
     private final Clock clock;
     private final AuditTrail audit;
@@ -78,7 +83,9 @@ class ReconciliationController {
         return answer;
     }
 
-    @PostMapping(path = "/v1/analytics/reconciliation/imports", consumes = "text/csv")
+    // no `consumes`: a request of the wrong role must answer 403 whatever its Content-Type, so the
+    // media type is checked here, after the role (415 problem otherwise)
+    @PostMapping("/v1/analytics/reconciliation/imports")
     @ResponseStatus(HttpStatus.CREATED)
     @RequiresRole(Role.ADMIN)
     @Operation(
@@ -103,15 +110,30 @@ class ReconciliationController {
                                                                     + "2026-11-25T00:00:00+00:00,0.0125,usd,"
                                                                     + "\"gpt-4o-2024-08-06, input\",proj_abc\n"))))
     ImportComparison.Comparison importExport(
-            Caller caller,
+            @Parameter(hidden = true) Caller caller,
             @Parameter(
                             description = "Which export the body is",
                             schema = @Schema(allowableValues = {"openai", "anthropic"}))
                     @RequestParam
                     String format,
-            InputStream body)
+            @Parameter(hidden = true) @RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false)
+                    String contentType,
+            HttpServletRequest request)
             throws IOException {
-        return imports.importExport(caller, format, body);
+        if (!isCsv(contentType)) {
+            throw new ReconciliationProblems.NotCsvException(
+                    "The body must be the CSV export with 'Content-Type: text/csv', was "
+                            + (contentType == null ? "none" : "'" + contentType + "'"));
+        }
+        return imports.importExport(caller, format, request.getInputStream());
+    }
+
+    private static boolean isCsv(String contentType) {
+        try {
+            return contentType != null && TEXT_CSV.isCompatibleWith(MediaType.parseMediaType(contentType));
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
     }
 
     @GetMapping("/v1/analytics/reconciliation/imports/{id}")

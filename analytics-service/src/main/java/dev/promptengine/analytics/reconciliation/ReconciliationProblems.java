@@ -20,6 +20,20 @@ class ReconciliationProblems {
         }
     }
 
+    /** The import's body is not declared as CSV. */
+    static class NotCsvException extends RuntimeException {
+        NotCsvException(String message) {
+            super(message);
+        }
+    }
+
+    @ExceptionHandler(NotCsvException.class)
+    ProblemDetail notCsv(NotCsvException e) {
+        var problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
+        problem.setType(Problems.type("unsupported-media-type"));
+        return problem;
+    }
+
     /** 400 {@code problems/invalid-import}: {@code column} and {@code line} name what is wrong where known. */
     @ExceptionHandler(ImportRefusedException.class)
     ProblemDetail refused(ImportRefusedException e) {

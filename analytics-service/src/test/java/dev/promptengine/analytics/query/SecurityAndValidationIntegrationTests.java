@@ -94,10 +94,24 @@ class SecurityAndValidationIntegrationTests extends QueryApiTestSupport {
                         "/v1/analytics/prompts/{slug}/versions/compare",
                         "/v1/export/executions.csv",
                         "/v1/audit",
+                        "/v1/analytics/reconciliation",
+                        "/v1/analytics/reconciliation/imports",
+                        "/v1/analytics/reconciliation/imports/{id}",
+                        "\"drift_percent\"",
+                        "\"only_provider_executions\"",
+                        "\"billed_cost\"",
+                        "\"unattributed_billed_cost\"",
                         "\"total_uses\"",
                         "\"p95_latency_ms\"",
                         "\"next_cursor\"",
                         "\"example\"");
-        assertThat(response.body()).doesNotContain("\"totalUses\"");
+        assertThat(response.body()).doesNotContain("\"totalUses\"", "\"driftPercent\"", "\"billedCost\"");
+        var imports = response.json()
+                .get("paths")
+                .get("/v1/analytics/reconciliation/imports")
+                .get("post");
+        assertThat(imports.get("requestBody").get("content").propertyNames()).containsExactly("text/csv");
+        assertThat(imports.get("parameters").findValuesAsString("name")).containsExactly("format");
+        assertThat(imports.get("responses").propertyNames()).contains("201");
     }
 }

@@ -392,6 +392,11 @@ class ReconciliationIntegrationTests {
                 "/v1/analytics/reconciliation/imports?format=anthropic",
                 "usage_date_utc,model,cost_usd\n" + "2026-11-24,Claude Haiku 4.5,0.0001\n".repeat(2_000),
                 ACME_ADMIN);
+        var notCsv = send(
+                HttpRequest.newBuilder(uri("/v1/analytics/reconciliation/imports?format=openai"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")),
+                ACME_ADMIN);
         var analyst =
                 post("/v1/analytics/reconciliation/imports?format=openai", sample("openai-costs.csv"), ACME_ANALYST);
 
@@ -411,6 +416,7 @@ class ReconciliationIntegrationTests {
                 .isEqualTo("format");
         assertThat(tooLarge.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(tooLarge.body()).get("detail").asString()).contains("limit of 65536 bytes");
+        assertThat(notCsv.statusCode()).isEqualTo(415);
         assertThat(analyst.statusCode()).isEqualTo(403);
         assertThat(imports()).isEqualTo(before);
     }
