@@ -46,7 +46,7 @@ enum ExportFormat {
                                 + " each line names its model");
             }
             columns.requireCurrency(row, "amount_currency", "usd");
-            String billedModel = item.split(",", 2)[0].trim();
+            String billedModel = modelOfLineItem(item);
             String kind = item.contains(",") ? item.split(",", 2)[1].trim().toLowerCase(Locale.ROOT) : "";
             Long quantity = columns.optionalCount(row, "quantity");
             Long input = columns.optionalCount(row, "input_tokens");
@@ -72,6 +72,23 @@ enum ExportFormat {
         @Override
         String modelKey(String model) {
             return model.trim().toLowerCase(Locale.ROOT);
+        }
+
+        /**
+         * "gpt-4o-2024-08-06, cached input" → gpt-4o-2024-08-06; a service-tier prefix ("priority |
+         * gpt-5, output") and a modality word after the model ("gpt-audio-mini-2025-12-15 audio,
+         * input") are dropped. A line item without a comma ("web search tool calls") names no model and
+         * is kept whole.
+         */
+        private static String modelOfLineItem(String item) {
+            if (!item.contains(",")) {
+                return item.trim();
+            }
+            String head = item.substring(0, item.indexOf(',')).trim();
+            if (head.contains("|")) {
+                head = head.substring(head.lastIndexOf('|') + 1).trim();
+            }
+            return head.split("\\s+", 2)[0];
         }
     },
 

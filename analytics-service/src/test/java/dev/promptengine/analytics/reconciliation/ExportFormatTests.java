@@ -92,6 +92,21 @@ class ExportFormatTests {
     }
 
     @Test
+    void takesTheModelOfAnOpenAiLineItemWithoutServiceTierOrModality() {
+        String csv = "start_time_iso,amount_value,line_item\n"
+                + "2026-11-24T00:00:00Z,1,\"priority | GPT-5.5-2026-04-23, output, long context\"\n"
+                + "2026-11-24T00:00:00Z,2,\"gpt-audio-mini-2025-12-15 audio, input\"\n"
+                + "2026-11-24T00:00:00Z,3,Vector storage\n";
+
+        assertThat(ExportFormat.OPENAI.read(csv, 10))
+                .extracting(BilledLine::model, BilledLine::billedModel)
+                .containsExactly(
+                        tuple("gpt-5.5-2026-04-23", "GPT-5.5-2026-04-23"),
+                        tuple("gpt-audio-mini-2025-12-15", "gpt-audio-mini-2025-12-15"),
+                        tuple("vector storage", "Vector storage"));
+    }
+
+    @Test
     void readsUnixSecondsWhenTheIsoColumnIsAbsentAndQuantitiesAsTokens() {
         String csv = "start_time,amount_value,line_item,quantity\r\n"
                 + "1795478400,0.5,\"gpt-4o, input\",200000\r\n"
