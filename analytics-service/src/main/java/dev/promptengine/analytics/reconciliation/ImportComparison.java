@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -143,9 +144,9 @@ class ImportComparison {
                                     rs.getLong("executions"),
                                     rs.getLong("unpriced")));
                 });
-        var keys = new TreeMap<Key, Boolean>(billed.comparator());
-        billed.keySet().forEach(k -> keys.put(k, true));
-        ours.keySet().forEach(k -> keys.put(k, true));
+        var keys = new TreeSet<Key>(billed.comparator());
+        keys.addAll(billed.keySet());
+        keys.addAll(ours.keySet());
         var days = new ArrayList<Day>();
         var none = new Ours(BigDecimal.ZERO, BigDecimal.ZERO, 0, 0);
         BigDecimal billedTotal = unattributed;
@@ -153,7 +154,7 @@ class ImportComparison {
         BigDecimal ourCatalogTotal = BigDecimal.ZERO;
         long executions = 0;
         long unpriced = 0;
-        for (var key : keys.keySet()) {
+        for (var key : keys) {
             BigDecimal bill = billed.getOrDefault(key, BigDecimal.ZERO);
             Ours our = Objects.requireNonNullElse(ours.get(key), none);
             BigDecimal difference = bill.subtract(our.cost());
