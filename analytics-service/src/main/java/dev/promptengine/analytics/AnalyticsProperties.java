@@ -76,12 +76,14 @@ public record AnalyticsProperties(
             @NotNull @DefaultValue("1h") Duration checkInterval) {}
 
     /**
-     * Defaults: {@link Topics#USAGE} and {@link Topics#EXECUTION_COSTED}; {@code execution} is
+     * Defaults: {@link Topics#USAGE}, {@link Topics#EXECUTION_COSTED} and {@link Topics#COST_CORRECTION}
+     * (re-pricing publishes there and applies what it reads back); {@code execution} is
      * cost-service's input, whose dead letters ({@code <execution>.dlt}) are collected here too.
      */
-    public record ConsumedTopics(String usage, String executionCosted, String execution) {
+    public record ConsumedTopics(String usage, String executionCosted, String execution, String costCorrection) {
 
         public ConsumedTopics {
+            costCorrection = costCorrection == null ? Topics.COST_CORRECTION.name() : costCorrection;
             usage = usage == null ? Topics.USAGE.name() : usage;
             executionCosted = executionCosted == null ? Topics.EXECUTION_COSTED.name() : executionCosted;
             execution = execution == null ? Topics.EXECUTION.name() : execution;

@@ -1,5 +1,6 @@
 package dev.promptengine.client;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,7 +37,8 @@ public record Execution(
         long executionTimeMs,
         Status status,
         String errorMessage,
-        Map<String, ?> responseMetadata)
+        Map<String, ?> responseMetadata,
+        BigDecimal providerCostUsd)
         implements Event {
 
     @Override
@@ -83,6 +85,7 @@ public record Execution(
         private Status status = Status.SUCCESS;
         private String errorMessage;
         private Map<String, ?> responseMetadata;
+        private BigDecimal providerCostUsd;
 
         private Builder(UUID usageId, String promptSlug, int promptVersion) {
             this.usageId = usageId;
@@ -196,6 +199,15 @@ public record Execution(
             return this;
         }
 
+        /**
+         * The cost the provider reported for this call, in USD (for example OpenRouter's {@code usage.cost});
+         * by default it prices the execution, the catalog's cost kept beside it.
+         */
+        public Builder providerCostUsd(BigDecimal providerCostUsd) {
+            this.providerCostUsd = providerCostUsd;
+            return this;
+        }
+
         Execution build(UUID assignedId, Instant now) {
             return new Execution(
                     id != null ? id : assignedId,
@@ -221,7 +233,8 @@ public record Execution(
                     executionTimeMs,
                     status,
                     errorMessage,
-                    Json.copy(responseMetadata));
+                    Json.copy(responseMetadata),
+                    providerCostUsd);
         }
     }
 }

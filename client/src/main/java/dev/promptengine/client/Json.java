@@ -78,6 +78,12 @@ final class Json {
         out.field("status", execution.status().name().toLowerCase(java.util.Locale.ROOT));
         out.field("error_message", execution.errorMessage());
         out.field("response_metadata", execution.responseMetadata());
+        // a string: ingest keeps every digit of it (a JSON number would be read as a double)
+        out.field(
+                "provider_cost_usd",
+                execution.providerCostUsd() == null
+                        ? null
+                        : execution.providerCostUsd().toPlainString());
         return out.end();
     }
 

@@ -199,6 +199,10 @@ final class KafkaTransport implements Transport {
                 .setStatus(ExecutionStatus.valueOf(execution.status().name()))
                 .setErrorMessage(rules.annotation(execution.errorMessage()))
                 .setResponseMetadata(rules.metadata(execution.responseMetadata()))
+                .setProviderCost(
+                        execution.providerCostUsd() == null
+                                ? null
+                                : dev.promptengine.schemas.Money.toEventScale(execution.providerCostUsd()))
                 .setCaptureMode(captureMode(rules))
                 .setRedactions(rules.counts())
                 .build();

@@ -244,6 +244,9 @@ public final class PromptEngine implements AutoCloseable {
                 || execution.executionTimeMs() < 0) {
             return "execution with a negative token count or time";
         }
+        if (execution.providerCostUsd() != null && execution.providerCostUsd().signum() < 0) {
+            return "execution with a negative provider cost";
+        }
         return null;
     }
 

@@ -111,6 +111,7 @@ class PromptEngineTests {
                 .temperature(0.5)
                 .tokens(10, 5)
                 .status(Status.TIMEOUT)
+                .providerCostUsd(new java.math.BigDecimal("0.000000000000000735"))
                 .build(new java.util.UUID(0, 2), Instant.parse("2026-12-02T12:00:00.123Z"));
 
         assertThat(Json.usage(usage))
@@ -126,7 +127,8 @@ class PromptEngineTests {
                         + "\"prompt_version\":3,\"provider\":\"openai\",\"model\":\"gpt-4o\",\"temperature\":0.5,"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"input_tokens\":10,\"output_tokens\":5,"
                         + "\"cached_input_tokens\":0,\"cache_write_tokens\":0,\"reasoning_tokens\":0,"
-                        + "\"execution_time_ms\":0,\"status\":\"timeout\"}");
+                        + "\"execution_time_ms\":0,\"status\":\"timeout\","
+                        + "\"provider_cost_usd\":\"0.000000000000000735\"}");
     }
 
     @Test

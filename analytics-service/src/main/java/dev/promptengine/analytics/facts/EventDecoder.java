@@ -1,6 +1,7 @@
 package dev.promptengine.analytics.facts;
 
 import dev.promptengine.analytics.AnalyticsProperties;
+import dev.promptengine.events.CostCorrection;
 import dev.promptengine.events.CostedLlmExecution;
 import dev.promptengine.events.LlmExecution;
 import dev.promptengine.events.Message;
@@ -50,11 +51,19 @@ class EventDecoder {
         }
     }
 
+    /** A re-pricing correction; its key is the corrected execution's. */
+    record Correction(CostRevision revision) implements Decoded {
+        @Override
+        public FactKey key() {
+            return revision.key();
+        }
+    }
+
     /**
      * Why a record cannot be counted, and whose it is as far as it decoded.
      *
      * @param kind a stable class of reason: {@code undecodable}, {@code unexpected_type}, {@code
-     *     invalid_field}, {@code outside_window}, {@code rejected_by_database}
+     *     invalid_field}, {@code outside_window}, {@code rejected_by_database}, {@code unknown_execution}
      */
     record Poison(String kind, String reason, String tenant, UUID eventId, String eventType) implements Decoded {
 
@@ -63,6 +72,8 @@ class EventDecoder {
         static final String INVALID_FIELD = "invalid_field";
         static final String OUTSIDE_WINDOW = "outside_window";
         static final String REJECTED_BY_DATABASE = "rejected_by_database";
+        /** A cost correction for an execution that is not stored (replay it once the execution is). */
+        static final String UNKNOWN_EXECUTION = "unknown_execution";
 
         static Poison undecodable(String reason) {
             return new Poison(UNDECODABLE, reason, null, null, null);
@@ -106,6 +117,10 @@ class EventDecoder {
                     e == null ? null : e.getId(),
                     "execution",
                     () -> execution(costed));
+        }
+        if (topic.equals(properties.topics().costCorrection()) && record instanceof CostCorrection correction) {
+            return checked(
+                    correction.getTenant(), correction.getExecutionId(), "execution", () -> correction(correction));
         }
         return new Poison(
                 Poison.UNEXPECTED_TYPE,
@@ -236,6 +251,41 @@ class EventDecoder {
             case UNKNOWN ->
                 cost.getPricingStatus() == dev.promptengine.events.PricingStatus.PRICED ? "catalog" : "unknown";
         };
+    }
+
+    private Correction correction(CostCorrection c) {
+        var key = new FactKey(tenant(c.getTenant()), c.getExecutionId(), c.getOccurredAt());
+        var cost = c.getCost();
+        if (c.getRevision() < 1 || cost.getRevision() != c.getRevision()) {
+            throw new InvalidEventException("revision " + c.getRevision() + " must be >= 1 and equal cost.revision ("
+                    + cost.getRevision() + ")");
+        }
+        if (cost.getPricingStatus() == dev.promptengine.events.PricingStatus.PRICED && cost.getTotalCost() == null) {
+            throw new InvalidEventException("cost.total_cost is null for a PRICED correction");
+        }
+        return new Correction(new CostRevision(
+                key,
+                c.getId(),
+                c.getRepricingId(),
+                c.getRevision(),
+                lower(cost.getPricingStatus().name()),
+                cost.getPriceId(),
+                cost.getPriceVersion(),
+                text("cost.price_layer", cost.getPriceLayer()),
+                text("cost.matched_rule", cost.getMatchedRule()),
+                cost.getDiscountId(),
+                amount("cost.discount_percent", cost.getDiscountPercent()),
+                costSource(cost),
+                amount("cost.input_cost", cost.getInputCost()),
+                amount("cost.cached_input_cost", cost.getCachedInputCost()),
+                amount("cost.cache_write_cost", cost.getCacheWriteCost()),
+                amount("cost.output_cost", cost.getOutputCost()),
+                amount("cost.reasoning_cost", cost.getReasoningCost()),
+                amount("cost.total_cost", cost.getTotalCost()),
+                amount("cost.catalog_cost", catalogCost(cost)),
+                amount("cost.provider_cost", cost.getProviderCost()),
+                cost.getLongContextApplied(),
+                cost.getPricedAt()));
     }
 
     /** The catalog's total; for an event before v2 priced by the catalog, its total cost. */

@@ -23,7 +23,7 @@ import org.springframework.kafka.support.Acknowledgment;
 import org.springframework.stereotype.Component;
 
 /**
- * Consumes usages and costed executions in batches and hands each batch to {@link FactsWriter}.
+ * Consumes usages, costed executions and cost corrections in batches and hands each batch to {@link FactsWriter}.
  * PostgreSQL, not Kafka, holds the committed positions: on assignment the listener claims the
  * partitions (bumping their fencing epoch) and seeks to the stored offsets. Kafka offsets are still
  * committed after each batch, for lag monitoring only.
@@ -71,7 +71,11 @@ class FactsListener implements ConsumerSeekAware {
 
     /** The consumed topics, for the {@code @KafkaListener} expression. */
     public String[] topics() {
-        return new String[] {properties.topics().usage(), properties.topics().executionCosted()};
+        return new String[] {
+            properties.topics().usage(),
+            properties.topics().executionCosted(),
+            properties.topics().costCorrection()
+        };
     }
 
     @Override

@@ -50,7 +50,9 @@ class FactsWriter {
         /** The same record, as poison PostgreSQL refused to store (found by isolating it). */
         Consumed rejected(String reason) {
             FactKey key = decoded.key();
-            String type = decoded instanceof EventDecoder.Usage ? "usage" : "execution";
+            String type = decoded instanceof EventDecoder.Usage
+                    ? "usage"
+                    : decoded instanceof EventDecoder.Correction ? "cost_correction" : "execution";
             return new Consumed(
                     record,
                     new EventDecoder.Poison(
@@ -78,7 +80,13 @@ class FactsWriter {
     }
 
     /** What a committed batch changed (for logs, metrics and tests). */
-    record Outcome(int skipped, List<DeadLetter> deadLetters, int newUsages, int newExecutions, int duplicates) {
+    record Outcome(
+            int skipped,
+            List<DeadLetter> deadLetters,
+            int newUsages,
+            int newExecutions,
+            int duplicates,
+            int corrections) {
 
         int deadLettered() {
             return deadLetters.size();
@@ -92,7 +100,8 @@ class FactsWriter {
                     List.copyOf(letters),
                     newUsages + other.newUsages,
                     newExecutions + other.newExecutions,
-                    duplicates + other.duplicates);
+                    duplicates + other.duplicates,
+                    corrections + other.corrections);
         }
     }
 
@@ -102,6 +111,7 @@ class FactsWriter {
     private final OffsetStore offsets;
     private final DeadLetterStore deadLetters;
     private final PartitionManager partitions;
+    private final CorrectionWriter corrections;
     private final AnalyticsProperties properties;
 
     FactsWriter(
@@ -109,8 +119,10 @@ class FactsWriter {
             OffsetStore offsets,
             DeadLetterStore deadLetters,
             PartitionManager partitions,
+            CorrectionWriter corrections,
             AnalyticsProperties properties) {
         this.properties = properties;
+        this.corrections = corrections;
         this.jdbc = pool.jdbc();
         this.dataSource = pool.dataSource();
         this.transactions = pool.transactions();
@@ -134,6 +146,7 @@ class FactsWriter {
             var poison = new ArrayList<DeadLetter>();
             var usages = new LinkedHashMap<FactKey, UsageFact>();
             var executions = new LinkedHashMap<FactKey, ExecutionFact>();
+            var revisions = new LinkedHashMap<FactKey, Consumed>();
             int duplicates = 0;
             for (Consumed c : fresh) {
                 if (c.decoded() instanceof EventDecoder.Poison p) {
@@ -144,6 +157,15 @@ class FactsWriter {
                     }
                 } else if (c.decoded() instanceof EventDecoder.Execution e) {
                     if (executions.putIfAbsent(e.key(), e.fact()) != null) {
+                        duplicates++;
+                    }
+                } else if (c.decoded() instanceof EventDecoder.Correction r) {
+                    // the highest revision of an execution in the batch is the one that counts
+                    Consumed previous = revisions.get(r.key());
+                    if (previous == null || revision(c) > revision(previous)) {
+                        revisions.put(r.key(), c);
+                    }
+                    if (previous != null) {
                         duplicates++;
                     }
                 }
@@ -158,6 +180,25 @@ class FactsWriter {
                 upsertUsageRollups(rollups);
                 upsertExecutionRollups(rollups);
             }
+            // after the new executions: a correction may follow its execution within one batch
+            var applied = corrections.apply(revisions.values().stream()
+                    .map(c -> ((EventDecoder.Correction) c.decoded()).revision())
+                    .toList());
+            duplicates += applied.duplicates();
+            for (CostRevision unknown : applied.unknown()) {
+                Consumed c = revisions.get(unknown.key());
+                poison.add(c.deadLetter(
+                        group,
+                        new EventDecoder.Poison(
+                                EventDecoder.Poison.UNKNOWN_EXECUTION,
+                                "cost correction revision " + unknown.revision() + " of execution "
+                                        + unknown.key().id()
+                                        + " (tenant " + unknown.key().tenant() + ", occurred_at "
+                                        + unknown.key().occurredAt() + "): no such execution is stored",
+                                unknown.key().tenant(),
+                                unknown.key().id(),
+                                "cost_correction")));
+            }
             deadLetters.insert(poison); // with the offsets: once per record, however often the batch is retried
             offsets.advance(group, nextOffsets(batch));
             return new Outcome(
@@ -165,8 +206,13 @@ class FactsWriter {
                     List.copyOf(poison),
                     newUsages.size(),
                     newExecutions.size(),
-                    duplicates);
+                    duplicates,
+                    applied.applied());
         });
+    }
+
+    private static int revision(Consumed c) {
+        return ((EventDecoder.Correction) c.decoded()).revision().revision();
     }
 
     private static Map<TopicPartition, Long> nextOffsets(List<Consumed> batch) {

@@ -16,7 +16,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
             "dev.promptengine.analytics.audit",
             "dev.promptengine.analytics.deadletter",
             "dev.promptengine.analytics.keys",
-            "dev.promptengine.analytics.reconciliation"
+            "dev.promptengine.analytics.reconciliation",
+            "dev.promptengine.analytics.repricing"
         })
 class QueryProblems {
 

@@ -188,7 +188,22 @@ final class ApiModel {
             String status,
 
             @JsonProperty("error_message") String errorMessage,
-            @JsonProperty("response_metadata") Map<String, Object> responseMetadata) {}
+
+            @JsonProperty("response_metadata")
+            @Schema(
+                    description = "Object; when provider_cost_usd is absent, a number at usage.cost (the provider's"
+                            + " own usage object, as OpenRouter reports it) is taken as the reported cost")
+            Map<String, Object> responseMetadata,
+
+            @JsonProperty("provider_cost_usd")
+            @Schema(
+                    description = "The cost the provider reported for this call, USD: a decimal string keeps every"
+                            + " digit (a JSON number is exact to about 15 significant digits); 0 to 100000, at most"
+                            + " 18 fractional digits. By default it is the execution's cost, the catalog's kept beside"
+                            + " it (docs/pricing.md, \"Reported cost\")",
+                    example = "0.000735",
+                    type = "string")
+            String providerCostUsd) {}
 
     @Schema(name = "Batch", description = "Usages and executions published all or nothing")
     record Batch(List<Usage> usages, List<Execution> executions) {}

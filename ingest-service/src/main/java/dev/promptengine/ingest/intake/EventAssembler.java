@@ -100,6 +100,10 @@ class EventAssembler {
                 .setStatus(ExecutionStatus.valueOf(execution.status().name()))
                 .setErrorMessage(redaction.annotation(execution.errorMessage()))
                 .setResponseMetadata(json(execution.responseMetadata(), redaction::metadata))
+                .setProviderCost(
+                        execution.providerCost() == null
+                                ? null
+                                : dev.promptengine.schemas.Money.toEventScale(execution.providerCost()))
                 .setCaptureMode(CaptureMode.valueOf(redaction.mode().name()))
                 .setRedactions(redaction.counts())
                 .build();

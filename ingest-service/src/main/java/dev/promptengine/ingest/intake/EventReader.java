@@ -62,7 +62,13 @@ class EventReader {
             "execution_time_ms",
             "status",
             "error_message",
-            "response_metadata");
+            "response_metadata",
+            "provider_cost_usd");
+
+    /** A reported cost above this for one call is a unit mistake, not a price. */
+    static final java.math.BigDecimal MAX_PROVIDER_COST = new java.math.BigDecimal("100000");
+    /** What the event's decimal(38, 18) keeps. */
+    static final int MONEY_SCALE = 18;
 
     private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content");
     private static final Set<String> BATCH_FIELDS = Set.of("usages", "executions");
@@ -287,6 +293,14 @@ class EventReader {
         Status status = status(fields);
         String error = fields.optionalString("error_message", content);
         JsonObject responseMetadata = fields.object("response_metadata", limits.maxObjectLength());
+        java.math.BigDecimal providerCost = fields.money("provider_cost_usd", MAX_PROVIDER_COST, MONEY_SCALE);
+        if (providerCost == null && responseMetadata != null) {
+            // the provider's own usage object, as OpenRouter reports it: response_metadata.usage.cost (USD)
+            var reported = responseMetadata.node().path("usage").path("cost");
+            if (reported.isNumber() || reported.isString()) {
+                providerCost = fields.money("response_metadata.usage.cost", reported, MAX_PROVIDER_COST, MONEY_SCALE);
+            }
+        }
         if (violations.size() > before) {
             return null;
         }
@@ -340,7 +354,8 @@ class EventReader {
                 executionTime == null ? 0 : executionTime,
                 status,
                 error,
-                responseMetadata);
+                responseMetadata,
+                providerCost);
     }
 
     /**

@@ -33,7 +33,8 @@ record ExecutionEvent(
         long executionTimeMs,
         Status status,
         String errorMessage,
-        JsonObject responseMetadata) {
+        JsonObject responseMetadata,
+        java.math.BigDecimal providerCost) {
 
     enum Status {
         SUCCESS,
@@ -68,6 +69,7 @@ record ExecutionEvent(
                 executionTimeMs,
                 status,
                 errorMessage,
-                responseMetadata);
+                responseMetadata,
+                providerCost);
     }
 }

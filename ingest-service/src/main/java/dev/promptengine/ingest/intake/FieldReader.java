@@ -182,6 +182,48 @@ final class FieldReader {
         return number;
     }
 
+    /**
+     * An exact USD amount: a JSON string of decimal digits (exact, any precision up to {@code maxScale}
+     * fractional digits) or a JSON number (exact up to about 15 significant digits, as JSON numbers are
+     * parsed as binary doubles).
+     */
+    java.math.BigDecimal money(String field, java.math.BigDecimal max, int maxScale) {
+        if (!isPresent(field)) {
+            return null;
+        }
+        return money(field, node.get(field), max, maxScale);
+    }
+
+    java.math.BigDecimal money(String field, JsonNode value, java.math.BigDecimal max, int maxScale) {
+        java.math.BigDecimal amount;
+        if (value.isString()) {
+            try {
+                amount = new java.math.BigDecimal(value.stringValue().trim());
+            } catch (NumberFormatException e) {
+                reject(field, "must be a decimal number of USD, such as \"0.00123\"");
+                return null;
+            }
+        } else if (value.isNumber()) {
+            amount = value.decimalValue();
+        } else {
+            reject(field, "must be a decimal number of USD (a string such as \"0.00123\" keeps every digit)");
+            return null;
+        }
+        if (amount.signum() < 0) {
+            reject(field, "must be >= 0");
+            return null;
+        }
+        if (amount.compareTo(max) > 0) {
+            reject(field, "must be <= " + max.toPlainString());
+            return null;
+        }
+        if (amount.stripTrailingZeros().scale() > maxScale) {
+            reject(field, "has more than " + maxScale + " fractional digits");
+            return null;
+        }
+        return amount.stripTrailingZeros().scale() < 0 ? amount.setScale(0) : amount.stripTrailingZeros();
+    }
+
     Instant timestamp(String field) {
         if (!isPresent(field)) {
             return null;

@@ -100,6 +100,31 @@ class IngestIntegrationTests extends IngestServiceTestBase {
     }
 
     @Test
+    void carriesTheCostTheProviderReportedExactlyFromTheFieldOrTheProvidersUsageObject() {
+        var before = topics.snapshot();
+        var stated =
+                Events.execution(UUID.randomUUID(), UUID.randomUUID()).put("provider_cost_usd", "0.000000000000000735");
+        var openRouter = Events.execution(UUID.randomUUID(), UUID.randomUUID());
+        openRouter.putObject("response_metadata").putObject("usage").put("cost", 0.00123);
+        var neither = Events.execution(UUID.randomUUID(), UUID.randomUUID());
+
+        for (var body : List.of(stated, openRouter, neither)) {
+            assertThat(api.postJson("/v1/executions", PUBLISHER_KEY, body.toString())
+                            .status())
+                    .isEqualTo(202);
+        }
+
+        var records = topics.awaitRecordsSince(before, r -> r.size() == 3);
+        java.util.Map<UUID, java.math.BigDecimal> costs = new java.util.HashMap<>();
+        records.forEach(
+                r -> costs.put(((LlmExecution) r.value()).getId(), ((LlmExecution) r.value()).getProviderCost()));
+        assertThat(costs.get(UUID.fromString(stated.get("id").asString())))
+                .isEqualTo(new java.math.BigDecimal("0.000000000000000735"));
+        assertThat(costs.get(UUID.fromString(openRouter.get("id").asString()))).isEqualByComparingTo("0.00123");
+        assertThat(costs.get(UUID.fromString(neither.get("id").asString()))).isNull();
+    }
+
+    @Test
     void defaultsEnvironmentToProductionAndGeneratesIdsWhenAbsent() {
         // Given
         var usage = Events.usage();

@@ -198,6 +198,31 @@ class ValidationIntegrationTests extends IngestServiceTestBase {
                 usage("session_id as a number", u -> u.put("session_id", 12), "session_id", "must be a string"),
                 // executions
                 execution("execution without usage_id", e -> e.remove("usage_id"), "usage_id", "is required"),
+                execution(
+                        "negative provider_cost_usd",
+                        e -> e.put("provider_cost_usd", "-0.01"),
+                        "provider_cost_usd",
+                        "must be >= 0"),
+                execution(
+                        "provider_cost_usd not a number",
+                        e -> e.put("provider_cost_usd", "twelve cents"),
+                        "provider_cost_usd",
+                        "must be a decimal number of USD"),
+                execution(
+                        "provider_cost_usd above the bound",
+                        e -> e.put("provider_cost_usd", 250000),
+                        "provider_cost_usd",
+                        "must be <= 100000"),
+                execution(
+                        "provider_cost_usd with 19 fractional digits",
+                        e -> e.put("provider_cost_usd", "0.0000000000000000001"),
+                        "provider_cost_usd",
+                        "more than 18 fractional digits"),
+                execution(
+                        "a negative usage.cost in response_metadata",
+                        e -> e.putObject("response_metadata").putObject("usage").put("cost", -1),
+                        "response_metadata.usage.cost",
+                        "must be >= 0"),
                 execution("usage_id not a UUID", e -> e.put("usage_id", "u-1"), "usage_id", "must be a UUID"),
                 execution("execution without prompt_slug", e -> e.remove("prompt_slug"), "prompt_slug", "is required"),
                 execution("execution without provider", e -> e.remove("provider"), "provider", "is required"),
