@@ -14,6 +14,12 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
 
+    static {
+        // the caller comes from the API key (CallerArgumentResolver), never from the request body
+        org.springdoc.core.utils.SpringDocUtils.getConfig()
+                .addRequestWrapperToIgnore(dev.promptengine.service.auth.Caller.class);
+    }
+
     @Bean
     OpenAPI analyticsOpenApi() {
         return new OpenAPI()

@@ -8,7 +8,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
-/** RFC 9457 answers of the query, export, audit, dead-letter and key endpoints, naming the offending parameter. */
+/** RFC 9457 answers of the query, export, audit, dead-letter, key, reconciliation and repricing endpoints, naming the offending parameter. */
 @RestControllerAdvice(
         basePackages = {
             "dev.promptengine.analytics.query",
@@ -16,6 +16,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
             "dev.promptengine.analytics.audit",
             "dev.promptengine.analytics.deadletter",
             "dev.promptengine.analytics.keys",
+            "dev.promptengine.analytics.reconciliation",
             "dev.promptengine.analytics.repricing"
         })
 class QueryProblems {

@@ -96,6 +96,8 @@ class WritePathIsolationIntegrationTests {
                 "DELETE FROM consumer_offset",
                 "DELETE FROM dead_letter",
                 "DELETE FROM audit_log",
+                "DELETE FROM reconciliation_import_line",
+                "UPDATE reconciliation_import SET tenant = 'other'",
                 "CREATE TABLE intruder (id int)")) {
             assertThatThrownBy(() -> api.sql(write).update()).as(write).hasStackTraceContaining("permission denied");
         }

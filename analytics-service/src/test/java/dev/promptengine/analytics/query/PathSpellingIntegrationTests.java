@@ -25,6 +25,10 @@ class PathSpellingIntegrationTests extends QueryApiTestSupport {
             new Endpoint("GET", "/v1/analytics/top-prompts", ACME_PUBLISHER),
             new Endpoint("GET", "/v1/analytics/timeseries", ACME_PUBLISHER),
             new Endpoint("GET", "/v1/analytics/prompts/support-reply/versions/compare", ACME_PUBLISHER),
+            new Endpoint("GET", "/v1/analytics/reconciliation", ACME_PUBLISHER),
+            new Endpoint("POST", "/v1/analytics/reconciliation/imports", ACME_ANALYST),
+            new Endpoint(
+                    "GET", "/v1/analytics/reconciliation/imports/00000000-0000-0000-0000-000000000001", ACME_PUBLISHER),
             new Endpoint("GET", "/v1/executions", ACME_PUBLISHER),
             new Endpoint("GET", "/v1/executions/00000000-0000-0000-0000-000000000001", ACME_PUBLISHER),
             new Endpoint("GET", "/v1/export/executions.csv", ACME_PUBLISHER),

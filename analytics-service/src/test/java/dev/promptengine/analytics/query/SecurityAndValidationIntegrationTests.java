@@ -98,10 +98,31 @@ class SecurityAndValidationIntegrationTests extends QueryApiTestSupport {
                         "/v1/repricing/{id}",
                         "\"unpriced_executions\"",
                         "\"executions_affected\"",
+                        "/v1/analytics/reconciliation",
+                        "/v1/analytics/reconciliation/imports",
+                        "/v1/analytics/reconciliation/imports/{id}",
+                        "\"drift_percent\"",
+                        "\"only_provider_executions\"",
+                        "\"billed_cost\"",
+                        "\"unattributed_billed_cost\"",
                         "\"total_uses\"",
                         "\"p95_latency_ms\"",
                         "\"next_cursor\"",
                         "\"example\"");
-        assertThat(response.body()).doesNotContain("\"totalUses\"");
+        assertThat(response.body()).doesNotContain("\"totalUses\"", "\"driftPercent\"", "\"billedCost\"");
+        var imports = response.json()
+                .get("paths")
+                .get("/v1/analytics/reconciliation/imports")
+                .get("post");
+        assertThat(imports.get("requestBody").get("content").propertyNames()).containsExactly("text/csv");
+        assertThat(imports.get("parameters").findValuesAsString("name")).containsExactly("format");
+        assertThat(imports.get("responses").propertyNames()).contains("201");
+        // the caller is the API key, not a body: POST endpoints document only their real body
+        var keys = response.json().get("paths").get("/v1/admin/keys").get("post");
+        assertThat(keys.get("requestBody").toString()).doesNotContain("key_name");
+        var repricing = response.json().get("paths").get("/v1/repricing").get("post");
+        assertThat(repricing.get("requestBody").toString())
+                .doesNotContain("key_name")
+                .contains("RepricingRequest");
     }
 }
