@@ -46,7 +46,8 @@ record StoredCost(
 
     /**
      * Whether the quote changes what this execution costs: its status, what priced it, or any amount
-     * (compared as numbers: 0.5 equals 0.500). A new version of the same row with the same numbers is
+     * (compared as numbers: 0.5 equals 0.500), the catalog's cost kept beside a reported one included
+     * (reconciliation compares it). A new version of the same row with the same numbers is
      * not a change, so re-running a re-pricing changes nothing.
      */
     boolean changedBy(PriceQuotes.Quote quote) {
@@ -59,7 +60,8 @@ record StoredCost(
                 || differ(cacheWriteCost, quote.cacheWriteCost())
                 || differ(outputCost, quote.outputCost())
                 || differ(reasoningCost, quote.reasoningCost())
-                || differ(totalCost, quote.totalCost());
+                || differ(totalCost, quote.totalCost())
+                || differ(catalogCost, quote.catalogCost());
     }
 
     static String source(PriceQuotes.Quote quote) {
