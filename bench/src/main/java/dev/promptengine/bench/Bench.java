@@ -9,6 +9,7 @@ import dev.promptengine.bench.ingest.OtlpIngestScenario;
 import dev.promptengine.bench.physical.KafkaLimitsScenario;
 import dev.promptengine.bench.physical.PostgresCopyScenario;
 import dev.promptengine.bench.query.QueryScenario;
+import dev.promptengine.bench.query.RepricingScenario;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,7 +34,8 @@ public final class Bench {
                 new HttpIngestScenario(),
                 new OtlpIngestScenario(),
                 new ClientScenario(),
-                new QueryScenario());
+                new QueryScenario(),
+                new RepricingScenario());
     }
 
     public static void main(String[] args) throws Exception {
