@@ -69,7 +69,36 @@ class ExecutionDetails {
             @Schema(example = "0") String reasoningCost,
             @Schema(example = "0.00367") String totalCost,
             boolean longContextApplied,
-            Instant pricedAt) {}
+            Instant pricedAt,
+
+            @Schema(description = "Version of the price row that priced it", example = "2")
+            Integer priceVersion,
+
+            @Schema(description = "default (the shared catalog) or tenant (the tenant's own row)", example = "default")
+            String priceLayer,
+
+            UUID discountId,
+
+            @Schema(description = "Percent taken off the default price for the tenant", example = "22")
+            String discountPercent,
+
+            @Schema(
+                    description = "What total_cost is: catalog, provider (the reported cost) or unknown (unpriced)",
+                    example = "catalog")
+            String costSource,
+
+            @Schema(
+                    description = "Cost computed from the catalog, kept also when the reported cost won",
+                    example = "0.00367")
+            String catalogCost,
+
+            @Schema(description = "Cost the provider reported, kept also when the catalog won", example = "0.0037")
+            String providerCost,
+
+            @Schema(
+                    description = "0 as priced at ingestion; each re-pricing correction raises it by one",
+                    example = "0")
+            int costRevision) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Usage(
@@ -179,7 +208,19 @@ class ExecutionDetails {
                         money(rs.getBigDecimal("reasoning_cost")),
                         money(rs.getBigDecimal("total_cost")),
                         rs.getBoolean("long_context_applied"),
-                        instant(rs, "priced_at")),
+                        instant(rs, "priced_at"),
+                        (Integer) rs.getObject("price_version"),
+                        rs.getString("price_layer"),
+                        rs.getObject("discount_id", UUID.class),
+                        rs.getBigDecimal("discount_percent") == null
+                                ? null
+                                : rs.getBigDecimal("discount_percent")
+                                        .stripTrailingZeros()
+                                        .toPlainString(),
+                        rs.getString("cost_source"),
+                        money(rs.getBigDecimal("catalog_cost")),
+                        money(rs.getBigDecimal("provider_cost")),
+                        rs.getInt("cost_revision")),
                 usage);
     }
 

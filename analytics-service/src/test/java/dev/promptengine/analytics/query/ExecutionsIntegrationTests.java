@@ -71,6 +71,9 @@ class ExecutionsIntegrationTests extends QueryApiTestSupport {
         assertThat(body.get("response_content").asString()).isEqualTo("A summary.");
         assertThat(body.get("cost").get("total_cost").asString()).isEqualTo("0.004");
         assertThat(body.get("cost").get("pricing_status").asString()).isEqualTo("priced");
+        // fixture rows are written as before v2 (no cost_source): priced by the catalog at revision 0
+        assertThat(body.get("cost").get("cost_revision").asInt()).isZero();
+        assertThat(body.get("cost").has("cost_source")).isTrue();
         assertThat(body.get("usage").get("id").asString())
                 .isEqualTo(TestData.EXECUTIONS.stream()
                         .filter(e -> e.id().equals(TestData.id("e6")))
