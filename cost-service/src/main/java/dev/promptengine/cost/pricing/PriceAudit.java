@@ -15,7 +15,7 @@ import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The audit trail of catalog changes ({@code price_audit}), written inside each change's transaction. */
+/** The audit trail of catalog and discount changes ({@code price_audit}), written inside each change's transaction. */
 @Component
 class PriceAudit {
 
@@ -29,6 +29,7 @@ class PriceAudit {
             String role,
             String action,
             UUID priceId,
+            UUID discountId,
             JsonNode before,
             JsonNode after) {}
 
@@ -43,9 +44,19 @@ class PriceAudit {
     }
 
     void record(Caller caller, String action, UUID priceId, Price before, Price after) {
+        insert(caller, action, priceId, null, before, after);
+    }
+
+    void recordDiscount(Caller caller, String action, UUID discountId, Discount before, Discount after) {
+        insert(caller, action, null, discountId, before, after);
+    }
+
+    private void insert(Caller caller, String action, UUID priceId, UUID discountId, Object before, Object after) {
         jdbc.sql("""
-                        INSERT INTO price_audit (occurred_at, key_name, tenant, role, action, price_id, before, after)
-                        VALUES (:at, :key, :tenant, :role, :action, :price, CAST(:before AS jsonb), CAST(:after AS jsonb))
+                        INSERT INTO price_audit (occurred_at, key_name, tenant, role, action, price_id, discount_id,
+                                                 before, after)
+                        VALUES (:at, :key, :tenant, :role, :action, :price, :discount,
+                                CAST(:before AS jsonb), CAST(:after AS jsonb))
                         """)
                 .param("at", Timestamp.from(clock.instant()))
                 .param("key", caller.keyName())
@@ -53,22 +64,25 @@ class PriceAudit {
                 .param("role", caller.role().name().toLowerCase(Locale.ROOT))
                 .param("action", action)
                 .param("price", priceId)
+                .param("discount", discountId)
                 .param("before", before == null ? null : json.writeValueAsString(before))
                 .param("after", after == null ? null : json.writeValueAsString(after))
                 .update();
     }
 
-    /** Newest first; {@code priceId} null for every price. */
-    List<Entry> list(UUID priceId, int limit) {
+    /** Newest first; {@code priceId} and {@code discountId} null for every change. */
+    List<Entry> list(UUID priceId, UUID discountId, int limit) {
         return jdbc.sql("""
-                        SELECT id, occurred_at, key_name, tenant, role, action, price_id,
+                        SELECT id, occurred_at, key_name, tenant, role, action, price_id, discount_id,
                                before::text AS before, after::text AS after
                         FROM price_audit
-                        WHERE CAST(:price AS uuid) IS NULL OR price_id = :price
+                        WHERE (CAST(:price AS uuid) IS NULL OR price_id = :price)
+                          AND (CAST(:discount AS uuid) IS NULL OR discount_id = :discount)
                         ORDER BY id DESC
                         LIMIT :limit
                         """)
                 .param("price", priceId)
+                .param("discount", discountId)
                 .param("limit", limit)
                 .query((rs, row) -> new Entry(
                         rs.getLong("id"),
@@ -78,6 +92,7 @@ class PriceAudit {
                         rs.getString("role"),
                         rs.getString("action"),
                         rs.getObject("price_id", UUID.class),
+                        rs.getObject("discount_id", UUID.class),
                         tree(rs.getString("before")),
                         tree(rs.getString("after"))))
                 .list();
