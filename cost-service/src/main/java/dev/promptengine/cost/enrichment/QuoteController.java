@@ -60,8 +60,17 @@ class QuoteController {
             executions.add(item(items.get(i), "executions[" + i + "]", caller));
         }
         var costs = new ArrayList<Map<String, Object>>(executions.size());
-        for (var item : executions) {
-            costs.add(answer(item.id(), pricer.cost(item.execution())));
+        for (int i = 0; i < executions.size(); i++) {
+            var item = executions.get(i);
+            try {
+                costs.add(answer(item.id(), pricer.cost(item.execution())));
+            } catch (ArithmeticException e) {
+                // the enrichment dead-letters such an execution; never rounded
+                throw new InvalidQuoteException(
+                        "executions[" + i + "]",
+                        "cannot be costed exactly within " + dev.promptengine.schemas.Money.SCALE
+                                + " fractional digits (price × discount)");
+            }
         }
         var answer = new LinkedHashMap<String, Object>();
         answer.put("costs", costs);

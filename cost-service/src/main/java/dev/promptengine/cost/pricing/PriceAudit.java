@@ -98,6 +98,23 @@ class PriceAudit {
                 .list();
     }
 
+    /**
+     * The discounts as recorded at {@code knownAt}: the last audited state of each discount at or
+     * before it, deleted ones left out (every discount change is audited in its transaction).
+     */
+    List<Discount> discountsAsKnownAt(Instant knownAt) {
+        return jdbc.sql("""
+                        SELECT after::text FROM (
+                            SELECT DISTINCT ON (discount_id) discount_id, after
+                              FROM price_audit
+                             WHERE discount_id IS NOT NULL AND occurred_at <= :knownAt
+                             ORDER BY discount_id, id DESC) latest
+                         WHERE after IS NOT NULL
+                        """).param("knownAt", Timestamp.from(knownAt)).query(String.class).list().stream()
+                .map(row -> json.readValue(row, Discount.class))
+                .toList();
+    }
+
     private JsonNode tree(String text) {
         return text == null ? null : json.readTree(text);
     }

@@ -20,7 +20,6 @@ final class PriceLayers {
     private final PriceIndex defaults;
     private final Map<String, PriceIndex> tenants = new HashMap<>();
     private final Map<String, List<Discount>> discountsByTenant = new HashMap<>();
-    private final List<Discount> discounts;
     private final PricingProperties properties;
     private final int size;
 
@@ -44,7 +43,6 @@ final class PriceLayers {
                     .computeIfAbsent(discount.tenant(), t -> new ArrayList<>())
                     .add(discount);
         }
-        this.discounts = List.copyOf(discounts);
         this.size = prices.size();
     }
 
@@ -54,10 +52,6 @@ final class PriceLayers {
 
     int size() {
         return size;
-    }
-
-    List<Discount> discounts() {
-        return discounts;
     }
 
     LayeredPrice resolve(String tenant, String provider, String model, Instant at) {

@@ -2,7 +2,6 @@ package dev.promptengine.cost.pricing;
 
 import java.time.Instant;
 import java.util.Collection;
-import java.util.List;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,10 +33,6 @@ public class PriceTable {
     /** When this instance applied the last pricing change it has read (the broker's record time); null before any. */
     public Instant catalogAsOf() {
         return catalogAsOf;
-    }
-
-    List<Discount> discounts() {
-        return layers.discounts();
     }
 
     void replace(Collection<Price> prices, Collection<Discount> discounts, Instant asOf) {

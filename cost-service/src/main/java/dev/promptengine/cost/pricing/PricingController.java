@@ -282,7 +282,7 @@ class PricingController {
         String forTenant = caller.role() == Role.PLATFORM_ADMIN ? tenant : Layers.tenantForChange(caller, tenant);
         LayeredPrice found = knownAt == null
                 ? table.resolve(forTenant, provider, model, when)
-                : new PriceLayers(catalog.asKnownAt(knownAt), table.discounts(), properties)
+                : new PriceLayers(catalog.asKnownAt(knownAt), audit.discountsAsKnownAt(knownAt), properties)
                         .resolve(forTenant, provider, model, when);
         if (!found.priced()) {
             return new ResolveResponse(

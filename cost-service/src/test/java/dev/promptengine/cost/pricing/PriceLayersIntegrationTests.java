@@ -169,6 +169,49 @@ class PriceLayersIntegrationTests extends IntegrationTestBase {
     }
 
     @Test
+    void knownAtAppliesTheDiscountsAsTheyWereRecordedThen() throws Exception {
+        String provider = unique("kd");
+        String query = "provider=" + provider + "&model=m&at=2025-06-01T00:00:00Z&known_at=";
+        send("POST", "/v1/prices", price(provider, "m", "3"), PLATFORM_ADMIN_KEY);
+        Thread.sleep(5);
+        Instant beforeDiscount = Instant.now();
+        Thread.sleep(5);
+        var created = send(
+                "POST",
+                "/v1/prices/discounts",
+                discount(provider, null, "10", "2025-01-01T00:00:00Z"),
+                TENANT_ADMIN_KEY);
+        String id = created.body().get("id").asString();
+        Thread.sleep(5);
+        Instant atTen = Instant.now();
+        Thread.sleep(5);
+        send(
+                "PUT",
+                "/v1/prices/discounts/" + id,
+                discount(provider, null, "20", "2025-01-01T00:00:00Z"),
+                TENANT_ADMIN_KEY);
+        Thread.sleep(5);
+        Instant atTwenty = Instant.now();
+        Thread.sleep(5);
+        send("DELETE", "/v1/prices/discounts/" + id, null, TENANT_ADMIN_KEY);
+
+        assertThat(resolve(query + beforeDiscount, TENANT_ADMIN_KEY).has("discount"))
+                .isFalse();
+        assertThat(resolve(query + atTen, TENANT_ADMIN_KEY)
+                        .get("discount")
+                        .get("percent")
+                        .decimalValue())
+                .isEqualByComparingTo("10");
+        assertThat(resolve(query + atTwenty, TENANT_ADMIN_KEY)
+                        .get("discount")
+                        .get("percent")
+                        .decimalValue())
+                .isEqualByComparingTo("20");
+        assertThat(resolve(query + Instant.now(), TENANT_ADMIN_KEY).has("discount"))
+                .isFalse();
+    }
+
+    @Test
     void aTenantsOwnRowWinsForThatTenantOnlyAndOnlyItsAdminOrThePlatformAdminChangesIt() {
         String model = unique("layer");
         String query = "provider=acme&model=" + model + "&at=2025-06-01T00:00:00Z";
