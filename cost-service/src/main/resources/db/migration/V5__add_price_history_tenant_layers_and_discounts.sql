@@ -80,5 +80,6 @@ ALTER TABLE pricing_outbox ADD COLUMN topic text NOT NULL DEFAULT 'promptengine.
 -- The audit also records discount changes.
 ALTER TABLE price_audit ALTER COLUMN price_id DROP NOT NULL;
 ALTER TABLE price_audit ADD COLUMN discount_id uuid;
+ALTER TABLE price_audit ADD COLUMN reason text;
 ALTER TABLE price_audit ADD CONSTRAINT price_audit_one_subject CHECK ((price_id IS NULL) <> (discount_id IS NULL));
 CREATE INDEX price_audit_discount_idx ON price_audit (discount_id, id);

@@ -56,7 +56,7 @@ class DiscountCatalog {
         var discount = toDiscount(UUID.randomUUID(), request, tenantOf(request, caller), 1, now, now);
         aggregates.insert(discount);
         outbox.upserted(discount);
-        audit.recordDiscount(caller, "create", discount.id(), null, discount);
+        audit.recordDiscount(caller, "create", discount.id(), null, discount, request.reason());
         return discount;
     }
 
@@ -80,17 +80,17 @@ class DiscountCatalog {
                 clock.instant());
         discounts.save(discount);
         outbox.upserted(discount);
-        audit.recordDiscount(caller, "replace", id, existing.get(), discount);
+        audit.recordDiscount(caller, "replace", id, existing.get(), discount, request.reason());
         return Optional.of(discount);
     }
 
     @Transactional
-    public boolean delete(UUID id, Caller caller) {
+    public boolean delete(UUID id, String reason, Caller caller) {
         var existing = find(id, caller);
         existing.ifPresent(discount -> {
             discounts.deleteById(id);
             outbox.deleted(discount);
-            audit.recordDiscount(caller, "delete", id, discount, null);
+            audit.recordDiscount(caller, "delete", id, discount, null, reason);
         });
         return existing.isPresent();
     }

@@ -64,8 +64,13 @@ class DiscountController {
     }
 
     @DeleteMapping("/{id}")
-    ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
-        return discounts.delete(id, caller)
+    @Operation(summary = "Delete a discount ('reason' goes into the audit trail)")
+    ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id, @RequestParam(required = false) String reason) {
+        if (reason != null && reason.length() > PriceRequest.MAX_REASON) {
+            throw new InvalidParameterException(
+                    "reason", "must be at most " + PriceRequest.MAX_REASON + " characters, was " + reason.length());
+        }
+        return discounts.delete(id, reason, caller)
                 ? ResponseEntity.noContent().build()
                 : ResponseEntity.notFound().build();
     }

@@ -30,6 +30,7 @@ class PriceAudit {
             String action,
             UUID priceId,
             UUID discountId,
+            String reason,
             JsonNode before,
             JsonNode after) {}
 
@@ -43,19 +44,20 @@ class PriceAudit {
         this.clock = clock;
     }
 
-    void record(Caller caller, String action, UUID priceId, Price before, Price after) {
-        insert(caller, action, priceId, null, before, after);
+    void record(Caller caller, String action, UUID priceId, Price before, Price after, String reason) {
+        insert(caller, action, priceId, null, before, after, reason);
     }
 
-    void recordDiscount(Caller caller, String action, UUID discountId, Discount before, Discount after) {
-        insert(caller, action, null, discountId, before, after);
+    void recordDiscount(Caller caller, String action, UUID discountId, Discount before, Discount after, String reason) {
+        insert(caller, action, null, discountId, before, after, reason);
     }
 
-    private void insert(Caller caller, String action, UUID priceId, UUID discountId, Object before, Object after) {
+    private void insert(
+            Caller caller, String action, UUID priceId, UUID discountId, Object before, Object after, String reason) {
         jdbc.sql("""
                         INSERT INTO price_audit (occurred_at, key_name, tenant, role, action, price_id, discount_id,
-                                                 before, after)
-                        VALUES (:at, :key, :tenant, :role, :action, :price, :discount,
+                                                 reason, before, after)
+                        VALUES (:at, :key, :tenant, :role, :action, :price, :discount, :reason,
                                 CAST(:before AS jsonb), CAST(:after AS jsonb))
                         """)
                 .param("at", Timestamp.from(clock.instant()))
@@ -65,6 +67,7 @@ class PriceAudit {
                 .param("action", action)
                 .param("price", priceId)
                 .param("discount", discountId)
+                .param("reason", reason == null || reason.isBlank() ? null : reason.trim())
                 .param("before", before == null ? null : json.writeValueAsString(before))
                 .param("after", after == null ? null : json.writeValueAsString(after))
                 .update();
@@ -73,7 +76,7 @@ class PriceAudit {
     /** Newest first; {@code priceId} and {@code discountId} null for every change. */
     List<Entry> list(UUID priceId, UUID discountId, int limit) {
         return jdbc.sql("""
-                        SELECT id, occurred_at, key_name, tenant, role, action, price_id, discount_id,
+                        SELECT id, occurred_at, key_name, tenant, role, action, price_id, discount_id, reason,
                                before::text AS before, after::text AS after
                         FROM price_audit
                         WHERE (CAST(:price AS uuid) IS NULL OR price_id = :price)
@@ -93,6 +96,7 @@ class PriceAudit {
                         rs.getString("action"),
                         rs.getObject("price_id", UUID.class),
                         rs.getObject("discount_id", UUID.class),
+                        rs.getString("reason"),
                         tree(rs.getString("before")),
                         tree(rs.getString("after"))))
                 .list();

@@ -98,7 +98,7 @@ class PriceCatalog {
         var price = toPrice(UUID.randomUUID(), request, clock.instant(), tenant, 1);
         insert(price);
         outbox.upserted(price);
-        audit.record(caller, "create", price.id(), null, price);
+        audit.record(caller, "create", price.id(), null, price, request.reason());
         recordVersion(price.id(), PriceVersion.CREATE, price, caller, request.reason());
         return price;
     }
@@ -138,7 +138,7 @@ class PriceCatalog {
             outbox.deleted(existing.get()); // the topic key changed: retract the old record
         }
         outbox.upserted(price);
-        audit.record(caller, "replace", id, existing.get(), price);
+        audit.record(caller, "replace", id, existing.get(), price, request.reason());
         recordVersion(id, PriceVersion.UPDATE, price, caller, request.reason());
         return Optional.of(price);
     }
@@ -154,7 +154,7 @@ class PriceCatalog {
         Layers.checkMayChange(price.tenant(), caller);
         jdbc.sql("DELETE FROM prices WHERE id = :id").param("id", id).update();
         outbox.deleted(price);
-        audit.record(caller, "delete", id, price, null);
+        audit.record(caller, "delete", id, price, null, reason);
         recordVersion(id, PriceVersion.DELETE, price.withVersion(price.version() + 1), caller, reason);
         return true;
     }
