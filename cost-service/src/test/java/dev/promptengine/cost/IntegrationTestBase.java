@@ -39,6 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
             "promptengine.pricing.aliases[0].model=it-prod-chat",
             "promptengine.pricing.aliases[0].target-provider=azure",
             "promptengine.pricing.aliases[0].target-model=gpt-4o",
+            "promptengine.pricing.reported-cost.tenants.catalog-first=prefer-catalog",
             "spring.kafka.listener.concurrency=2"
         })
 public abstract class IntegrationTestBase {

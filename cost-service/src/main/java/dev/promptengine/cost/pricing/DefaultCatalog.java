@@ -84,7 +84,9 @@ class DefaultCatalog {
                     longContextOutputPer1m,
                     effectiveFrom,
                     effectiveUntil,
-                    source);
+                    source,
+                    null,
+                    null);
         }
     }
 

@@ -5,10 +5,15 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
 import java.time.Instant;
 
-/** A catalog row as clients create or replace it (snake_case JSON). USD per 1M tokens. */
+/**
+ * A catalog row as clients create or replace it (snake_case JSON). USD per 1M tokens. {@code tenant}
+ * names the layer (null: the default catalog; a tenant admin's rows are always its own tenant's);
+ * {@code reason} goes into the row's history.
+ */
 record PriceRequest(
         @NotBlank String provider,
         @NotBlank String model,
@@ -33,4 +38,9 @@ record PriceRequest(
 
         @NotNull Instant effectiveFrom,
         Instant effectiveUntil,
-        String source) {}
+        String source,
+        @Size(min = 1, max = 64) String tenant,
+        @Size(max = PriceRequest.MAX_REASON) String reason) {
+
+    static final int MAX_REASON = 500;
+}

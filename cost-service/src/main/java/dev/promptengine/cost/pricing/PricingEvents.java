@@ -1,7 +1,9 @@
 package dev.promptengine.cost.pricing;
 
 import dev.promptengine.events.ModelPrice;
+import dev.promptengine.events.PriceDiscount;
 import dev.promptengine.schemas.Money;
+import dev.promptengine.schemas.Topics;
 import java.math.BigDecimal;
 
 /** Maps catalog rows to and from the {@code ModelPrice} event of the compacted pricing topic. */
@@ -25,6 +27,8 @@ final class PricingEvents {
                 .setEffectiveUntil(price.effectiveUntil())
                 .setSource(price.source())
                 .setUpdatedAt(price.updatedAt())
+                .setTenant(price.tenant())
+                .setVersion(price.version())
                 .build();
     }
 
@@ -45,11 +49,42 @@ final class PricingEvents {
                 event.getEffectiveFrom(),
                 event.getEffectiveUntil(),
                 event.getSource(),
+                event.getUpdatedAt(),
+                event.getTenant(),
+                event.getVersion());
+    }
+
+    static PriceDiscount toEvent(Discount discount) {
+        return PriceDiscount.newBuilder()
+                .setId(discount.id())
+                .setTenant(discount.tenant())
+                .setProvider(discount.provider())
+                .setModel(discount.model())
+                .setPercent(Money.toEventScale(discount.percent()))
+                .setEffectiveFrom(discount.effectiveFrom())
+                .setEffectiveUntil(discount.effectiveUntil())
+                .setVersion(discount.version())
+                .setUpdatedAt(discount.updatedAt())
+                .build();
+    }
+
+    static Discount fromEvent(PriceDiscount event) {
+        return new Discount(
+                event.getId(),
+                event.getTenant(),
+                event.getProvider(),
+                event.getModel(),
+                plain(event.getPercent()),
+                event.getEffectiveFrom(),
+                event.getEffectiveUntil(),
+                event.getVersion(),
+                null,
+                event.getUpdatedAt(),
                 event.getUpdatedAt());
     }
 
     static String key(Price price) {
-        return price.provider() + "/" + price.model() + "/" + price.effectiveFrom();
+        return Topics.pricingKey(toEvent(price));
     }
 
     private static BigDecimal plain(BigDecimal amount) {

@@ -33,12 +33,13 @@ class PricingOutbox {
     private static final long RELAY_LOCK = 0x636f737450726963L; // "costPric"
     private static final int BATCH = 500;
 
-    private record Pending(long seq, String key, byte[] payload) {}
+    private record Pending(long seq, String topic, String key, byte[] payload) {}
 
     private final JdbcClient jdbc;
     private final PricingRelayProducer producer;
     private final Clock clock;
     private final AvroSerializer<dev.promptengine.events.ModelPrice> serializer = new AvroSerializer<>();
+    private final AvroSerializer<dev.promptengine.events.PriceDiscount> discountSerializer = new AvroSerializer<>();
 
     PricingOutbox(JdbcClient jdbc, PricingRelayProducer producer, Clock clock) {
         this.jdbc = jdbc;
@@ -49,16 +50,31 @@ class PricingOutbox {
     @Transactional(propagation = Propagation.MANDATORY)
     public void upserted(Price price) {
         var event = PricingEvents.toEvent(price);
-        append(Topics.pricingKey(event), serializer.serialize(Topics.PRICING.name(), event));
+        append(Topics.PRICING.name(), Topics.pricingKey(event), serializer.serialize(Topics.PRICING.name(), event));
     }
 
     @Transactional(propagation = Propagation.MANDATORY)
     public void deleted(Price price) {
-        append(Topics.pricingKey(PricingEvents.toEvent(price)), null);
+        append(Topics.PRICING.name(), Topics.pricingKey(PricingEvents.toEvent(price)), null);
     }
 
-    private void append(String key, byte[] payload) {
-        jdbc.sql("INSERT INTO pricing_outbox (record_key, payload, created_at) VALUES (:key, :payload, :now)")
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void upserted(Discount discount) {
+        String topic = Topics.PRICING_DISCOUNTS.name();
+        append(topic, discount.id().toString(), discountSerializer.serialize(topic, PricingEvents.toEvent(discount)));
+    }
+
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void deleted(Discount discount) {
+        append(Topics.PRICING_DISCOUNTS.name(), discount.id().toString(), null);
+    }
+
+    private void append(String topic, String key, byte[] payload) {
+        jdbc.sql("""
+                        INSERT INTO pricing_outbox (topic, record_key, payload, created_at)
+                        VALUES (:topic, :key, :payload, :now)
+                        """)
+                .param("topic", topic)
                 .param("key", key)
                 .param("payload", payload)
                 .param("now", java.sql.Timestamp.from(clock.instant()))
@@ -76,9 +92,9 @@ class PricingOutbox {
         if (!leader) {
             return 0;
         }
-        var pending = jdbc.sql("SELECT seq, record_key, payload FROM pricing_outbox ORDER BY seq LIMIT :batch")
+        var pending = jdbc.sql("SELECT seq, topic, record_key, payload FROM pricing_outbox ORDER BY seq LIMIT :batch")
                 .param("batch", BATCH)
-                .query((rs, n) -> new Pending(rs.getLong(1), rs.getString(2), rs.getBytes(3)))
+                .query((rs, n) -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4)))
                 .list();
         if (pending.isEmpty()) {
             return 0;
@@ -87,7 +103,7 @@ class PricingOutbox {
         List<Future<RecordMetadata>> sends = new ArrayList<>();
         try {
             for (var record : pending) {
-                sends.add(kafka.send(new ProducerRecord<>(Topics.PRICING.name(), record.key(), record.payload())));
+                sends.add(kafka.send(new ProducerRecord<>(record.topic(), record.key(), record.payload())));
             }
             kafka.flush();
             for (var send : sends) {
@@ -100,7 +116,7 @@ class PricingOutbox {
         jdbc.sql("DELETE FROM pricing_outbox WHERE seq <= :last")
                 .param("last", pending.get(pending.size() - 1).seq())
                 .update();
-        log.info("Published {} pricing change(s) to {}", pending.size(), Topics.PRICING.name());
+        log.info("Published {} pricing change(s)", pending.size());
         return pending.size();
     }
 

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.data.relational.core.conversion.DbActionExecutionException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -14,7 +15,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /** RFC 9457 answers for the pricing API, each naming the field that is wrong. */
-@RestControllerAdvice(assignableTypes = PricingController.class)
+@RestControllerAdvice(assignableTypes = {PricingController.class, DiscountController.class})
 class PricingProblems {
 
     private static final String EXCLUSION_VIOLATION = "23P01";
@@ -67,14 +68,41 @@ class PricingProblems {
                 List.of(Map.of("field", e.getName(), "message", "is not valid")));
     }
 
+    @ExceptionHandler(ForbiddenFieldException.class)
+    ProblemDetail forbidden(ForbiddenFieldException e) {
+        return problem(
+                HttpStatus.FORBIDDEN,
+                "forbidden",
+                e.field() + ": " + e.getMessage(),
+                List.of(Map.of("field", e.field(), "message", e.getMessage())));
+    }
+
+    /** Spring Data JDBC wraps what the database refused. */
+    @ExceptionHandler(DbActionExecutionException.class)
+    ProblemDetail refused(DbActionExecutionException e) {
+        if (e.getCause() instanceof DataIntegrityViolationException violation) {
+            return conflict(violation);
+        }
+        throw e;
+    }
+
     @ExceptionHandler(DataIntegrityViolationException.class)
     ProblemDetail conflict(DataIntegrityViolationException e) {
         String state = e.getMostSpecificCause() instanceof SQLException sql ? sql.getSQLState() : null;
+        if (EXCLUSION_VIOLATION.equals(state)
+                && String.valueOf(e.getMostSpecificCause().getMessage()).contains("price_discounts_no_overlap")) {
+            return problem(
+                    HttpStatus.CONFLICT,
+                    "discount-overlap",
+                    "effective range overlaps another discount of the tenant for the same provider and model: "
+                            + e.getMostSpecificCause().getMessage(),
+                    List.of(Map.of("field", "effective_from", "message", "overlaps another discount")));
+        }
         if (EXCLUSION_VIOLATION.equals(state)) {
             return problem(
                     HttpStatus.CONFLICT,
                     "price-overlap",
-                    "effective range overlaps another price for the same provider and model: "
+                    "effective range overlaps another price for the same provider and model in its layer: "
                             + e.getMostSpecificCause().getMessage(),
                     List.of(Map.of("field", "effective_from", "message", "overlaps another price")));
         }

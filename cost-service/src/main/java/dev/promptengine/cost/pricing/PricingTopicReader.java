@@ -1,6 +1,7 @@
 package dev.promptengine.cost.pricing;
 
 import dev.promptengine.events.ModelPrice;
+import dev.promptengine.events.PriceDiscount;
 import dev.promptengine.schemas.AvroDeserializer;
 import dev.promptengine.schemas.Topics;
 import java.time.Duration;
@@ -22,7 +23,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps the {@link PriceTable} in step with the compacted pricing topic. Every instance reads all
+ * Keeps the {@link PriceTable} in step with the compacted pricing topics (prices of both layers,
+ * tenant discounts). Every instance reads all
  * partitions from the beginning without a consumer group (each needs the whole catalog), and
  * applies upserts and tombstones as they arrive. A record it cannot decode is logged and skipped:
  * the catalog in PostgreSQL remains the source of truth and republishes on the next change.
@@ -35,7 +37,10 @@ class PricingTopicReader implements SmartLifecycle {
     private final KafkaProperties kafkaProperties;
     private final PriceTable table;
     private final String topic;
+    private final String discountTopic;
     private final Map<String, Price> byKey = new HashMap<>();
+    private final Map<String, Discount> discountsById = new HashMap<>();
+    private java.time.Instant lastChange;
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> catchUpRequests = new ConcurrentLinkedQueue<>();
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread thread;
@@ -45,6 +50,7 @@ class PricingTopicReader implements SmartLifecycle {
         this.kafkaProperties = kafkaProperties;
         this.table = table;
         this.topic = Topics.PRICING.name();
+        this.discountTopic = Topics.PRICING_DISCOUNTS.name();
     }
 
     /** Completes once this instance has applied every pricing record written before the call. */
@@ -71,10 +77,14 @@ class PricingTopicReader implements SmartLifecycle {
 
     private void run() {
         var decoder = new AvroDeserializer<ModelPrice>();
+        var discountDecoder = new AvroDeserializer<PriceDiscount>();
         try {
-            var partitions = consumer.partitionsFor(topic, Duration.ofSeconds(60)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition()))
-                    .toList();
+            var partitions = new java.util.ArrayList<TopicPartition>();
+            for (String name : List.of(topic, discountTopic)) {
+                consumer.partitionsFor(name, Duration.ofSeconds(60)).stream()
+                        .map(info -> new TopicPartition(name, info.partition()))
+                        .forEach(partitions::add);
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> target = null;
@@ -83,10 +93,17 @@ class PricingTopicReader implements SmartLifecycle {
                 var records = consumer.poll(Duration.ofMillis(200));
                 boolean changed = false;
                 for (var record : records) {
-                    changed |= apply(record.key(), record.value(), decoder);
+                    boolean applied = record.topic().equals(discountTopic)
+                            ? applyDiscount(record.key(), record.value(), discountDecoder)
+                            : apply(record.key(), record.value(), decoder);
+                    if (applied) {
+                        changed = true;
+                        var at = java.time.Instant.ofEpochMilli(record.timestamp());
+                        lastChange = lastChange == null || at.isAfter(lastChange) ? at : lastChange;
+                    }
                 }
                 if (changed) {
-                    table.replace(List.copyOf(byKey.values()));
+                    table.replace(List.copyOf(byKey.values()), List.copyOf(discountsById.values()), lastChange);
                     log.debug("Pricing table now has {} rows", byKey.size());
                 }
                 if (target == null && !catchUpRequests.isEmpty()) {
@@ -126,6 +143,23 @@ class PricingTopicReader implements SmartLifecycle {
         } catch (RuntimeException e) {
             // undecodable, or a price no Price can be built from: skipped with its reason, the reader goes on
             log.warn("Skipping pricing record {} that cannot be applied: {}", key, e.toString());
+            return false;
+        }
+    }
+
+    private boolean applyDiscount(String key, byte[] value, AvroDeserializer<PriceDiscount> decoder) {
+        if (key == null) {
+            log.warn("Skipping discount record without key");
+            return false;
+        }
+        if (value == null) {
+            return discountsById.remove(key) != null;
+        }
+        try {
+            discountsById.put(key, PricingEvents.fromEvent(decoder.deserialize(discountTopic, value)));
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("Skipping discount record {} that cannot be applied: {}", key, e.toString());
             return false;
         }
     }

@@ -130,6 +130,43 @@ public class UnpricedModels {
         return text.length() <= 80 ? text : text.substring(0, 80) + "… (" + text.length() + " characters)";
     }
 
+    /**
+     * What a new row would price among the models seen without a price (its exact model or its
+     * pattern, same provider): their executions and first/last event time, or empty when none.
+     */
+    java.util.Optional<Offer> offerFor(Price price) {
+        flush();
+        var pattern = price.matchPattern() == null
+                ? null
+                : MatchPatterns.compile(price.matchPattern()).orElse(null);
+        var matched = list().stream()
+                .filter(row -> row.provider().trim().equalsIgnoreCase(price.provider()))
+                .filter(row -> row.model().trim().equalsIgnoreCase(price.model())
+                        || (pattern != null && pattern.matcher(row.model()).matches()))
+                .toList();
+        if (matched.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        long executions = matched.stream().mapToLong(UnpricedModel::count).sum();
+        Instant first = matched.stream()
+                .map(UnpricedModel::firstSeen)
+                .min(Instant::compareTo)
+                .orElseThrow();
+        Instant last = matched.stream()
+                .map(UnpricedModel::lastSeen)
+                .max(Instant::compareTo)
+                .orElseThrow();
+        return java.util.Optional.of(new Offer(
+                executions,
+                first,
+                last,
+                matched.stream().map(UnpricedModel::model).toList(),
+                matched.size() == 1 ? matched.get(0).model() : null));
+    }
+
+    /** The unpriced executions a new row covers; {@code model} is set when they are of one model name. */
+    record Offer(long executions, Instant firstSeen, Instant lastSeen, List<String> models, String model) {}
+
     List<UnpricedModel> list() {
         return jdbc.sql("""
                         SELECT provider, model, executions, first_seen, last_seen

@@ -70,6 +70,10 @@ class EnrichmentIntegrationTests extends IntegrationTestBase {
             assertThat(cost.getOutputCost()).isEqualByComparingTo("0.0075");
             assertThat(cost.getPriceId()).hasToString(priceId);
             assertThat(cost.getMatchedRule()).isEqualTo("exact");
+            assertThat(cost.getCostSource()).isEqualTo(dev.promptengine.events.CostSource.CATALOG);
+            assertThat(cost.getCatalogCost()).isEqualByComparingTo("0.0375");
+            assertThat(cost.getPriceLayer()).isEqualTo("default");
+            assertThat(cost.getPriceVersion()).isEqualTo(1);
         });
     }
 

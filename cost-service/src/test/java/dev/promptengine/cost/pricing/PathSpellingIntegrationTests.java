@@ -17,6 +17,13 @@ class PathSpellingIntegrationTests extends IntegrationTestBase {
     private static final String PRICE_BODY = "{\"provider\":\"spelling\",\"model\":\"spelling-model\","
             + "\"input_per_1m\":\"1\",\"output_per_1m\":\"2\",\"effective_from\":\"2026-01-01T00:00:00Z\"}";
 
+    private static final String DISCOUNT_BODY = "{\"tenant\":\"acme\",\"provider\":\"spelling\",\"percent\":\"10\","
+            + "\"effective_from\":\"2026-01-01T00:00:00Z\"}";
+
+    private static final String QUOTE_BODY = "{\"executions\":[{\"id\":\"" + java.util.UUID.randomUUID()
+            + "\",\"tenant\":\"acme\",\"provider\":\"openai\",\"model\":\"gpt-4o\","
+            + "\"occurred_at\":\"2025-01-01T00:00:00Z\",\"input_tokens\":1,\"output_tokens\":1}]}";
+
     record Endpoint(String method, String path, String body) {}
 
     private static final List<Endpoint> PROTECTED = List.of(
@@ -27,11 +34,19 @@ class PathSpellingIntegrationTests extends IntegrationTestBase {
             new Endpoint("DELETE", "/v1/prices/1", null),
             new Endpoint("GET", "/v1/prices/resolve?provider=openai&model=gpt-4o", null),
             new Endpoint("GET", "/v1/prices/unpriced", null),
-            new Endpoint("GET", "/v1/prices/audit", null));
+            new Endpoint("GET", "/v1/prices/audit", null),
+            new Endpoint("GET", "/v1/prices/1/history", null),
+            new Endpoint("GET", "/v1/prices/discounts", null),
+            new Endpoint("POST", "/v1/prices/discounts", DISCOUNT_BODY),
+            new Endpoint("GET", "/v1/prices/discounts/1", null),
+            new Endpoint("PUT", "/v1/prices/discounts/1", DISCOUNT_BODY),
+            new Endpoint("DELETE", "/v1/prices/discounts/1", null),
+            new Endpoint("POST", "/v1/prices/quote", QUOTE_BODY));
 
     @Test
     void everySpellingOfEveryProtectedEndpointWithoutAKeyIsRefusedAndChangesNothing() throws Exception {
         var catalogBefore = get("/v1/prices").body();
+        var discountsBefore = get("/v1/prices/discounts").body();
 
         for (var endpoint : PROTECTED) {
             String path = endpoint.path().replaceFirst("\\?.*", "");
@@ -45,11 +60,13 @@ class PathSpellingIntegrationTests extends IntegrationTestBase {
             }
         }
         assertThat(get("/v1/prices").body()).isEqualTo(catalogBefore);
+        assertThat(get("/v1/prices/discounts").body()).isEqualTo(discountsBefore);
     }
 
     @Test
     void everySpellingOfThePriceEditsWithAnAnalystOrTenantAdminKeyIsRefused() throws Exception {
         var catalogBefore = get("/v1/prices").body();
+        var discountsBefore = get("/v1/prices/discounts").body();
 
         for (var endpoint : PROTECTED) {
             if (endpoint.method().equals("GET")) {
@@ -66,6 +83,7 @@ class PathSpellingIntegrationTests extends IntegrationTestBase {
             }
         }
         assertThat(get("/v1/prices").body()).isEqualTo(catalogBefore);
+        assertThat(get("/v1/prices/discounts").body()).isEqualTo(discountsBefore);
     }
 
     @Test

@@ -228,9 +228,11 @@ class PricingApiIntegrationTests extends IntegrationTestBase {
         assertThat(send("GET", "/v1/prices/resolve?provider=openai&model=gpt-4o", null, TENANT_ADMIN_KEY)
                         .status())
                 .isEqualTo(200);
-        var refused = send("POST", "/v1/prices", body, TENANT_ADMIN_KEY);
+        var otherTenant = new LinkedHashMap<>(body);
+        otherTenant.put("tenant", "globex");
+        var refused = send("POST", "/v1/prices", otherTenant, TENANT_ADMIN_KEY);
         assertThat(refused.status()).isEqualTo(403);
-        assertThat(refused.body().get("detail").asString()).contains("platform_admin");
+        assertThat(refused.body().get("errors").get(0).get("field").asString()).isEqualTo("tenant");
         assertThat(send("GET", "/v1/prices/unpriced", null, TENANT_ADMIN_KEY).status())
                 .isEqualTo(403);
         assertThat(send("GET", "/v1/prices/audit", null, TENANT_ADMIN_KEY).status())
@@ -249,8 +251,9 @@ class PricingApiIntegrationTests extends IntegrationTestBase {
                                 TENANT_ADMIN_KEY)
                         .status())
                 .isEqualTo(403);
-        assertThat(send("DELETE", "/v1/prices/" + id, null, TENANT_ADMIN_KEY).status())
-                .isEqualTo(403);
+        var deleteRefused = send("DELETE", "/v1/prices/" + id, null, TENANT_ADMIN_KEY);
+        assertThat(deleteRefused.status()).isEqualTo(403);
+        assertThat(deleteRefused.body().get("detail").asString()).contains("platform_admin");
         assertThat(send(
                                 "PUT",
                                 "/v1/prices/" + id,

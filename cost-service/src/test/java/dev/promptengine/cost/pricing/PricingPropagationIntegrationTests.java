@@ -88,6 +88,43 @@ class PricingPropagationIntegrationTests extends IntegrationTestBase {
     }
 
     @Test
+    void aTenantRowTravelsUnderItsTenantKeyWithItsVersionAndADiscountUnderItsId() {
+        String model = "acme-" + UUID.randomUUID().toString().substring(0, 8);
+        String tenantKey = "@acme/acme/" + model + "/2025-01-01T00:00:00Z";
+        var created = send("POST", "/v1/prices", price(model, "3", "2025-01-01T00:00:00Z"), TENANT_ADMIN_KEY);
+        String id = created.body().get("id").asString();
+        send("PUT", "/v1/prices/" + id, price(model, "2", "2025-01-01T00:00:00Z"), TENANT_ADMIN_KEY);
+        var discount = new LinkedHashMap<String, Object>();
+        discount.put("provider", "acme-" + model);
+        discount.put("percent", "12.5");
+        discount.put("effective_from", "2025-01-01T00:00:00Z");
+        String discountId = send("POST", "/v1/prices/discounts", discount, TENANT_ADMIN_KEY)
+                .body()
+                .get("id")
+                .asString();
+        send("DELETE", "/v1/prices/discounts/" + discountId, null, TENANT_ADMIN_KEY);
+
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(published(tenantKey)).hasSize(2).last().satisfies(event -> {
+                assertThat(event.getTenant()).isEqualTo("acme");
+                assertThat(event.getVersion()).isEqualTo(2);
+                assertThat(event.getInputPer1m()).isEqualByComparingTo("2");
+            });
+            var discounts = new ArrayList<dev.promptengine.events.PriceDiscount>();
+            var avro = new AvroDeserializer<dev.promptengine.events.PriceDiscount>();
+            for (var record : readCommitted(Topics.PRICING_DISCOUNTS.name())) {
+                if (discountId.equals(record.key())) {
+                    discounts.add(record.value() == null ? null : avro.deserialize(record.topic(), record.value()));
+                }
+            }
+            assertThat(discounts).hasSize(2);
+            assertThat(discounts.get(0).getTenant()).isEqualTo("acme");
+            assertThat(discounts.get(0).getPercent()).isEqualByComparingTo("12.5");
+            assertThat(discounts.get(1)).isNull(); // the delete is a tombstone
+        });
+    }
+
+    @Test
     void aPatternRe2CannotCompileOnThePricingTopicIsSkippedAndPricesStillUpdate() throws Exception {
         // written straight to the topic (an older version or another producer), past the API's check
         var poisoned = PriceIndexTests.price(
