@@ -45,6 +45,8 @@ class RepricingIntegrationTests {
     private static final String ACME_ADMIN = "pe_adm_" + UUID.randomUUID();
     private static final String GLOBEX_PUBLISHER = "pe_pub_" + UUID.randomUUID();
     private static final String GLOBEX_ADMIN = "pe_adm_" + UUID.randomUUID();
+    private static final String ACME_ANALYST = "pe_ana_" + UUID.randomUUID();
+    private static final String GLOBEX_ANALYST = "pe_ana_" + UUID.randomUUID();
     private static final String PLATFORM_ADMIN = "pe_ops_" + UUID.randomUUID();
     private static final BigDecimal MILLION = new BigDecimal(1_000_000);
     /** gpt-4o-mini's default price: 0.15 input, 0.60 output per 1M tokens. */
@@ -89,6 +91,8 @@ class RepricingIntegrationTests {
             {"globex-publisher", "globex", "PUBLISHER", GLOBEX_PUBLISHER},
             {"globex-admin", "globex", "ADMIN", GLOBEX_ADMIN},
             {"operator", "operations", "PLATFORM_ADMIN", PLATFORM_ADMIN},
+            {"acme-analyst", "acme", "ANALYST", ACME_ANALYST},
+            {"globex-analyst", "globex", "ANALYST", GLOBEX_ANALYST},
         };
         for (int i = 0; i < all.length; i++) {
             keys.add("--promptengine.auth.keys[" + i + "].name=" + all[i][0]);
@@ -406,13 +410,20 @@ class RepricingIntegrationTests {
         return json.readTree(response.body());
     }
 
-    private JsonNode usageStats(String key) throws Exception {
+    /** Queries are an analyst's: the admin's tenant's analyst key. */
+    private static String analyst(String admin) {
+        return admin.equals(GLOBEX_ADMIN) ? GLOBEX_ANALYST : ACME_ANALYST;
+    }
+
+    private JsonNode usageStats(String admin) throws Exception {
+        String key = analyst(admin);
         var response = send(analytics, "GET", "/v1/analytics/usage-stats?from=" + from + "&to=" + to, key, null);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return json.readTree(response.body());
     }
 
-    private JsonNode breakdown(String key) throws Exception {
+    private JsonNode breakdown(String admin) throws Exception {
+        String key = analyst(admin);
         var response = send(
                 analytics, "GET", "/v1/analytics/cost-breakdown?group_by=model&from=" + from + "&to=" + to, key, null);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
