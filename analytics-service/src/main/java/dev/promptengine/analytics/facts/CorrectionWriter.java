@@ -3,8 +3,6 @@ package dev.promptengine.analytics.facts;
 import dev.promptengine.analytics.WritePool;
 import java.math.BigDecimal;
 import java.sql.Array;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,7 +16,6 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.stereotype.Component;
 
 /**
@@ -320,18 +317,6 @@ class CorrectionWriter {
     }
 
     private <T> Array column(List<T> rows, Function<T, ?> value) {
-        String[] texts = new String[rows.size()];
-        for (int i = 0; i < texts.length; i++) {
-            Object v = value.apply(rows.get(i));
-            texts[i] = v == null ? null : v instanceof BigDecimal amount ? amount.toPlainString() : v.toString();
-        }
-        Connection connection = DataSourceUtils.getConnection(dataSource);
-        try {
-            return connection.createArrayOf("text", texts);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot bind array", e);
-        } finally {
-            DataSourceUtils.releaseConnection(connection, dataSource);
-        }
+        return TextArrays.column(dataSource, rows, value);
     }
 }

@@ -6,7 +6,6 @@ import dev.promptengine.analytics.deadletter.DeadLetter;
 import dev.promptengine.analytics.deadletter.DeadLetterStore;
 import dev.promptengine.analytics.partition.PartitionManager;
 import dev.promptengine.analytics.partition.RollupLock;
-import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -537,29 +536,8 @@ class FactsWriter {
 
     // ----------------------------------------------------------------------------------------------
 
-    /**
-     * One column of a batch as a SQL {@code text[]} bound to an {@code unnest} parameter and cast
-     * there; text keeps the binding uniform and lets PostgreSQL parse each type exactly.
-     */
+    /** See {@link TextArrays}. */
     private <T> Array column(List<T> rows, Function<T, ?> value) {
-        String[] texts = new String[rows.size()];
-        for (int i = 0; i < texts.length; i++) {
-            texts[i] = text(value.apply(rows.get(i)));
-        }
-        Connection connection = DataSourceUtils.getConnection(dataSource);
-        try {
-            return connection.createArrayOf("text", texts);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot bind array", e);
-        } finally {
-            DataSourceUtils.releaseConnection(connection, dataSource);
-        }
-    }
-
-    private static String text(Object value) {
-        if (value == null) {
-            return null;
-        }
-        return value instanceof BigDecimal amount ? amount.toPlainString() : value.toString();
+        return TextArrays.column(dataSource, rows, value);
     }
 }
