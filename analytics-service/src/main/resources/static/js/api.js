@@ -88,7 +88,9 @@ export const api = {
   /** The CSV of the current filter, as a Blob (the export needs the Authorization header, so no plain link). */
   exportCsv: async params => (await request('', '/v1/export/executions.csv', params, {accept: 'text/csv'})).blob(),
 
-  prices: () => json(pricingBase(), '/v1/prices'),
+  prices: () => json(pricingBase(), '/v1/prices', {limit: 1000}),
+  priceHistory: id => json(pricingBase(), `/v1/prices/${encodeURIComponent(id)}/history`),
+  discounts: () => json(pricingBase(), '/v1/prices/discounts'),
   resolvePrice: params => json(pricingBase(), '/v1/prices/resolve', params),
   unpriced: () => json(pricingBase(), '/v1/prices/unpriced'),
 
@@ -166,6 +168,7 @@ export function series(answer) {
     points: (s.points ?? s.data ?? []).map(p => ({
       time: pick(p, 'bucket', 'bucket_start', 'time', 't', 'timestamp', 'start'),
       value: p.value === null || p.value === undefined ? null : Number(p.value), // null: no executions
+      unpriced: Number(p.unpriced_executions ?? 0), // metric=cost: executions of the bucket without a price
     })),
   }));
 }

@@ -65,3 +65,14 @@ export function metric(testId, label, value, raw, sub) {
     h(String(value).length > 9 ? 'div.value.long' : 'div.value', {'aria-labelledby': `${testId}-label`, dataset: {value: raw ?? ''}}, value),
     sub ? h('div.sub', sub) : null);
 }
+
+/**
+ * A cost shown with fmt.cost: marked (class and tooltip) when unpriced executions are left out of
+ * it, so "unknown" and "+ N unpriced" explain themselves.
+ */
+export function cost(text, unpriced) {
+  const n = Number(unpriced ?? 0);
+  if (!n) return text;
+  return h('span.unpriced', {title: `${n} execution${n === 1 ? '' : 's'} without a price (no catalog row matched and the `
+    + 'provider reported no cost) are not in this total. Add the price, then re-price them (docs/pricing.md).'}, text);
+}

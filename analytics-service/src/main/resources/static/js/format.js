@@ -39,6 +39,26 @@ export function money(value) {
   return `${negative ? '-' : ''}$${whole}.${fraction}`;
 }
 
+/**
+ * A total that may leave executions out (docs/pricing.md, "No silent $0"): the exact sum when every
+ * execution in it is priced, "unknown" when none is, "$sum + N unpriced" when some are. Cost that is
+ * not known is never shown as $0.
+ */
+export function cost(total, unpriced, executions) {
+  const missing = Number(unpriced ?? 0);
+  if (!missing) return money(total);
+  const nothingPriced = total === null || total === undefined || total === ''
+    || (executions !== undefined && executions !== null && Number(executions) <= missing);
+  if (nothingPriced) return 'unknown';
+  return `${money(total)} + ${count(missing)} unpriced`;
+}
+
+/** One execution's cost: "unpriced" when it has none (pricing_status other than priced). */
+export function executionCost(total, pricingStatus) {
+  if (total !== null && total !== undefined && total !== '') return money(total);
+  return pricingStatus && String(pricingStatus).toLowerCase() !== 'priced' ? 'unpriced' : '–';
+}
+
 export function dateTime(iso) {
   if (!iso) return '–';
   const d = new Date(iso);

@@ -74,7 +74,8 @@ function costFacts(cost, total) {
       rows.push(fact(label(name), h('dl.facts', Object.entries(value).map(([k, v]) =>
         fact(label(k), /cost|price|per_1m|usd/i.test(k) && v !== null && typeof v !== 'object' ? fmt.money(v) : json(v))))));
     } else {
-      rows.push(fact(label(name), /cost$|amount/i.test(name) ? fmt.money(value) : /_at$/.test(name) ? fmt.dateTime(value) : value));
+      rows.push(fact(label(name), name === 'total_cost' ? fmt.executionCost(value, cost.pricing_status)
+        : /cost$|amount/i.test(name) ? fmt.money(value) : /_at$/.test(name) ? fmt.dateTime(value) : value));
     }
   }
   if (total !== undefined && cost.total_cost === undefined) rows.push(fact('Total cost', fmt.money(total)));

@@ -77,7 +77,7 @@ export function mount(container, params) {
       {label: 'Status', value: r => statusBadge(r.status)},
       {label: 'Tokens', num: true, value: r => fmt.count(pick(r, 'total_tokens', 'tokens'))},
       {label: 'Latency', num: true, value: r => fmt.ms(pick(r, 'execution_time_ms', 'latency_ms'))},
-      {label: 'Cost', num: true, value: r => fmt.money(pick(r, 'total_cost', 'cost'))},
+      {label: 'Cost', num: true, value: r => unpricedMark(fmt.executionCost(pick(r, 'total_cost', 'cost'), r.pricing_status))},
       {label: 'Error', value: r => r.error_message ?? ''},
     ], rows, {caption: 'Executions', rowAttrs: r => ({class: 'clickable', 'data-id': r.id})}));
     previous.disabled = index === 0;
@@ -124,6 +124,13 @@ export function mount(container, params) {
   }
 
   return {update, live: true};
+}
+
+/** "unpriced" stands out in a list of amounts (and says why on hover). */
+function unpricedMark(text) {
+  return text === 'unpriced'
+    ? h('span.unpriced', {title: 'No price matched this model at this time and the provider reported no cost.'}, text)
+    : text;
 }
 
 export function statusBadge(status) {

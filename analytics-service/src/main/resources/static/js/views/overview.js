@@ -2,7 +2,7 @@
 // selected range and filters.
 
 import {api, entries, pick, series, METRICS} from '../api.js';
-import {h, fill, metric, table} from '../dom.js';
+import {h, fill, metric, table, cost as costText} from '../dom.js';
 import * as fmt from '../format.js';
 import * as charts from '../charts.js';
 import {bucketFor, describeRange, href} from '../state.js';
@@ -13,6 +13,8 @@ export function mount(container) {
   const subtitle = h('p.status');
   const cards = h('section.cards', {'aria-label': 'Key numbers', 'data-testid': 'cards'});
   const cost = charts.figure('chart-cost', 'Cost over time');
+  const costNote = h('p.status.unpriced-note', {'data-testid': 'chart-cost-unpriced', hidden: true});
+  cost.el.append(costNote);
   const executions = charts.figure('chart-executions', 'Executions and errors over time');
   const latency = charts.figure('chart-latency', 'Latency p50 / p95 / p99 over time');
   const models = charts.figure('chart-models', 'Executions by model');
@@ -46,13 +48,20 @@ export function mount(container) {
       metric('card-total-executions', 'Executions', fmt.count(stats.total_executions), stats.total_executions),
       metric('card-success-rate', 'Success rate', fmt.percent(stats.success_rate), stats.success_rate,
         `Error rate ${fmt.percent(stats.error_rate)}`),
-      metric('card-total-cost', 'Total cost', fmt.money(stats.total_cost), stats.total_cost),
+      metric('card-total-cost', 'Total cost',
+        costText(fmt.cost(stats.total_cost, stats.unpriced_executions, stats.total_executions), stats.unpriced_executions),
+        stats.total_cost, unpricedSub(stats.unpriced_executions)),
       metric('card-average-tokens', 'Average tokens', fmt.decimal1(stats.average_tokens), stats.average_tokens),
       metric('card-p95-latency', 'p95 latency', fmt.ms(stats.p95_latency_ms), stats.p95_latency_ms,
         `p50 ${fmt.ms(stats.p50_latency_ms)} · p99 ${fmt.ms(stats.p99_latency_ms)} · mean ${fmt.ms(stats.average_latency_ms)}`));
 
-    charts.lines(cost, series(costSeries).map(s => ({...s, name: s.name || 'Cost (USD)'})),
-      {label, format: v => fmt.money(v), type: 'bar'});
+    const costLines = series(costSeries).map(s => ({...s, name: s.name || 'Cost (USD)'}));
+    charts.lines(cost, costLines, {label, format: v => fmt.money(v), type: 'bar'});
+    const unpricedInChart = costLines.flatMap(s => s.points).reduce((sum, p) => sum + p.unpriced, 0);
+    costNote.hidden = unpricedInChart === 0;
+    costNote.textContent = unpricedInChart
+      ? `${fmt.count(unpricedInChart)} unpriced execution${unpricedInChart === 1 ? '' : 's'} in this range: their cost is unknown and not in the bars.`
+      : '';
     charts.lines(executions, series(statusSeries).map(s => ({...s, name: s.name.toLowerCase() || 'executions'})),
       {label, format: fmt.count, stacked: true, type: 'bar', integer: true});
     charts.lines(latency, [
@@ -73,7 +82,7 @@ export function mount(container) {
       {label: 'Uses', num: true, value: p => fmt.count(p.usage_count)},
       {label: 'Executions', num: true, value: p => fmt.count(p.execution_count)},
       {label: 'Success', num: true, value: p => fmt.percent(p.success_rate)},
-      {label: 'Cost', num: true, value: p => fmt.money(p.total_cost)},
+      {label: 'Cost', num: true, value: p => costText(fmt.cost(p.total_cost, p.unpriced_executions, p.execution_count), p.unpriced_executions)},
     ], topList, {caption: 'Top prompts'}));
 
     const byType = new Map(entries(errorAnalysis.errors_by_type, 'type', 'category')
@@ -93,6 +102,13 @@ export function mount(container) {
   }
 
   return {update, live: true};
+}
+
+/** The line under a cost card when some executions have no price. */
+export function unpricedSub(unpriced) {
+  const n = Number(unpriced ?? 0);
+  return n ? h('span', {'data-testid': 'unpriced-executions', dataset: {value: n}},
+    `${fmt.count(n)} unpriced execution${n === 1 ? '' : 's'} not included`) : null;
 }
 
 export function list(answer, ...names) {

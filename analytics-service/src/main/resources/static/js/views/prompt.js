@@ -2,7 +2,7 @@
 // significance in plain words. Without a slug: the list of prompts to choose from.
 
 import {api, entries, pick} from '../api.js';
-import {h, fill, metric, table} from '../dom.js';
+import {h, fill, metric, table, cost as costText} from '../dom.js';
 import * as fmt from '../format.js';
 import * as charts from '../charts.js';
 import * as state from '../state.js';
@@ -23,7 +23,7 @@ function promptList(container) {
       {label: 'Uses', num: true, value: p => fmt.count(p.usage_count)},
       {label: 'Executions', num: true, value: p => fmt.count(p.execution_count)},
       {label: 'Success', num: true, value: p => fmt.percent(p.success_rate)},
-      {label: 'Cost', num: true, value: p => fmt.money(p.total_cost)},
+      {label: 'Cost', num: true, value: p => costText(fmt.cost(p.total_cost, p.unpriced_executions, p.execution_count), p.unpriced_executions)},
     ], top, {caption: 'Prompts by usage'}));
   }
   return {update, live: true};
@@ -38,6 +38,8 @@ function promptPage(container, slug, compare) {
   const subtitle = h('p.status');
   const cards = h('section.cards', {'aria-label': `Key numbers of ${slug}`, 'data-testid': 'prompt-cards'});
   const cost = charts.figure('chart-prompt-cost', 'Cost by day');
+  const costNote = h('p.status.unpriced-note', {'data-testid': 'chart-prompt-cost-unpriced', hidden: true});
+  cost.el.append(costNote);
   const versions = charts.figure('chart-versions', 'Usage by version');
   const models = charts.figure('chart-prompt-models', 'Model distribution');
   const tokens = h('section.card', {'aria-labelledby': 'tokens-title'}, h('h2#tokens-title', 'Token usage'), h('div'));
@@ -79,9 +81,15 @@ function promptPage(container, slug, compare) {
       metric('prompt-p95-latency', 'p95 latency', fmt.ms(perf.p95_latency_ms), perf.p95_latency_ms,
         `p50 ${fmt.ms(perf.p50_latency_ms)} · p99 ${fmt.ms(perf.p99_latency_ms)}`));
 
-    charts.lines(cost, [{name: 'Cost (USD)', points: entries(perf.cost_by_day, 'date', 'day').map(d => ({
+    const days = entries(perf.cost_by_day, 'date', 'day');
+    charts.lines(cost, [{name: 'Cost (USD)', points: days.map(d => ({
       time: d.key, value: Number(pick(d, 'cost', 'total_cost', 'value') ?? 0),
     }))}], {label: t => String(t).slice(0, 10), format: fmt.money, type: 'bar'});
+    const unpriced = days.reduce((sum, d) => sum + Number(d.unpriced_executions ?? 0), 0);
+    costNote.hidden = unpriced === 0;
+    costNote.textContent = unpriced
+      ? `${fmt.count(unpriced)} unpriced execution${unpriced === 1 ? '' : 's'} of this prompt: their cost is unknown and not in the bars.`
+      : '';
 
     const byVersion = entries(perf.usage_by_version, 'version')
       .map(v => ({name: `v${v.key}`, version: v.key, value: pick(v, 'usage_count', 'usages', 'executions', 'count', 'value') ?? 0}))

@@ -414,6 +414,151 @@ class DashboardIntegrationTests {
     }
 
     @Test
+    void unpricedCostIsShownAsUnknownNeverAsZero() throws Exception {
+        // given executions of a model no price layer knows, in the hours before the day of priced traffic
+        var unknown = Traffic.generate(traffic.from().minus(8, ChronoUnit.HOURS), Duration.ofHours(6), 5)
+                .withModel("acme", "acme-chat-unpriced");
+        for (String batch : unknown.batches(40)) {
+            pipeline.publish(PUBLISHER_KEY, batch);
+        }
+        Map<String, String> alone = new HashMap<>(
+                parameters("from", unknown.from().toString(), "to", unknown.to().toString()));
+        Map<String, String> both = new HashMap<>(
+                parameters("from", unknown.from().toString(), "to", traffic.to().toString()));
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(pipeline.analytics("/v1/analytics/usage-stats", alone)
+                                .get("unpriced_executions")
+                                .asLong())
+                        .isEqualTo(5));
+        JsonNode mixed = pipeline.analytics("/v1/analytics/usage-stats", both);
+        assertThat(mixed.get("total_executions").asLong()).isEqualTo(CALLS + 5);
+        assertThat(mixed.get("unpriced_executions").asLong()).isEqualTo(5);
+        signIn(ANALYST_KEY);
+
+        // when the overview shows only the unpriced hours
+        browser.open(pipeline.dashboard(
+                "/?view=overview&range=custom&" + Pipeline.query(alone).substring(1)));
+
+        // then the total cost is unknown, never $0, and says how many executions it lacks
+        eventually().untilAsserted(() -> {
+            assertThat(browser.cardValue("card-total-executions")).isEqualTo("5");
+            assertThat(browser.cardText("card-total-cost")).isEqualTo("unknown");
+            assertThat(browser.find("[data-testid='card-total-cost'] [data-testid='unpriced-executions']")
+                            .getText())
+                    .isEqualTo("5 unpriced executions not included");
+            assertThat(browser.find("[data-testid='chart-cost-unpriced']").getText())
+                    .startsWith("5 unpriced executions in this range");
+        });
+        browser.screenshot("08-unpriced-cost");
+
+        // when the range holds priced and unpriced executions
+        browser.open(pipeline.dashboard(
+                "/?view=overview&range=custom&" + Pipeline.query(both).substring(1)));
+
+        // then the card shows the priced sum exactly and that 5 executions are not in it
+        eventually().untilAsserted(() -> {
+            assertSameNumber("card-total-cost", mixed.get("total_cost"));
+            assertThat(browser.cardText("card-total-cost")).startsWith("$").endsWith(" + 5 unpriced");
+            assertThat(browser.all("#top-title + div td.num .unpriced"))
+                    .isNotEmpty()
+                    .allSatisfy(cell -> assertThat(cell.getText()).matches("(\\$[\\d,.]+ \\+ \\d+ unpriced|unknown)"));
+        });
+
+        // and every unpriced execution in the list says "unpriced", not a dash or $0
+        browser.open(pipeline.dashboard(
+                "/?view=executions&range=custom&" + Pipeline.query(alone).substring(1)));
+        eventually().untilAsserted(() -> {
+            List<WebElement> rows = browser.all("[data-testid='executions'] tbody tr");
+            assertThat(rows).hasSize(5);
+            assertThat(rows)
+                    .allSatisfy(row -> assertThat(row.findElements(By.cssSelector("td"))
+                                    .get(7)
+                                    .getText())
+                            .isEqualTo("unpriced"));
+        });
+    }
+
+    @Test
+    void adminSeesBothPriceLayersTheirHistoryAndDiscounts() throws Exception {
+        // given the tenant's own row for a model of the default catalog, edited once, and a discount
+        JsonNode created = pipeline.pricing("POST", "/v1/prices", """
+                {"provider": "openai", "model": "gpt-4.1-mini", "input_per_1m": "0.35", "output_per_1m": "1.40",
+                 "effective_from": "2020-01-01T00:00:00Z", "reason": "negotiated contract 2026"}""", 201);
+        String id = created.get("id").asString();
+        Instant firstKnown = Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.SECONDS);
+        Thread.sleep(Duration.between(Instant.now(), firstKnown).plusMillis(600).toMillis());
+        pipeline.pricing("PUT", "/v1/prices/" + id, """
+                {"provider": "openai", "model": "gpt-4.1-mini", "input_per_1m": "0.30", "output_per_1m": "1.40",
+                 "effective_from": "2020-01-01T00:00:00Z", "reason": "volume tier reached"}""", 200);
+        pipeline.pricing("POST", "/v1/prices/discounts", """
+                {"provider": "anthropic", "model": "claude-3-haiku-20240307", "percent": "22",
+                 "effective_from": "2026-03-01T00:00:00Z", "reason": "enterprise agreement"}""", 201);
+        signIn(ADMIN_KEY);
+
+        // when the pricing view is opened
+        eventually()
+                .untilAsserted(
+                        () -> assertThat(browser.find("a[data-view='pricing']").isDisplayed())
+                                .isTrue());
+        browser.find("a[data-view='pricing']").click();
+
+        // then it shows both layers, the tenant's row marked as such, and the discount
+        eventually().untilAsserted(() -> {
+            assertThat(browser.find("[data-testid='layer-counts']").getText()).contains(" default, 1 tenant");
+            assertThat(browser.all("[data-testid='price-catalog'] tr[data-layer='default']"))
+                    .isNotEmpty();
+            assertThat(browser.find("[data-testid='discounts']").getText())
+                    .contains("claude-3-haiku-20240307")
+                    .contains("22%")
+                    .contains("2026-03-01");
+        });
+        browser.find("#p-layer").sendKeys("Tenant rows");
+        eventually().untilAsserted(() -> {
+            List<WebElement> rows = browser.all("[data-testid='price-catalog'] tbody tr");
+            assertThat(rows).hasSize(1);
+            assertThat(rows.get(0).getAttribute("data-layer")).isEqualTo("tenant");
+            assertThat(rows.get(0).getText())
+                    .contains("tenant " + Pipeline.TENANT)
+                    .contains("gpt-4.1-mini");
+        });
+
+        // when its history is opened
+        browser.find("[data-history='" + id + "']").click();
+
+        // then both versions are listed with who, why and what changed
+        eventually().untilAsserted(() -> {
+            List<WebElement> versions = browser.all("[data-testid='price-history'] tbody tr");
+            assertThat(versions).hasSize(2);
+            assertThat(versions.get(0).getText())
+                    .contains("negotiated contract 2026")
+                    .contains("dashboard-admin");
+            assertThat(versions.get(1).getText())
+                    .contains("volume tier reached")
+                    .contains("input per 1m: $0.35 → $0.30");
+        });
+        browser.screenshot("09-pricing-layers");
+
+        // and resolving the model says the tenant layer won, now at version 2 and as known before the edit at 1
+        browser.find("#r-provider").clear();
+        browser.find("#r-provider").sendKeys("openai");
+        browser.find("#r-model").clear();
+        browser.find("#r-model").sendKeys("gpt-4.1-mini", Keys.ENTER);
+        eventually()
+                .untilAsserted(() -> assertThat(
+                                browser.find("[data-testid='resolved-summary']").getText())
+                        .isEqualTo("openai / gpt-4.1-mini: the tenant layer wins (version 2, exact match)."));
+        browser.script(
+                "document.getElementById('r-known-at').value = arguments[0]",
+                firstKnown.toString().replace("Z", ""));
+        browser.find("#r-model").sendKeys(Keys.ENTER);
+        eventually()
+                .untilAsserted(() -> assertThat(
+                                browser.find("[data-testid='resolved-summary']").getText())
+                        .isEqualTo("openai / gpt-4.1-mini: the tenant layer wins (version 1, exact match)."));
+    }
+
+    @Test
     void adminSeesItsTenantsDeadLettersOfEveryServiceWithTheirReason() throws Exception {
         // given a usage of this tenant older than the raw retention, produced straight to Kafka
         var stale = PromptUsage.newBuilder()

@@ -144,6 +144,21 @@ final class Pipeline implements AutoCloseable {
         return json.readTree(response.body());
     }
 
+    /** A change of cost-service's catalog with the tenant's admin key; expects {@code status}. */
+    JsonNode pricing(String method, String path, String body, int status) throws Exception {
+        var response = http.send(
+                HttpRequest.newBuilder(cost.uri(path))
+                        .header("Authorization", "Bearer " + ADMIN_KEY)
+                        .header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode())
+                .as(method + " " + path + ": " + response.body())
+                .isEqualTo(status);
+        return json.readTree(response.body());
+    }
+
     /** analytics-service's Prometheus scrape, with the admin key metrics need. */
     String analyticsMetrics() throws Exception {
         var response = http.send(

@@ -106,6 +106,31 @@ record Traffic(Instant from, Instant to, List<Call> calls) {
                 "Live answer");
     }
 
+    /** The same calls made to another provider and model (one without a price, for example). */
+    Traffic withModel(String provider, String model) {
+        return new Traffic(
+                from,
+                to,
+                calls.stream()
+                        .map(c -> new Call(
+                                c.usageId(),
+                                c.executionId(),
+                                c.occurredAt(),
+                                c.prompt(),
+                                c.version(),
+                                c.environment(),
+                                provider,
+                                model,
+                                c.status(),
+                                c.inputTokens(),
+                                c.outputTokens(),
+                                c.latencyMs(),
+                                c.errorMessage(),
+                                c.userMessage(),
+                                c.response()))
+                        .toList());
+    }
+
     long count(Predicate<Call> filter) {
         return calls.stream().filter(filter).count();
     }
