@@ -1,6 +1,8 @@
 // Small DOM helpers. Every piece of data goes in as text (never innerHTML): prompts and responses
 // are user content and may contain markup.
 
+import * as fmt from './format.js';
+
 /** h('div.card#id', {attrs}, ...children): children are nodes, strings or arrays; null is skipped. */
 export function h(spec, attrs, ...children) {
   const tag = spec.match(/^[a-z][a-z0-9]*/i)?.[0] || 'div';
@@ -62,17 +64,32 @@ export function table(columns, rows, {caption, rowAttrs, empty = 'No data for th
 export function metric(testId, label, value, raw, sub) {
   return h('div.card.metric', {'data-testid': testId},
     h('div.label', {id: `${testId}-label`}, label),
-    h(String(value).length > 9 ? 'div.value.long' : 'div.value', {'aria-labelledby': `${testId}-label`, dataset: {value: raw ?? ''}}, value),
+    h(textOf(value).length > 9 ? 'div.value.long' : 'div.value', {'aria-labelledby': `${testId}-label`, dataset: {value: raw ?? ''}}, value),
     sub ? h('div.sub', sub) : null);
 }
 
+function textOf(value) {
+  return value instanceof Node ? value.textContent : String(value);
+}
+
+/** An amount rounded for reading (fmt.moneyRounded) with the exact decimal in its tooltip and data-exact. */
+export function money(value) {
+  const shown = fmt.moneyRounded(value);
+  if (shown === '–') return shown;
+  return h('span.money', {title: `${fmt.money(value)} exactly`, 'data-exact': String(value).trim()}, shown);
+}
+
 /**
- * A cost shown with fmt.cost: marked (class and tooltip) when unpriced executions are left out of
- * it, so "unknown" and "+ N unpriced" explain themselves.
+ * A total that may leave executions out, as fmt.cost shows it ("$1.23", "$1.23 + 5 unpriced",
+ * "unknown"), with the exact sum in its tooltip, marked and explained when unpriced executions are
+ * not in it (docs/pricing.md, "No silent $0").
  */
-export function cost(text, unpriced) {
+export function cost(total, unpriced, executions) {
   const n = Number(unpriced ?? 0);
-  if (!n) return text;
-  return h('span.unpriced', {title: `${n} execution${n === 1 ? '' : 's'} without a price (no catalog row matched and the `
-    + 'provider reported no cost) are not in this total. Add the price, then re-price them (docs/pricing.md).'}, text);
+  const text = fmt.cost(total, unpriced, executions);
+  if (!n) return money(total);
+  const exact = total === null || total === undefined || total === '' ? '' : `Priced executions: ${fmt.money(total)} exactly. `;
+  return h('span.unpriced', {'data-exact': total ?? '', title: `${exact}${n} execution${n === 1 ? '' : 's'} without a price `
+    + '(no catalog row matched and the provider reported no cost) are not in this total. Add the price, then re-price '
+    + 'them (docs/pricing.md).'}, text);
 }

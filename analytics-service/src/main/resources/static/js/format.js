@@ -40,20 +40,60 @@ export function money(value) {
 }
 
 /**
+ * Money as a person reads it: cents ("$1,234.57") from one cent up, two significant digits below
+ * ("$0.00045", "$0.0000012"), rounded half up by string arithmetic like money(). The exact value
+ * stays available: dom.money() puts it in the tooltip, and exports and data-value carry it.
+ */
+export function moneyRounded(value) {
+  if (value === null || value === undefined || value === '') return '–';
+  let text = String(value).trim();
+  if (/e/i.test(text)) text = Number(text).toFixed(18);
+  const negative = text.startsWith('-');
+  if (negative) text = text.slice(1);
+  const [whole = '0', fraction = ''] = text.split('.');
+  let places = 2;
+  if (/^0*$/.test(whole) && /^00/.test(fraction) && /[1-9]/.test(fraction)) {
+    places = fraction.search(/[1-9]/) + 2; // sub-cent: two significant digits
+  }
+  let rounded = roundHalfUp(whole.replace(/^0+(?=\d)/, '') || '0', fraction, places);
+  if (places > 2 && /^0\.0[1-9]|^0\.[1-9]|^[1-9]/.test(rounded)) { // carried up to a cent: 0.0099999 -> 0.01
+    const [w, f] = rounded.split('.');
+    rounded = roundHalfUp(w, f, 2);
+  }
+  const [roundedWhole, roundedFraction] = rounded.split('.');
+  const sign = negative && /[1-9]/.test(rounded) ? '-' : '';
+  return `${sign}$${roundedWhole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${roundedFraction}`;
+}
+
+/** whole.fraction rounded half up to `places` decimals, as a decimal string. */
+function roundHalfUp(whole, fraction, places) {
+  const digits = (whole + fraction.padEnd(places, '0').slice(0, places)).split('').map(Number);
+  if (Number(fraction[places] ?? 0) >= 5) {
+    let i = digits.length - 1;
+    while (i >= 0 && digits[i] === 9) digits[i--] = 0;
+    if (i < 0) digits.unshift(1);
+    else digits[i]++;
+  }
+  const all = digits.join('');
+  const cut = all.length - places;
+  return places ? `${all.slice(0, cut) || '0'}.${all.slice(cut)}` : all;
+}
+
+/**
  * A total that may leave executions out (docs/pricing.md, "No silent $0"): the exact sum when every
  * execution in it is priced, "unknown" when none is, "$sum + N unpriced" when some are. Cost that is
  * not known is never shown as $0.
  */
 export function cost(total, unpriced, executions) {
   const missing = Number(unpriced ?? 0);
-  if (!missing) return money(total);
+  if (!missing) return moneyRounded(total);
   const nothingPriced = total === null || total === undefined || total === ''
     || (executions !== undefined && executions !== null && Number(executions) <= missing);
   if (nothingPriced) return 'unknown';
-  return `${money(total)} + ${count(missing)} unpriced`;
+  return `${moneyRounded(total)} + ${count(missing)} unpriced`;
 }
 
-/** One execution's cost: "unpriced" when it has none (pricing_status other than priced). */
+/** One execution's exact cost: "unpriced" when it has none (pricing_status other than priced). */
 export function executionCost(total, pricingStatus) {
   if (total !== null && total !== undefined && total !== '') return money(total);
   return pricingStatus && String(pricingStatus).toLowerCase() !== 'priced' ? 'unpriced' : '–';

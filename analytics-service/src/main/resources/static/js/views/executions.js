@@ -2,7 +2,7 @@
 // links to each execution, and the CSV export of exactly the current filter.
 
 import {api, pick} from '../api.js';
-import {h, fill, table} from '../dom.js';
+import {h, fill, table, money} from '../dom.js';
 import * as fmt from '../format.js';
 import * as state from '../state.js';
 import {list} from './overview.js';
@@ -77,7 +77,8 @@ export function mount(container, params) {
       {label: 'Status', value: r => statusBadge(r.status)},
       {label: 'Tokens', num: true, value: r => fmt.count(pick(r, 'total_tokens', 'tokens'))},
       {label: 'Latency', num: true, value: r => fmt.ms(pick(r, 'execution_time_ms', 'latency_ms'))},
-      {label: 'Cost', num: true, value: r => unpricedMark(fmt.executionCost(pick(r, 'total_cost', 'cost'), r.pricing_status))},
+      {label: 'Cost', num: true, value: r => (pick(r, 'total_cost', 'cost') ?? null) !== null
+        ? money(pick(r, 'total_cost', 'cost')) : unpricedMark(fmt.executionCost(null, r.pricing_status))},
       {label: 'Error', value: r => r.error_message ?? ''},
     ], rows, {caption: 'Executions', rowAttrs: r => ({class: 'clickable', 'data-id': r.id})}));
     previous.disabled = index === 0;

@@ -49,14 +49,14 @@ export function mount(container) {
       metric('card-success-rate', 'Success rate', fmt.percent(stats.success_rate), stats.success_rate,
         `Error rate ${fmt.percent(stats.error_rate)}`),
       metric('card-total-cost', 'Total cost',
-        costText(fmt.cost(stats.total_cost, stats.unpriced_executions, stats.total_executions), stats.unpriced_executions),
+        costText(stats.total_cost, stats.unpriced_executions, stats.total_executions),
         stats.total_cost, unpricedSub(stats.unpriced_executions)),
       metric('card-average-tokens', 'Average tokens', fmt.decimal1(stats.average_tokens), stats.average_tokens),
       metric('card-p95-latency', 'p95 latency', fmt.ms(stats.p95_latency_ms), stats.p95_latency_ms,
         `p50 ${fmt.ms(stats.p50_latency_ms)} · p99 ${fmt.ms(stats.p99_latency_ms)} · mean ${fmt.ms(stats.average_latency_ms)}`));
 
     const costLines = series(costSeries).map(s => ({...s, name: s.name || 'Cost (USD)'}));
-    charts.lines(cost, costLines, {label, format: v => fmt.money(v), type: 'bar'});
+    charts.lines(cost, costLines, {label, format: fmt.moneyRounded, type: 'bar'});
     const unpricedInChart = costLines.flatMap(s => s.points).reduce((sum, p) => sum + p.unpriced, 0);
     costNote.hidden = unpricedInChart === 0;
     costNote.textContent = unpricedInChart
@@ -82,7 +82,7 @@ export function mount(container) {
       {label: 'Uses', num: true, value: p => fmt.count(p.usage_count)},
       {label: 'Executions', num: true, value: p => fmt.count(p.execution_count)},
       {label: 'Success', num: true, value: p => fmt.percent(p.success_rate)},
-      {label: 'Cost', num: true, value: p => costText(fmt.cost(p.total_cost, p.unpriced_executions, p.execution_count), p.unpriced_executions)},
+      {label: 'Cost', num: true, value: p => costText(p.total_cost, p.unpriced_executions, p.execution_count)},
     ], topList, {caption: 'Top prompts'}));
 
     const byType = new Map(entries(errorAnalysis.errors_by_type, 'type', 'category')

@@ -2,7 +2,7 @@
 // significance in plain words. Without a slug: the list of prompts to choose from.
 
 import {api, entries, pick} from '../api.js';
-import {h, fill, metric, table, cost as costText} from '../dom.js';
+import {h, fill, metric, table, cost as costText, money} from '../dom.js';
 import * as fmt from '../format.js';
 import * as charts from '../charts.js';
 import * as state from '../state.js';
@@ -23,7 +23,7 @@ function promptList(container) {
       {label: 'Uses', num: true, value: p => fmt.count(p.usage_count)},
       {label: 'Executions', num: true, value: p => fmt.count(p.execution_count)},
       {label: 'Success', num: true, value: p => fmt.percent(p.success_rate)},
-      {label: 'Cost', num: true, value: p => costText(fmt.cost(p.total_cost, p.unpriced_executions, p.execution_count), p.unpriced_executions)},
+      {label: 'Cost', num: true, value: p => costText(p.total_cost, p.unpriced_executions, p.execution_count)},
     ], top, {caption: 'Prompts by usage'}));
   }
   return {update, live: true};
@@ -84,7 +84,7 @@ function promptPage(container, slug, compare) {
     const days = entries(perf.cost_by_day, 'date', 'day');
     charts.lines(cost, [{name: 'Cost (USD)', points: days.map(d => ({
       time: d.key, value: Number(pick(d, 'cost', 'total_cost', 'value') ?? 0),
-    }))}], {label: t => String(t).slice(0, 10), format: fmt.money, type: 'bar'});
+    }))}], {label: t => String(t).slice(0, 10), format: fmt.moneyRounded, type: 'bar'});
     const unpriced = days.reduce((sum, d) => sum + Number(d.unpriced_executions ?? 0), 0);
     costNote.hidden = unpriced === 0;
     costNote.textContent = unpriced
@@ -157,7 +157,7 @@ function promptPage(container, slug, compare) {
     const direction = Number(d) > 0 ? 'higher' : Number(d) < 0 ? 'lower' : 'the same';
     const p = pick(r.diff, 'p_value', 'p');
     const isSignificant = significant(r.diff);
-    return `${label(r.name)}: version ${b} is ${direction === 'the same' ? 'the same as' : `${show(r.name, Math.abs(Number(d)), true)} ${direction} than`} version ${a}; `
+    return `${label(r.name)}: version ${b} is ${direction === 'the same' ? 'the same as' : `${show(r.name, Math.abs(Number(d)), true, true)} ${direction} than`} version ${a}; `
       + (isSignificant ? 'this difference is statistically significant' : 'this could be chance (not statistically significant)')
       + (p !== undefined ? ` (p = ${Number(p).toPrecision(2)})` : '') + '.';
   }
@@ -182,7 +182,7 @@ function difference(name, value) {
   const n = Number(value);
   const sign = n > 0 ? '+' : n < 0 ? '−' : '±';
   if (/rate/.test(name)) return `${sign}${fmt.decimal1(Math.abs(n))} points`;
-  if (/cost/.test(name)) return `${sign}${fmt.money(String(value).replace(/^-/, ''))}`;
+  if (/cost/.test(name)) return h('span', sign, money(String(value).replace(/^-/, '')));
   return `${sign}${show(name, Math.abs(n))}`;
 }
 
@@ -209,11 +209,12 @@ function label(name) {
   return LABELS[name] || name.replace(/_/g, ' ').replace(/^./, c => c.toUpperCase());
 }
 
-function show(name, value, absolute = false) {
+/** A value of the comparison; amounts as dom.money (rounded, exact in the tooltip), or as text inside a sentence. */
+function show(name, value, absolute = false, asText = false) {
   if (value === undefined || value === null) return '–';
   if (/rate/.test(name)) return absolute ? `${fmt.decimal1(value)} points` : fmt.percent(value);
   if (/latency|_ms$/.test(name)) return fmt.ms(value);
-  if (/cost/.test(name)) return fmt.money(value);
+  if (/cost/.test(name)) return asText ? fmt.moneyRounded(value) : money(value);
   if (/tokens/.test(name)) return fmt.decimal1(value);
   return typeof value === 'number' ? fmt.decimal1(value) : String(value);
 }

@@ -17,6 +17,8 @@ import dev.promptengine.schemas.AvroSerializer;
 import dev.promptengine.schemas.Topics;
 import dev.promptengine.testsupport.TestKafka;
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.NumberFormat;
@@ -178,7 +180,12 @@ class DashboardIntegrationTests {
                         .isEqualTo(NumberFormat.getIntegerInstance(Locale.US)
                                 .format(stats.get("total_executions").asLong()));
                 assertThat(browser.cardText("card-success-rate")).endsWith("%");
-                assertThat(browser.cardText("card-total-cost")).startsWith("$");
+                // money as a person reads it, the exact decimal kept in the tooltip's element
+                BigDecimal total = new BigDecimal(stats.get("total_cost").asString());
+                assertThat(browser.cardText("card-total-cost")).isEqualTo(readable(total));
+                WebElement amount = browser.find("[data-testid='card-total-cost'] .value .money");
+                assertThat(new BigDecimal(amount.getAttribute("data-exact"))).isEqualByComparingTo(total);
+                assertThat(amount.getAttribute("title")).startsWith("$").endsWith(" exactly");
             });
             if (filters.isEmpty()) {
                 awaitCharts();
@@ -678,11 +685,29 @@ class DashboardIntegrationTests {
                   f.money('12345678901234.123456789012345678'),
                   f.money('-0.1'),
                   f.money('7'),
-                  f.money(null)]));""");
+                  f.money(null),
+                  f.moneyRounded('2.82711445'),
+                  f.moneyRounded('0.00020475'),
+                  f.moneyRounded('1234.565'),
+                  f.moneyRounded('0.0099999'),
+                  f.moneyRounded('-0.004'),
+                  f.moneyRounded('0')]));""");
 
         // then every digit survives, with thousands separators and at least two decimals
         assertThat(formatted)
-                .isEqualTo(List.of("$0.00045", "$12,345,678,901,234.123456789012345678", "-$0.10", "$7.00", "–"));
+                .isEqualTo(List.of(
+                        "$0.00045",
+                        "$12,345,678,901,234.123456789012345678",
+                        "-$0.10",
+                        "$7.00",
+                        "–",
+                        // rounded for reading: cents, or two significant digits below a cent
+                        "$2.83",
+                        "$0.00020",
+                        "$1,234.57",
+                        "$0.01",
+                        "-$0.0040",
+                        "$0.00"));
     }
 
     // ------------------------------------------------------------------------------------------
@@ -728,6 +753,20 @@ class DashboardIntegrationTests {
         } else {
             assertThat(new BigDecimal(shown)).as(card).isEqualByComparingTo(new BigDecimal(apiValue.asString()));
         }
+    }
+
+    /** What the page shows for an amount: cents from one cent up, two significant digits below, half up. */
+    private static String readable(BigDecimal amount) {
+        BigDecimal cent = new BigDecimal("0.01");
+        BigDecimal rounded = amount.abs().compareTo(cent) >= 0 || amount.signum() == 0
+                ? amount.setScale(2, RoundingMode.HALF_UP)
+                : amount.round(new MathContext(2, RoundingMode.HALF_UP));
+        if (rounded.abs().compareTo(cent) >= 0 && rounded.scale() > 2) {
+            rounded = rounded.setScale(2, RoundingMode.HALF_UP);
+        }
+        String[] parts = rounded.abs().toPlainString().split("\\.");
+        String whole = NumberFormat.getIntegerInstance(Locale.US).format(new BigDecimal(parts[0]));
+        return (rounded.signum() < 0 ? "-$" : "$") + whole + "." + parts[1];
     }
 
     private void awaitCharts() {
