@@ -88,6 +88,12 @@ export const api = {
   /** The CSV of the current filter, as a Blob (the export needs the Authorization header, so no plain link). */
   exportCsv: async params => (await request('', '/v1/export/executions.csv', params, {accept: 'text/csv'})).blob(),
 
+  sessions: params => analytics('/v1/sessions', params),
+  session: id => analytics(`/v1/sessions/${encodeURIComponent(id)}`),
+  user: (id, params) => analytics(`/v1/users/${encodeURIComponent(id)}`, params),
+  usages: params => analytics('/v1/usages', params),
+  usage: id => analytics(`/v1/usages/${encodeURIComponent(id)}`),
+
   prices: () => json(pricingBase(), '/v1/prices', {limit: 1000}),
   priceHistory: id => json(pricingBase(), `/v1/prices/${encodeURIComponent(id)}/history`),
   discounts: () => json(pricingBase(), '/v1/prices/discounts'),

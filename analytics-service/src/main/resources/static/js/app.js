@@ -11,13 +11,16 @@ import * as executions from './views/executions.js';
 import * as execution from './views/execution.js';
 import * as pricing from './views/pricing.js';
 import * as deadLetters from './views/dead-letters.js';
+import * as sessions from './views/sessions.js';
+import * as usages from './views/usages.js';
 
-const VIEWS = {overview, prompt, executions, execution, pricing, 'dead-letters': deadLetters};
+const VIEWS = {overview, prompt, executions, execution, sessions, usages, pricing, 'dead-letters': deadLetters};
 // What each view needs of the key (the rest need the analyst role).
 const NEEDS = {pricing: 'pricing', 'dead-letters': 'admin'};
 const NAV_OF = {execution: 'executions'};
 // Parameters that make a view a different page (the rest only change its numbers).
-const IDENTITY = {prompt: ['slug', 'compare'], execution: ['id'], executions: ['status', 'min_cost', 'error']};
+const IDENTITY = {prompt: ['slug', 'compare'], execution: ['id'], executions: ['status', 'min_cost', 'error'],
+  sessions: ['session', 'end_user'], usages: ['usage', 'has_execution']};
 
 const $ = id => document.getElementById(id);
 const ui = {
@@ -140,7 +143,8 @@ function route() {
     if (link.dataset.view === (NAV_OF[name] || name)) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  ui.filtersRegion.hidden = name === 'pricing' || name === 'dead-letters' || name === 'execution';
+  ui.filtersRegion.hidden = name === 'pricing' || name === 'dead-letters' || name === 'execution'
+    || (name === 'sessions' && Boolean(params.get('session'))) || (name === 'usages' && Boolean(params.get('usage')));
   fillFilters(params);
   const identity = name + '|' + (IDENTITY[name] || []).map(p => params.get(p)).join('|');
   if (!mounted || mounted.identity !== identity) {

@@ -432,7 +432,7 @@ public final class TestData {
         return "other";
     }
 
-    private static UUID uuid(String name) {
+    static UUID uuid(String name) {
         return UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 

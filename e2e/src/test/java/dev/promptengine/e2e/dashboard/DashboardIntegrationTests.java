@@ -566,6 +566,117 @@ class DashboardIntegrationTests {
     }
 
     @Test
+    void sessionPageShowsEveryRenderAndCallInOrderWithTheExactTotal() throws Exception {
+        // given one conversation: two renders that reached the LLM and a third that did not
+        String session = "support-chat-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant start = traffic.from().minus(11, ChronoUnit.HOURS);
+        UUID[] usages = {UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID()};
+        UUID[] calls = {UUID.randomUUID(), UUID.randomUUID()};
+        pipeline.publish(PUBLISHER_KEY, sessionBatch(session, start, usages, calls));
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
+                .untilAsserted(() -> assertThat(pipeline.analytics("/v1/sessions/" + session, Map.of())
+                                .get("events"))
+                        .hasSize(5));
+        JsonNode answer = pipeline.analytics("/v1/sessions/" + session, Map.of());
+        BigDecimal total =
+                new BigDecimal(answer.get("summary").get("total_cost").asString());
+        BigDecimal sumOfCalls = answer.get("events")
+                .valueStream()
+                .filter(e -> e.get("type").asString().equals("execution"))
+                .map(e -> new BigDecimal(e.get("total_cost").asString()))
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(total).isPositive().isEqualByComparingTo(sumOfCalls);
+        signIn(ANALYST_KEY);
+
+        // when the session is opened
+        browser.open(pipeline.dashboard("/?view=sessions&session=" + session));
+
+        // then its events are listed in event-time order, each render before its call, with the exact total
+        eventually().untilAsserted(() -> {
+            List<String> rows = browser.all("[data-testid='session-events'] tbody tr").stream()
+                    .map(row -> row.getAttribute("data-type") + ":" + row.getAttribute("data-id"))
+                    .toList();
+            assertThat(rows)
+                    .containsExactly(
+                            "usage:" + usages[0],
+                            "execution:" + calls[0],
+                            "usage:" + usages[1],
+                            "execution:" + calls[1],
+                            "usage:" + usages[2]);
+            assertThat(new BigDecimal(browser.cardValue("session-cost"))).isEqualByComparingTo(total);
+            assertThat(new BigDecimal(browser.find("[data-testid='session-exact-cost']")
+                            .getText()
+                            .replace("$", "")
+                            .replace(",", "")))
+                    .isEqualByComparingTo(total);
+            assertThat(browser.cardText("session-cost")).isEqualTo(readable(total));
+            assertThat(browser.cardText("session-renders")).isEqualTo("3");
+        });
+        browser.screenshot("10-session");
+
+        // and the sessions list of that hour has it, with the end user
+        Map<String, String> hour = parameters(
+                "from", start.minus(1, ChronoUnit.MINUTES).toString(),
+                "to", start.plus(1, ChronoUnit.HOURS).toString());
+        browser.open(pipeline.dashboard(
+                "/?view=sessions&range=custom&" + Pipeline.query(hour).substring(1)));
+        eventually().untilAsserted(() -> {
+            List<WebElement> rows = browser.all("[data-testid='sessions'] tbody tr");
+            assertThat(rows).hasSize(1);
+            assertThat(rows.get(0).getText()).contains(session).contains("customer-42");
+        });
+
+        // and the usages view of that hour lists the render that never reached an LLM, alone when asked
+        browser.open(pipeline.dashboard("/?view=usages&has_execution=false&range=custom&"
+                + Pipeline.query(hour).substring(1)));
+        eventually().untilAsserted(() -> {
+            List<WebElement> rows = browser.all("[data-testid='usages'] tbody tr");
+            assertThat(rows).hasSize(1);
+            assertThat(rows.get(0).getAttribute("data-id")).isEqualTo(usages[2].toString());
+            assertThat(rows.get(0).getText()).contains("never reached an LLM");
+        });
+        browser.screenshot("11-usages");
+        browser.open(pipeline.dashboard(
+                "/?view=usages&range=custom&" + Pipeline.query(hour).substring(1)));
+        eventually()
+                .untilAsserted(() -> assertThat(browser.all("[data-testid='usages'] tbody tr").stream()
+                                .map(row -> row.getAttribute("data-executions"))
+                                .toList())
+                        .containsExactly("0", "1", "1"));
+    }
+
+    private static String sessionBatch(String session, Instant start, UUID[] usages, UUID[] calls) {
+        var usageJson = new ArrayList<String>();
+        var callJson = new ArrayList<String>();
+        for (int i = 0; i < usages.length; i++) {
+            usageJson.add("""
+                    {"id": "%s", "occurred_at": "%s", "prompt_slug": "support-reply", "prompt_version": 4,
+                     "environment": "production", "session_id": "%s", "user_identifier": "customer-42",
+                     "rendered_content": "Turn %d of the conversation"}""".formatted(usages[i], start.plusSeconds(60L * i), session, i + 1));
+        }
+        for (int i = 0; i < calls.length; i++) {
+            callJson.add("""
+                    {"id": "%s", "usage_id": "%s", "occurred_at": "%s", "prompt_slug": "support-reply",
+                     "prompt_version": 4, "environment": "production", "provider": "openai", "model": "gpt-4o-mini",
+                     "messages": [{"role": "user", "content": "Question %d"}], "response_content": "Answer %d",
+                     "input_tokens": %d, "output_tokens": %d, "total_tokens": %d, "execution_time_ms": 700,
+                     "status": "success"}""".formatted(
+                            calls[i],
+                            usages[i],
+                            start.plusSeconds(60L * i + 1),
+                            i + 1,
+                            i + 1,
+                            1200 + i,
+                            300 + i,
+                            1500 + 2 * i));
+        }
+        return "{\"usages\": [" + String.join(",", usageJson) + "], \"executions\": [" + String.join(",", callJson)
+                + "]}";
+    }
+
+    @Test
     void adminSeesItsTenantsDeadLettersOfEveryServiceWithTheirReason() throws Exception {
         // given a usage of this tenant older than the raw retention, produced straight to Kafka
         var stale = PromptUsage.newBuilder()
