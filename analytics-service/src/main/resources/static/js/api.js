@@ -27,7 +27,7 @@ export class Unauthorized extends ApiError {}
 // Money must stay exact: JSON numbers for cost/price fields are kept as their source text
 // (JSON.parse source access, Chromium 114+), so 0.000450000000000000123 is not rounded to a double.
 const EXACT = /(cost|price|amount|usd|per_1m|per_million)/i;
-function parseJson(text) {
+export function parseJson(text) {
   return JSON.parse(text, function (key, value, context) {
     if (typeof value === 'number' && context && typeof context.source === 'string' && EXACT.test(key)) {
       return context.source;
@@ -45,7 +45,7 @@ function query(params) {
   return text ? `?${text}` : '';
 }
 
-async function request(base, path, params, {key, accept = 'application/json', signal} = {}) {
+export async function request(base, path, params, {key, accept = 'application/json', signal} = {}) {
   const url = `${base}${path}${query(params)}`;
   const response = await fetch(url, {
     headers: {Authorization: `Bearer ${key ?? session.current()?.key ?? ''}`, Accept: accept},

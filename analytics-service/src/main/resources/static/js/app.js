@@ -13,6 +13,7 @@ import * as pricing from './views/pricing.js';
 import * as deadLetters from './views/dead-letters.js';
 import * as sessions from './views/sessions.js';
 import * as usages from './views/usages.js';
+import * as live from './live.js';
 
 const VIEWS = {overview, prompt, executions, execution, sessions, usages, pricing, 'dead-letters': deadLetters};
 // What each view needs of the key (the rest need the analyst role).
@@ -27,7 +28,7 @@ const ui = {
   signIn: $('sign-in'), signInForm: $('sign-in-form'), key: $('api-key'), pricingBase: $('pricing-base'),
   signInError: $('sign-in-error'), signInButton: $('sign-in-button'),
   nav: $('nav'), session: $('session'), who: $('who'), signOut: $('sign-out'),
-  lastUpdated: $('last-updated'), liveDot: $('live-state'), refresh: $('refresh'),
+  lastUpdated: $('last-updated'), liveDot: $('live-state'), liveMode: $('live-mode'), refresh: $('refresh'),
   filtersRegion: $('filters-region'), filters: $('filters'), range: $('f-range'),
   status: $('status'), view: $('view'), main: $('main'),
 };
@@ -80,6 +81,7 @@ ui.signOut.addEventListener('click', () => signOut());
 function signOut(message) {
   session.clear();
   stopPolling();
+  closeChannel();
   mounted = null;
   generation++;
   clear(ui.view);
@@ -152,7 +154,62 @@ function route() {
     document.title = `${ui.nav.querySelector(`a[data-view="${NAV_OF[name] || name}"]`).textContent} · PromptEngine`;
   }
   refresh();
+  connect(params);
   schedule();
+}
+
+// ---------------------------------------------------------------- push channel
+
+// The views that take pushed snapshots (overview, executions) get them from one channel for the
+// URL's range and filters; it is reopened when they change. While it is live, polling slows to
+// every 30 s at most (the charts); while it is down, polling runs as chosen (docs/dashboard.md).
+let channel = null;
+let channelKey = null;
+let pushState = 'down';
+
+function connect(params) {
+  const wanted = mounted?.instance.pushed ? liveParams(params) : null;
+  const key = wanted && `${mounted.identity}|${JSON.stringify(wanted)}`;
+  if (key === channelKey) return;
+  closeChannel();
+  channelKey = key;
+  if (!wanted) return;
+  const owner = mounted;
+  channel = live.open(wanted, {
+    onState: next => {
+      if (mounted !== owner) return;
+      pushState = next;
+      ui.liveMode.textContent = next === 'live' ? '· live' : '· polling';
+      schedule();
+    },
+    onSnapshot: snapshot => {
+      if (mounted !== owner) return;
+      owner.instance.pushed(snapshot, state.filters());
+      stamp();
+    },
+  });
+}
+
+function closeChannel() {
+  channel?.close();
+  channel = null;
+  channelKey = null;
+  pushState = 'down';
+  ui.liveMode.textContent = '';
+}
+
+function liveParams(params) {
+  const range = params.get('range') || state.DEFAULT_RANGE;
+  const wanted = range === 'custom' ? {from: params.get('from'), to: params.get('to')} : {range};
+  for (const name of state.DIMENSIONS) {
+    if (params.get(name)) wanted[name] = params.get(name);
+  }
+  return wanted;
+}
+
+function stamp() {
+  ui.lastUpdated.textContent = fmt.clock(new Date());
+  ui.lastUpdated.setAttribute('datetime', new Date().toISOString());
 }
 
 // ---------------------------------------------------------------- filters
@@ -248,8 +305,7 @@ async function refresh() {
     ui.liveDot.className = 'live-dot on';
     await instance.update(state.filters(params), params);
     if (mine !== generation) return;
-    ui.lastUpdated.textContent = fmt.clock(new Date());
-    ui.lastUpdated.setAttribute('datetime', new Date().toISOString());
+    stamp();
     showStatus('');
   } catch (e) {
     if (mine !== generation) return;
@@ -264,7 +320,8 @@ async function refresh() {
 
 function schedule() {
   stopPolling();
-  const seconds = Number(ui.refresh.value);
+  const chosen = Number(ui.refresh.value);
+  const seconds = chosen && pushState === 'live' && mounted?.instance.pushed ? Math.max(chosen, 30) : chosen;
   if (!seconds || !mounted?.instance.live) {
     ui.liveDot.className = 'live-dot';
     return;

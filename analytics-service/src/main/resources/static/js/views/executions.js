@@ -6,6 +6,7 @@ import {h, fill, table, money} from '../dom.js';
 import * as fmt from '../format.js';
 import * as state from '../state.js';
 import {list} from './overview.js';
+import {keysetPager} from '../pager.js';
 
 // URL parameter -> API parameter of the drill-down and the export.
 export const EXTRA = {status: 'status', min_cost: 'min_cost', error: 'error_contains'};
@@ -21,9 +22,7 @@ export function mount(container, params) {
   const exportStatus = h('span.status', {role: 'status'});
   const summary = h('p.status');
   const body = h('div', {'data-testid': 'executions'});
-  const previous = h('button.secondary', {type: 'button', onclick: () => page(-1)}, 'Previous page');
-  const next = h('button.secondary', {type: 'button', onclick: () => page(1)}, 'Next page');
-  const pageLabel = h('span');
+  const pager = keysetPager(filters => update(filters));
 
   fill(container, 
     h('h1.view-title', 'Executions'), summary,
@@ -39,14 +38,7 @@ export function mount(container, params) {
     h('label', {for: 'x-error'}, h('span', 'Error message contains'), error),
     h('button', {type: 'submit'}, 'Search'), exportButton, exportStatus),
     body,
-    h('nav.pager', {'aria-label': 'Pages'}, previous, pageLabel, next));
-
-  // Keyset paging: the cursors of the pages seen so far; the live refresh reloads the current page.
-  const cursors = [null];
-  let index = 0;
-  let nextCursor = null;
-  let lastFilters = null;
-  let filterKey = null;
+    pager.el);
 
   function apiParams(filters) {
     const p = {...filters, limit: PAGE_SIZE};
@@ -58,17 +50,28 @@ export function mount(container, params) {
   }
 
   async function update(filters) {
-    const key = JSON.stringify(state.keepFilters());
-    if (key !== filterKey) { // other filters: back to the first page
-      filterKey = key;
-      cursors.length = 1;
-      index = 0;
+    const cursor = pager.at(filters, JSON.stringify(state.keepFilters()));
+    show(await api.executions({...apiParams(filters), cursor}), filters);
+  }
+
+  /**
+   * A pushed snapshot holds the newest page for the range and filters: shown as is on the first
+   * page without the drill-down's own filters (status, cost, error text); otherwise this page asks.
+   */
+  async function pushed(snapshot, filters) {
+    const url = state.read();
+    const ownFilters = Object.keys(EXTRA).some(name => url.get(name));
+    if (pager.page() === 1 && !ownFilters) {
+      pager.at(filters, JSON.stringify(state.keepFilters()));
+      show(snapshot, filters);
+    } else {
+      await update(filters);
     }
-    lastFilters = filters;
-    const answer = await api.executions({...apiParams(filters), cursor: cursors[index] ?? undefined});
+  }
+
+  function show(answer, filters) {
     const rows = list(answer, 'executions', 'items');
-    nextCursor = pick(answer, 'next_cursor', 'next', 'cursor') ?? null;
-    summary.textContent = `${state.describeRange(filters)} · page ${index + 1}`;
+    summary.textContent = `${state.describeRange(filters)} · page ${pager.page()}`;
     fill(body, table([
       {label: 'When (UTC)', value: r => h('a', {href: state.href({view: 'execution', id: r.id})}, fmt.dateTime(r.occurred_at))},
       {label: 'Prompt', value: r => `${pick(r, 'prompt_slug', 'prompt') ?? '–'} v${pick(r, 'prompt_version', 'version') ?? '?'}`},
@@ -81,9 +84,7 @@ export function mount(container, params) {
         ? money(pick(r, 'total_cost', 'cost')) : unpricedMark(fmt.executionCost(null, r.pricing_status))},
       {label: 'Error', value: r => r.error_message ?? ''},
     ], rows, {caption: 'Executions', rowAttrs: r => ({class: 'clickable', 'data-id': r.id})}));
-    previous.disabled = index === 0;
-    next.disabled = !nextCursor;
-    pageLabel.textContent = `Page ${index + 1}`;
+    pager.shown(pick(answer, 'next_cursor', 'next', 'cursor'));
   }
 
   // A click anywhere on a row opens it (the link in the first cell is the keyboard path).
@@ -91,16 +92,6 @@ export function mount(container, params) {
     const row = event.target.closest('tr[data-id]');
     if (row && !event.target.closest('a')) state.go({view: 'execution', id: row.dataset.id});
   });
-
-  async function page(step) {
-    if (step > 0 && nextCursor) {
-      cursors[index + 1] = nextCursor;
-      index++;
-    } else if (step < 0 && index > 0) {
-      index--;
-    }
-    await update(lastFilters ?? state.filters());
-  }
 
   async function exportCsv() {
     exportButton.disabled = true;
@@ -124,7 +115,7 @@ export function mount(container, params) {
     }
   }
 
-  return {update, live: true};
+  return {update, pushed, live: true};
 }
 
 /** "unpriced" stands out in a list of amounts (and says why on hover). */

@@ -28,6 +28,31 @@ export function mount(container) {
     h('div.grid', cost.el, executions.el, latency.el, models.el, prompts.el, errors.el),
     h('div.grid', topTable, recent));
 
+  /** The cards and the model donut: from a polled answer, or from a pushed snapshot (live.js). */
+  function showStats(stats, filters) {
+    subtitle.textContent = describeRange(filters);
+    fill(cards, 
+      metric('card-total-uses', 'Total uses', fmt.count(stats.total_uses), stats.total_uses),
+      metric('card-total-executions', 'Executions', fmt.count(stats.total_executions), stats.total_executions),
+      metric('card-success-rate', 'Success rate', fmt.percent(stats.success_rate), stats.success_rate,
+        `Error rate ${fmt.percent(stats.error_rate)}`),
+      metric('card-total-cost', 'Total cost',
+        costText(stats.total_cost, stats.unpriced_executions, stats.total_executions),
+        stats.total_cost, unpricedSub(stats.unpriced_executions)),
+      metric('card-average-tokens', 'Average tokens', fmt.decimal1(stats.average_tokens), stats.average_tokens),
+      metric('card-p95-latency', 'p95 latency', fmt.ms(stats.p95_latency_ms), stats.p95_latency_ms,
+        `p50 ${fmt.ms(stats.p50_latency_ms)} · p99 ${fmt.ms(stats.p99_latency_ms)} · mean ${fmt.ms(stats.average_latency_ms)}`));
+
+    charts.donut(models, entries(stats.by_model, 'model').map(e => ({
+      name: e.key, value: pick(e, 'total_executions', 'executions', 'execution_count', 'count', 'value') ?? 0,
+    })), {format: fmt.count, valueLabel: 'Executions'});
+  }
+
+  /** A pushed snapshot: its usage-stats answer is exactly what the cards show. */
+  function pushed(snapshot, filters) {
+    showStats(snapshot.stats, filters);
+  }
+
   async function update(filters) {
     const bucket = bucketFor(filters);
     const label = t => fmt.bucketLabel(t, bucket);
@@ -42,19 +67,7 @@ export function mount(container) {
       api.errorAnalysis(filters),
     ]);
 
-    subtitle.textContent = describeRange(filters);
-    fill(cards, 
-      metric('card-total-uses', 'Total uses', fmt.count(stats.total_uses), stats.total_uses),
-      metric('card-total-executions', 'Executions', fmt.count(stats.total_executions), stats.total_executions),
-      metric('card-success-rate', 'Success rate', fmt.percent(stats.success_rate), stats.success_rate,
-        `Error rate ${fmt.percent(stats.error_rate)}`),
-      metric('card-total-cost', 'Total cost',
-        costText(stats.total_cost, stats.unpriced_executions, stats.total_executions),
-        stats.total_cost, unpricedSub(stats.unpriced_executions)),
-      metric('card-average-tokens', 'Average tokens', fmt.decimal1(stats.average_tokens), stats.average_tokens),
-      metric('card-p95-latency', 'p95 latency', fmt.ms(stats.p95_latency_ms), stats.p95_latency_ms,
-        `p50 ${fmt.ms(stats.p50_latency_ms)} · p99 ${fmt.ms(stats.p99_latency_ms)} · mean ${fmt.ms(stats.average_latency_ms)}`));
-
+    showStats(stats, filters);
     const costLines = series(costSeries).map(s => ({...s, name: s.name || 'Cost (USD)'}));
     charts.lines(cost, costLines, {label, format: fmt.moneyRounded, type: 'bar'});
     const unpricedInChart = costLines.flatMap(s => s.points).reduce((sum, p) => sum + p.unpriced, 0);
@@ -70,9 +83,6 @@ export function mount(container) {
       ...series(p99).map(s => ({...s, name: 'p99'})),
     ], {label, format: fmt.ms});
 
-    charts.donut(models, entries(stats.by_model, 'model').map(e => ({
-      name: e.key, value: pick(e, 'total_executions', 'executions', 'execution_count', 'count', 'value') ?? 0,
-    })), {format: fmt.count, valueLabel: 'Executions'});
 
     const topList = list(top, 'prompts', 'top_prompts');
     charts.bars(prompts, topList.map(p => ({name: promptName(p), value: p.usage_count ?? 0})),
@@ -101,7 +111,7 @@ export function mount(container) {
     return {stats};
   }
 
-  return {update, live: true};
+  return {update, pushed, live: true};
 }
 
 /** The line under a cost card when some executions have no price. */

@@ -7,6 +7,7 @@ import * as fmt from '../format.js';
 import * as state from '../state.js';
 import {statusBadge} from './executions.js';
 import {list} from './overview.js';
+import {keysetPager} from '../pager.js';
 
 const PAGE_SIZE = 50;
 
@@ -20,12 +21,7 @@ function sessionList(container, user) {
   const userCard = h('section.cards', {'aria-label': 'End user', 'data-testid': 'user-summary', hidden: !user});
   const userInput = h('input#s-user', {name: 'end_user', type: 'search', value: user || '', placeholder: 'user_identifier'});
   const body = h('div', {'data-testid': 'sessions'});
-  const previous = h('button.secondary', {type: 'button', onclick: () => page(-1)}, 'Previous page');
-  const next = h('button.secondary', {type: 'button', onclick: () => page(1)}, 'Next page');
-  const cursors = [null];
-  let index = 0;
-  let nextCursor = null;
-  let lastFilters = null;
+  const pager = keysetPager(filters => update(filters));
 
   fill(container,
     h('h1.view-title', user ? `End user ${user}` : 'Sessions'), summary, userCard,
@@ -37,11 +33,11 @@ function sessionList(container, user) {
       },
     }, h('label', {for: 's-user'}, h('span', 'End user'), userInput), h('button', {type: 'submit'}, 'Show')),
     body,
-    h('nav.pager', {'aria-label': 'Pages'}, previous, next));
+    pager.el);
 
   async function update(filters) {
-    lastFilters = filters;
-    const query = {...filters, limit: PAGE_SIZE, cursor: cursors[index] ?? undefined};
+    const cursor = pager.at(filters);
+    const query = {...filters, limit: PAGE_SIZE, cursor};
     let answer;
     if (user) {
       try {
@@ -61,8 +57,7 @@ function sessionList(container, user) {
       answer = await api.sessions(query);
     }
     const rows = list(answer, 'sessions');
-    nextCursor = answer.next_cursor ?? null;
-    summary.textContent = `${state.describeRange(filters)} · page ${index + 1}`;
+    summary.textContent = `${state.describeRange(filters)} · page ${pager.page()}`;
     fill(body, table([
       {label: 'Session', value: s => h('a', {href: state.href({view: 'sessions', session: s.session_id})}, s.session_id)},
       {label: 'End user', value: s => (s.user_identifier
@@ -75,14 +70,7 @@ function sessionList(container, user) {
       {label: 'Tokens', num: true, value: s => fmt.count(s.total_tokens)},
       {label: 'Cost', num: true, value: s => cost(s.total_cost, s.unpriced_executions, s.executions)},
     ], rows, {caption: 'Sessions', empty: 'No sessions in this range and these filters.'}));
-    previous.disabled = index === 0;
-    next.disabled = !nextCursor;
-  }
-
-  async function page(step) {
-    if (step > 0 && nextCursor) cursors[++index] = nextCursor;
-    else if (step < 0 && index > 0) index--;
-    await update(lastFilters ?? state.filters());
+    pager.shown(answer.next_cursor);
   }
   return {update, live: true};
 }

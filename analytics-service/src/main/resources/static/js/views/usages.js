@@ -6,6 +6,7 @@ import {h, fill, table, money} from '../dom.js';
 import * as fmt from '../format.js';
 import * as state from '../state.js';
 import {list} from './overview.js';
+import {keysetPager} from '../pager.js';
 
 const PAGE_SIZE = 50;
 
@@ -20,12 +21,7 @@ function usageList(container, params) {
       h('option', {value, selected: (params.get('has_execution') || '') === value || undefined}, text)));
   const summary = h('p.status');
   const body = h('div', {'data-testid': 'usages'});
-  const previous = h('button.secondary', {type: 'button', onclick: () => page(-1)}, 'Previous page');
-  const next = h('button.secondary', {type: 'button', onclick: () => page(1)}, 'Next page');
-  const cursors = [null];
-  let index = 0;
-  let nextCursor = null;
-  let lastFilters = null;
+  const pager = keysetPager(filters => update(filters));
 
   fill(container,
     h('h1.view-title', 'Usages (renders)'), summary,
@@ -37,17 +33,16 @@ function usageList(container, params) {
       },
     }, h('label', {for: 'u-has-execution'}, h('span', 'Renders'), which), h('button', {type: 'submit'}, 'Show')),
     body,
-    h('nav.pager', {'aria-label': 'Pages'}, previous, next));
+    pager.el);
 
   async function update(filters) {
-    lastFilters = filters;
+    const cursor = pager.at(filters);
     const {provider, model, ...renderFilters} = filters; // renders have neither
     const hasExecution = state.read().get('has_execution') || undefined;
     const answer = await api.usages({...renderFilters, has_execution: hasExecution, limit: PAGE_SIZE,
-      cursor: cursors[index] ?? undefined});
+      cursor});
     const rows = list(answer, 'usages');
-    nextCursor = answer.next_cursor ?? null;
-    summary.textContent = `${state.describeRange(filters)} · page ${index + 1}`
+    summary.textContent = `${state.describeRange(filters)} · page ${pager.page()}`
       + (provider || model ? ' · provider and model filters do not apply to renders' : '');
     fill(body, table([
       {label: 'When (UTC)', value: u => h('a', {href: state.href({view: 'usages', usage: u.id})}, fmt.dateTime(u.occurred_at))},
@@ -58,14 +53,7 @@ function usageList(container, params) {
       {label: 'LLM calls', value: u => calls(u.executions)},
     ], rows, {caption: 'Usages', rowAttrs: u => ({'data-id': u.id, 'data-executions': u.executions.length}),
       empty: 'No renders in this range and these filters.'}));
-    previous.disabled = index === 0;
-    next.disabled = !nextCursor;
-  }
-
-  async function page(step) {
-    if (step > 0 && nextCursor) cursors[++index] = nextCursor;
-    else if (step < 0 && index > 0) index--;
-    await update(lastFilters ?? state.filters());
+    pager.shown(answer.next_cursor);
   }
   return {update, live: true};
 }

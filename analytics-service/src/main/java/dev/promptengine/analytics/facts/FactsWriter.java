@@ -4,6 +4,7 @@ import dev.promptengine.analytics.AnalyticsProperties;
 import dev.promptengine.analytics.WritePool;
 import dev.promptengine.analytics.deadletter.DeadLetter;
 import dev.promptengine.analytics.deadletter.DeadLetterStore;
+import dev.promptengine.analytics.live.CommitAnnouncer;
 import dev.promptengine.analytics.partition.PartitionManager;
 import dev.promptengine.analytics.partition.RollupLock;
 import java.sql.Array;
@@ -199,6 +200,9 @@ class FactsWriter {
                                 "cost_correction")));
             }
             deadLetters.insert(poison); // with the offsets: once per record, however often the batch is retried
+            // dashboards hear of it when (and only if) this transaction commits
+            CommitAnnouncer.announce(
+                    jdbc, changedTenants(newUsages, newExecutions, applied.applied() > 0 ? revisions : Map.of()));
             offsets.advance(group, nextOffsets(batch));
             return new Outcome(
                     batch.size() - fresh.size(),
@@ -208,6 +212,15 @@ class FactsWriter {
                     duplicates,
                     applied.applied());
         });
+    }
+
+    private static Set<String> changedTenants(
+            List<UsageFact> usages, List<ExecutionFact> executions, Map<FactKey, Consumed> corrections) {
+        var tenants = new HashSet<String>();
+        usages.forEach(f -> tenants.add(f.key().tenant()));
+        executions.forEach(f -> tenants.add(f.key().tenant()));
+        corrections.keySet().forEach(k -> tenants.add(k.tenant()));
+        return tenants;
     }
 
     private static int revision(Consumed c) {

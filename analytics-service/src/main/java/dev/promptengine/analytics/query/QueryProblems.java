@@ -17,7 +17,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
             "dev.promptengine.analytics.deadletter",
             "dev.promptengine.analytics.keys",
             "dev.promptengine.analytics.reconciliation",
-            "dev.promptengine.analytics.repricing"
+            "dev.promptengine.analytics.repricing",
+            "dev.promptengine.analytics.live"
         })
 class QueryProblems {
 

@@ -13,10 +13,10 @@ import tools.jackson.databind.annotation.JsonNaming;
 
 /** The seed's usage_stats plus error rate and latency percentiles. */
 @Component
-class UsageStatsReport {
+public class UsageStatsReport {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record UsageStats(
+    public record UsageStats(
             @Schema(description = "Start of the answered range (inclusive)")
             Instant from,
 
@@ -60,7 +60,7 @@ class UsageStatsReport {
         this.usages = usages;
     }
 
-    UsageStats answer(String tenant, QueryFilter filter) {
+    public UsageStats answer(String tenant, QueryFilter filter) {
         var breakdowns = executions.breakdowns(tenant, filter, List.of(Dimension.ENVIRONMENT, Dimension.MODEL));
         Stats total = breakdowns.total();
         Map<String, Long> usesByEnvironment =

@@ -338,27 +338,106 @@ class DashboardIntegrationTests {
     }
 
     @Test
-    void showsANewEventWithinSecondsWithoutReloading() throws Exception {
-        // given the overview of the last hour, which has no traffic yet, and a marker that a reload would lose
+    void pushesANewExecutionToAnOpenOverviewWithinTwoSecondsWithoutPolling() throws Exception {
+        // given the overview of the last hour with polling off, so only the push channel can update it
         signIn(ANALYST_KEY);
         browser.open(pipeline.dashboard("/?view=overview&range=1h"));
         eventually()
                 .untilAsserted(() ->
                         assertThat(browser.cardValue("card-total-executions")).isNotEmpty());
+        browser.find("#refresh").sendKeys("Off");
+        eventually()
+                .untilAsserted(
+                        () -> assertThat(browser.find("#live-mode").getText()).isEqualTo("· live"));
         long before = Long.parseLong(browser.cardValue("card-total-executions"));
         browser.script("window.peNotReloaded = true");
 
-        // when a usage and its execution are posted to ingest
+        // when a usage and its execution are posted to ingest and become visible in the API
         Call live =
                 Traffic.liveCall(Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(5));
         pipeline.publish(PUBLISHER_KEY, Traffic.batch(List.of(live)));
+        var lastHour = parameters(
+                "from",
+                Instant.now().minus(1, ChronoUnit.HOURS).toString(),
+                "to",
+                Instant.now().plus(1, ChronoUnit.MINUTES).toString());
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> pipeline.analytics("/v1/analytics/usage-stats", lastHour)
+                                .get("total_executions")
+                                .asLong()
+                        == before + 1);
 
-        // then the page shows it by itself, and says when it last updated
-        eventually().untilAsserted(() -> {
-            assertThat(browser.cardValue("card-total-executions")).isEqualTo(String.valueOf(before + 1));
-            assertThat(browser.script("return window.peNotReloaded === true")).isEqualTo(true);
-        });
+        // then the page shows it within 2 s, by itself, and says when it last updated
+        await().atMost(Duration.ofSeconds(2))
+                .pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions()
+                .untilAsserted(() ->
+                        assertThat(browser.cardValue("card-total-executions")).isEqualTo(String.valueOf(before + 1)));
+        assertThat(browser.script("return window.peNotReloaded === true")).isEqualTo(true);
         assertThat(browser.find("#last-updated").getText()).matches("\\d{2}:\\d{2}:\\d{2} UTC");
+        browser.find("#refresh").sendKeys("5 s");
+    }
+
+    @Test
+    void pushChannelSharesOneSnapshotPerFilterAndTellsAnotherTenantNothing() throws Exception {
+        // given five dashboards with the same filters, one with other filters, and another tenant's analyst
+        var same = parameters("range", "1h", "prompt", "welcome-email");
+        var staging = parameters("range", "1h", "prompt", "welcome-email", "environment", "staging");
+        var streams = new ArrayList<LiveStream>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                streams.add(pipeline.live(ANALYST_KEY, same));
+            }
+            LiveStream other = pipeline.live(Pipeline.OTHER_ANALYST_KEY, same);
+            LiveStream stagingStream = pipeline.live(ANALYST_KEY, staging);
+            streams.add(other);
+            streams.add(stagingStream);
+            eventually()
+                    .untilAsserted(() -> assertThat(streams)
+                            .allSatisfy(
+                                    stream -> assertThat(stream.named("ready")).hasSize(1)));
+
+            // when the dashboard tenant's pipeline commits a new execution
+            pipeline.publish(
+                    PUBLISHER_KEY,
+                    Traffic.batch(List.of(Traffic.liveCall(
+                            Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(3)))));
+
+            // then the five receive the same snapshots (one computed per tick for all), with the new execution
+            eventually().untilAsserted(() -> {
+                for (var stream : streams.subList(0, 5)) {
+                    List<LiveStream.Event> snapshots = stream.named("snapshot");
+                    assertThat(snapshots).isNotEmpty();
+                    JsonNode last =
+                            pipeline.json(snapshots.get(snapshots.size() - 1).data());
+                    assertThat(last.get("stats").get("total_executions").asLong())
+                            .isPositive();
+                    assertThat(last.get("executions").get(0).get("prompt_slug").asString())
+                            .isEqualTo("welcome-email");
+                }
+                assertThat(stagingStream.named("snapshot")).isNotEmpty();
+            });
+            Thread.sleep(1000); // anything still in flight arrives
+            List<String> ids = streams.get(0).named("snapshot").stream()
+                    .map(LiveStream.Event::id)
+                    .toList();
+            for (var stream : streams.subList(1, 5)) {
+                assertThat(stream.named("snapshot").stream()
+                                .map(LiveStream.Event::id)
+                                .toList())
+                        .isEqualTo(ids);
+            }
+            // and the other tenant's analyst hears nothing of it
+            assertThat(other.named("snapshot")).isEmpty();
+            assertThat(other.status()).isEqualTo(200);
+        } finally {
+            streams.forEach(LiveStream::close);
+        }
+        // the push channel is the API's: no key, no stream
+        try (LiveStream anonymous = pipeline.live("pe_ana_not-a-key", same)) {
+            eventually().untilAsserted(() -> assertThat(anonymous.status()).isEqualTo(401));
+        }
     }
 
     @Test

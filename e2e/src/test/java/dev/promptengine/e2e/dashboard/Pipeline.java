@@ -37,6 +37,7 @@ final class Pipeline implements AutoCloseable {
     static final String OTHER_PUBLISHER_KEY = "pe_pub_" + UUID.randomUUID();
     static final String ANALYST_KEY = "pe_ana_" + UUID.randomUUID();
     static final String ADMIN_KEY = "pe_adm_" + UUID.randomUUID();
+    static final String OTHER_ANALYST_KEY = "pe_ana_" + UUID.randomUUID();
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final JsonMapper json = JsonMapper.builder().build();
@@ -65,6 +66,7 @@ final class Pipeline implements AutoCloseable {
         common.addAll(key(1, "dashboard-analyst", TENANT, "ANALYST", ANALYST_KEY));
         common.addAll(key(2, "dashboard-admin", TENANT, "ADMIN", ADMIN_KEY));
         common.addAll(key(3, "other-publisher", OTHER_TENANT, "PUBLISHER", OTHER_PUBLISHER_KEY));
+        common.addAll(key(4, "other-analyst", OTHER_TENANT, "ANALYST", OTHER_ANALYST_KEY));
 
         var analyticsArguments = new ArrayList<>(common);
         analyticsArguments.addAll(TestKafka.springArguments(KafkaUser.ANALYTICS));
@@ -157,6 +159,15 @@ final class Pipeline implements AutoCloseable {
                 .as(method + " " + path + ": " + response.body())
                 .isEqualTo(status);
         return json.readTree(response.body());
+    }
+
+    JsonNode json(String text) {
+        return json.readTree(text);
+    }
+
+    /** The push channel {@code GET /v1/live} with this key, read in the background. */
+    LiveStream live(String key, Map<String, String> parameters) {
+        return LiveStream.open(http, analytics.uri("/v1/live" + query(parameters)), key);
     }
 
     /** analytics-service's Prometheus scrape, with the admin key metrics need. */

@@ -1,0 +1,194 @@
+package dev.promptengine.analytics.live;
+
+import dev.promptengine.analytics.query.ExecutionCriteria;
+import dev.promptengine.analytics.query.ExecutionSearch;
+import dev.promptengine.analytics.query.FilterParameters;
+import dev.promptengine.analytics.query.UsageStatsReport;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * The push channel's subscribers, in groups of the same tenant and filters. When a committed batch
+ * changed a tenant's facts, each of that tenant's groups is marked; every tick (default 250 ms) a
+ * marked group's snapshot (the usage-stats answer and the newest executions page for its filters,
+ * the range re-resolved at that moment) is computed once and sent to all of the group's
+ * subscribers. So a hundred dashboards with the same filters cost one query per tick, and a
+ * dashboard of another tenant hears nothing.
+ */
+@Component
+public class LiveHub {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveHub.class);
+    static final int EXECUTIONS = 50;
+
+    /** What a subscriber asked for: its tenant, a range (a preset span, or fixed from/to) and the filters. */
+    record Subscription(String tenant, Duration span, FilterParameters parameters) {
+
+        String key() {
+            return tenant + "|" + span + "|" + parameters;
+        }
+
+        /** The parameters with the range as of now (a preset moves with time, like the dashboard's polling). */
+        FilterParameters at(Instant now) {
+            if (span == null) {
+                return parameters;
+            }
+            return new FilterParameters(
+                    now.minus(span).toString(),
+                    now.toString(),
+                    parameters.prompt(),
+                    parameters.version(),
+                    parameters.environment(),
+                    parameters.provider(),
+                    parameters.model(),
+                    parameters.user(),
+                    parameters.session());
+        }
+    }
+
+    private static final class Group {
+        final Subscription subscription;
+        final List<SseEmitter> emitters = new CopyOnWriteArrayList<>();
+        final AtomicBoolean changed = new AtomicBoolean();
+        final AtomicLong sequence = new AtomicLong();
+
+        Group(Subscription subscription) {
+            this.subscription = subscription;
+        }
+    }
+
+    private final Map<String, Group> groups = new ConcurrentHashMap<>();
+    private final UsageStatsReport stats;
+    private final ExecutionSearch executions;
+    private final Clock clock;
+    private final AtomicLong snapshotsComputed = new AtomicLong();
+
+    LiveHub(UsageStatsReport stats, ExecutionSearch executions, Clock clock, MeterRegistry meters) {
+        this.stats = stats;
+        this.executions = executions;
+        this.clock = clock;
+        Gauge.builder("promptengine.analytics.live.subscribers", this, LiveHub::subscribers)
+                .description("Dashboards connected to the push channel")
+                .register(meters);
+        FunctionCounter.builder("promptengine.analytics.live.snapshots", snapshotsComputed, AtomicLong::get)
+                .description("Snapshots computed for the push channel: one per changed group of subscribers per tick")
+                .register(meters);
+    }
+
+    /** A new subscriber: told it is connected; snapshots follow whenever its tenant's facts change. */
+    SseEmitter subscribe(Subscription subscription) throws IOException {
+        var emitter = new SseEmitter(0L); // no server timeout: the client reconnects when the connection drops
+        Group group = groups.compute(subscription.key(), (key, existing) -> {
+            Group joined = existing == null ? new Group(subscription) : existing;
+            joined.emitters.add(emitter);
+            return joined;
+        });
+        Runnable leave = () -> leave(group, emitter);
+        emitter.onCompletion(leave);
+        emitter.onTimeout(leave);
+        emitter.onError(e -> leave.run());
+        emitter.send(SseEmitter.event()
+                .name("ready")
+                .id(Long.toString(group.sequence.get()))
+                .data("{}"));
+        return emitter;
+    }
+
+    /** From the commit listener: these tenants' facts changed ("*": every tenant's). */
+    void committed(Set<String> tenants) {
+        boolean every = tenants.contains(CommitAnnouncer.EVERY_TENANT);
+        for (Group group : groups.values()) {
+            if (every || tenants.contains(group.subscription.tenant())) {
+                group.changed.set(true);
+            }
+        }
+    }
+
+    @Scheduled(fixedDelayString = "${promptengine.analytics.live.tick:250ms}")
+    void tick() {
+        for (Group group : groups.values()) {
+            if (group.emitters.isEmpty() || !group.changed.getAndSet(false)) {
+                continue;
+            }
+            Map<String, Object> snapshot;
+            try {
+                snapshot = snapshot(group.subscription);
+            } catch (RuntimeException e) {
+                log.warn("Live snapshot for {} failed: {}", group.subscription.key(), e.getMessage());
+                group.changed.set(true); // try again next tick
+                continue;
+            }
+            String id = Long.toString(group.sequence.incrementAndGet());
+            for (SseEmitter emitter : group.emitters) {
+                try {
+                    emitter.send(SseEmitter.event().name("snapshot").id(id).data(snapshot, MediaType.APPLICATION_JSON));
+                } catch (IOException | IllegalStateException e) {
+                    leave(group, emitter);
+                }
+            }
+        }
+    }
+
+    /** Keeps idle connections open through proxies and finds the dead ones. */
+    @Scheduled(fixedDelayString = "${promptengine.analytics.live.heartbeat:15s}")
+    void heartbeat() {
+        for (Group group : groups.values()) {
+            for (SseEmitter emitter : group.emitters) {
+                try {
+                    emitter.send(SseEmitter.event().comment("heartbeat"));
+                } catch (IOException | IllegalStateException e) {
+                    leave(group, emitter);
+                }
+            }
+        }
+    }
+
+    private Map<String, Object> snapshot(Subscription subscription) {
+        var filters = subscription.at(clock.instant());
+        var usageStats = stats.answer(subscription.tenant(), filters.resolve(clock, Duration.ofDays(30)));
+        var criteria = ExecutionCriteria.resolve(filters, null, null, null, clock);
+        var newest = executions.page(subscription.tenant(), criteria, EXECUTIONS, null);
+        snapshotsComputed.incrementAndGet();
+        var snapshot = new LinkedHashMap<String, Object>();
+        snapshot.put("stats", usageStats);
+        snapshot.put("executions", newest.rows());
+        snapshot.put("next_cursor", newest.next() == null ? null : newest.next().encode());
+        return snapshot;
+    }
+
+    private void leave(Group group, SseEmitter emitter) {
+        groups.computeIfPresent(group.subscription.key(), (key, existing) -> {
+            existing.emitters.remove(emitter);
+            return existing.emitters.isEmpty() ? null : existing;
+        });
+    }
+
+    /** Subscribers connected now (for metrics and tests). */
+    public int subscribers() {
+        return groups.values().stream().mapToInt(g -> g.emitters.size()).sum();
+    }
+
+    /** Snapshots computed since start: one per changed group per tick, however many subscribers. */
+    public long snapshotsComputed() {
+        return snapshotsComputed.get();
+    }
+}
