@@ -4,7 +4,6 @@ import dev.promptengine.analytics.AnalyticsProperties;
 import dev.promptengine.analytics.WritePool;
 import dev.promptengine.analytics.deadletter.DeadLetter;
 import dev.promptengine.analytics.deadletter.DeadLetterStore;
-import dev.promptengine.analytics.live.CommitAnnouncer;
 import dev.promptengine.analytics.partition.PartitionManager;
 import dev.promptengine.analytics.partition.RollupLock;
 import java.sql.Array;

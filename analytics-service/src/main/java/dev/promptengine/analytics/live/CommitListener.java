@@ -1,5 +1,6 @@
 package dev.promptengine.analytics.live;
 
+import dev.promptengine.analytics.facts.CommitAnnouncer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

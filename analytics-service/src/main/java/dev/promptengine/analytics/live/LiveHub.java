@@ -1,5 +1,6 @@
 package dev.promptengine.analytics.live;
 
+import dev.promptengine.analytics.facts.CommitAnnouncer;
 import dev.promptengine.analytics.query.ExecutionCriteria;
 import dev.promptengine.analytics.query.ExecutionSearch;
 import dev.promptengine.analytics.query.FilterParameters;

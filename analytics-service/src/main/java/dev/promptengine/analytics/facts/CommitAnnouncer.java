@@ -1,4 +1,4 @@
-package dev.promptengine.analytics.live;
+package dev.promptengine.analytics.facts;
 
 import java.util.Collection;
 import java.util.TreeSet;
@@ -7,13 +7,15 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * Announces, inside the batch transaction, which tenants' facts it changed: {@code pg_notify} is
  * delivered when (and only when) the transaction commits, to every session listening on
- * {@value #CHANNEL}, on every analytics-service instance.
+ * {@value #CHANNEL}, on every analytics-service instance (the push channel,
+ * {@code live.CommitListener}). It lives here, with the writer, so that facts never depend on the
+ * live package.
  */
 public final class CommitAnnouncer {
 
-    static final String CHANNEL = "promptengine_facts";
+    public static final String CHANNEL = "promptengine_facts";
     /** Tenants of one payload; PostgreSQL allows 8,000 bytes, so a larger set says "every tenant". */
-    static final String EVERY_TENANT = "*";
+    public static final String EVERY_TENANT = "*";
 
     private static final int MAX_PAYLOAD = 7_000;
 
