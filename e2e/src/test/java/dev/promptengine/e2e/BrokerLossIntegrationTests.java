@@ -8,6 +8,7 @@ import dev.promptengine.access.postgres.DatabaseRole;
 import dev.promptengine.schemas.Topics;
 import dev.promptengine.testsupport.KafkaCluster;
 import dev.promptengine.testsupport.TestPostgres;
+import java.math.BigDecimal;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -37,8 +38,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The pipeline on a three-node Kafka cluster (replication factor 3, {@code min.insync.replicas=2})
  * under steady HTTP load loses the broker that leads most usage partitions to SIGKILL, gets it back,
- * and meanwhile one of two analytics-service instances leaves its group: every event ingest answered
- * 202 is counted exactly once, and ingest answers 202 again within seconds of the leader election.
+ * and then one of two cost-service and one of two analytics-service instances leave their groups:
+ * every event ingest answered 202 is counted exactly once, and ingest answers 202 again within
+ * seconds of the leader election.
  */
 class BrokerLossIntegrationTests {
 
@@ -48,6 +50,7 @@ class BrokerLossIntegrationTests {
     private static final String ANALYST_KEY = "pe_ana_" + UUID.randomUUID();
     private static final String TENANT = "cluster";
     private static final int EVENTS_PER_KIND = 5;
+    private static final BigDecimal COST_PER_EXECUTION = new BigDecimal("0.000027");
 
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -71,7 +74,11 @@ class BrokerLossIntegrationTests {
             var cost = TestPostgres.newDatabase("cluster", DatabaseRole.COST);
             var analyticsDatabase = TestPostgres.newDatabase(cost, DatabaseRole.ANALYTICS);
             var ingest = services.start("ingest-service", cluster.springArguments(KafkaUser.INGEST));
-            services.start("cost-service", with(cluster.springArguments(KafkaUser.COST), database(cost)));
+            // cost-service's transactional ids carry its instance id: distinct per instance, as per pod
+            services.start(
+                    "cost-service", with(cluster.springArguments(KafkaUser.COST), database(cost), instance("cost-a")));
+            var secondCost = services.start(
+                    "cost-service", with(cluster.springArguments(KafkaUser.COST), database(cost), instance("cost-b")));
             var analytics = services.start(
                     "analytics-service",
                     with(cluster.springArguments(KafkaUser.ANALYTICS), database(analyticsDatabase)));
@@ -109,7 +116,9 @@ class BrokerLossIntegrationTests {
                     .untilAsserted(() -> assertThat(cluster.inSyncReplicas(topic))
                             .allSatisfy((partition, isr) -> assertThat(isr).hasSize(3)));
             int acceptedAtRestart = acceptedUsages.size();
-            secondAnalytics.close(); // graceful: the group hands its partitions to the first instance
+            // graceful: each group hands the partitions of the leaving instance to the other one
+            secondAnalytics.close();
+            secondCost.close();
             await().atMost(Duration.ofSeconds(60)).until(() -> acceptedUsages.size() >= acceptedAtRestart + 200);
             loading.set(false);
             for (var thread : load) {
@@ -147,6 +156,10 @@ class BrokerLossIntegrationTests {
                         JsonNode stats = usageStats(analytics);
                         assertThat(stats.get("total_uses").asLong()).isEqualTo(acceptedUsages.size());
                         assertThat(stats.get("total_executions").asLong()).isEqualTo(acceptedExecutions.size());
+                        // gpt-4o-mini, 100 input and 20 output tokens at 0.15 and 0.60 USD per 1M: each priced once
+                        assertThat(new BigDecimal(stats.get("total_cost").asString()))
+                                .isEqualByComparingTo(
+                                        COST_PER_EXECUTION.multiply(BigDecimal.valueOf(acceptedExecutions.size())));
                     });
             assertThat(ids(analyticsDatabase, "usage_fact")).isEqualTo(acceptedUsages);
             assertThat(ids(analyticsDatabase, "execution_fact")).isEqualTo(acceptedExecutions);
@@ -269,6 +282,10 @@ class BrokerLossIntegrationTests {
     @SafeVarargs
     private static List<String> with(List<String>... parts) {
         return java.util.Arrays.stream(parts).flatMap(List::stream).toList();
+    }
+
+    private static List<String> instance(String id) {
+        return List.of("--promptengine.instance-id=" + id);
     }
 
     private static List<String> database(TestPostgres.Database database) {
