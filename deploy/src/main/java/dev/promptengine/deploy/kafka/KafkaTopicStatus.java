@@ -82,7 +82,7 @@ public final class KafkaTopicStatus {
     static boolean print(Map<String, TopicDescription> topics, Map<String, String> minInSync) {
         boolean healthy = true;
         System.out.printf(
-                "  %-40s %9s  %-6s  %-8s  %-8s%n",
+                "  %-52s %9s  %-6s  %-8s  %-8s%n",
                 "topic (min.insync.replicas)", "partition", "leader", "replicas", "isr");
         // the pipeline's topics by name, then Kafka's internal ones
         var ordered = topics.values().stream()
@@ -98,7 +98,7 @@ public final class KafkaTopicStatus {
                         partition.isr().size() < partition.replicas().size();
                 healthy &= !leaderless && !underReplicated;
                 System.out.printf(
-                        "  %-40s %9d  %-6s  %-8s  %-8s%s%n",
+                        "  %-52s %9d  %-6s  %-8s  %-8s%s%n",
                         label,
                         partition.partition(),
                         leaderless
