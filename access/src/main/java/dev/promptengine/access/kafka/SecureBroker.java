@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Properties;
+import java.util.StringJoiner;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -15,9 +17,9 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
 /**
- * A one-node KRaft broker (combined broker and controller) with {@link KafkaSecurity}'s listeners,
- * run in the calling JVM from Apache Kafka's own server code: the local stack's broker and every
- * test broker.
+ * A KRaft broker (combined broker and controller) with {@link KafkaSecurity}'s listeners, run in the
+ * calling JVM from Apache Kafka's own server code: the local stack's broker and every test broker,
+ * alone ({@link #properties}) or as one node of a three-node quorum ({@link #clusterProperties}).
  */
 public final class SecureBroker {
 
@@ -41,6 +43,46 @@ public final class SecureBroker {
         return properties;
     }
 
+    /**
+     * The settings of node {@code nodeId} of a cluster on the loopback whose every node is broker and
+     * controller: a static quorum of {@code controllerPorts} (node ids 1..n in that order), internal
+     * topics replicated to three nodes with two in sync, and the same defaults for every topic the
+     * services create ({@code min.insync.replicas=2}, so an {@code acks=all} write survives the loss
+     * of any one node). A killed node is fenced after 3 s without a heartbeat (Kafka's default is 9 s), so its partitions get new leaders within seconds.
+     */
+    public static Properties clusterProperties(
+            Path logDirectory,
+            int nodeId,
+            int port,
+            List<Integer> controllerPorts,
+            String adminPassword,
+            String brokerPassword) {
+        if (controllerPorts.size() < 3 || nodeId < 1 || nodeId > controllerPorts.size()) {
+            throw new IllegalArgumentException(
+                    "a cluster has at least 3 nodes and node ids 1.." + controllerPorts.size() + ", not " + nodeId);
+        }
+        var properties = properties(logDirectory, port, controllerPorts.get(nodeId - 1), adminPassword, brokerPassword);
+        properties.put("node.id", Integer.toString(nodeId));
+        properties.remove("controller.quorum.bootstrap.servers");
+        var voters = new StringJoiner(",");
+        for (int i = 0; i < controllerPorts.size(); i++) {
+            voters.add((i + 1) + "@127.0.0.1:" + controllerPorts.get(i));
+        }
+        properties.put("controller.quorum.voters", voters.toString());
+        String replicas = "3";
+        String inSync = "2";
+        properties.put("default.replication.factor", replicas);
+        properties.put("min.insync.replicas", inSync);
+        properties.put("offsets.topic.replication.factor", replicas);
+        properties.put("transaction.state.log.replication.factor", replicas);
+        properties.put("transaction.state.log.min.isr", inSync);
+        properties.put("share.coordinator.state.topic.replication.factor", replicas);
+        properties.put("share.coordinator.state.topic.min.isr", inSync);
+        properties.put("broker.session.timeout.ms", "3000");
+        properties.put("broker.heartbeat.interval.ms", "500");
+        return properties;
+    }
+
     /** Writes the settings readable by the owner only: they hold the broker's credentials. */
     public static void write(Path file, Properties properties) throws IOException {
         Files.deleteIfExists(file);
@@ -55,21 +97,42 @@ public final class SecureBroker {
      * {@code kafka-storage format --standalone --add-scram} does.
      */
     public static void format(Path configFile, String adminPassword) {
+        runStorageTool(
+                "format",
+                "-t",
+                Uuid.randomUuid().toString(),
+                "-c",
+                configFile.toString(),
+                "--standalone",
+                "--add-scram",
+                KafkaSecurity.formatScramArgument(adminPassword));
+    }
+
+    /**
+     * Formats the log directory of one node of a static quorum ({@link #clusterProperties}): every
+     * node with the same {@code clusterId} and the admin's SCRAM credential.
+     */
+    public static void formatClusterNode(Path configFile, String clusterId, String adminPassword) {
+        runStorageTool(
+                "format",
+                "-t",
+                clusterId,
+                "-c",
+                configFile.toString(),
+                "--add-scram",
+                KafkaSecurity.formatScramArgument(adminPassword));
+    }
+
+    /** A new cluster id for {@link #formatClusterNode}. */
+    public static String newClusterId() {
+        return Uuid.randomUuid().toString();
+    }
+
+    private static void runStorageTool(String... arguments) {
         var output = new ByteArrayOutputStream();
         int status;
         try (var print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            status = StorageTool.execute(
-                    new String[] {
-                        "format",
-                        "-t",
-                        Uuid.randomUuid().toString(),
-                        "-c",
-                        configFile.toString(),
-                        "--standalone",
-                        "--add-scram",
-                        KafkaSecurity.formatScramArgument(adminPassword)
-                    },
-                    print);
+            status = StorageTool.execute(arguments, print);
         }
         if (status != 0) {
             throw new IllegalStateException(
