@@ -1,7 +1,7 @@
 package dev.promptengine.analytics.audit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.promptengine.analytics.query.FilterParameters;
+import dev.promptengine.analytics.filter.FilterParameters;
 import dev.promptengine.service.auth.Caller;
 import dev.promptengine.service.auth.RequiresRole;
 import dev.promptengine.service.auth.Role;

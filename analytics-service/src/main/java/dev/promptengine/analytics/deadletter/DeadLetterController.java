@@ -3,8 +3,8 @@ package dev.promptengine.analytics.deadletter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.promptengine.analytics.AnalyticsProperties;
 import dev.promptengine.analytics.audit.AuditTrail;
-import dev.promptengine.analytics.query.FilterParameters;
-import dev.promptengine.analytics.query.InvalidParameterException;
+import dev.promptengine.analytics.filter.FilterParameters;
+import dev.promptengine.analytics.filter.InvalidParameterException;
 import dev.promptengine.service.auth.Caller;
 import dev.promptengine.service.auth.Problems;
 import dev.promptengine.service.auth.RequiresRole;
@@ -207,7 +207,7 @@ class DeadLetterController {
         return topic;
     }
 
-    private dev.promptengine.analytics.query.QueryFilter range(String from, String to) {
+    private dev.promptengine.analytics.filter.QueryFilter range(String from, String to) {
         return new FilterParameters(from, to, null, null, null, null, null, null, null).resolve(clock, DEFAULT_RANGE);
     }
 

@@ -1,6 +1,7 @@
 package dev.promptengine.analytics.facts;
 
 import dev.promptengine.analytics.WritePool;
+import dev.promptengine.analytics.rollup.RollupShape;
 import java.math.BigDecimal;
 import java.sql.Array;
 import java.time.OffsetDateTime;
@@ -81,7 +82,7 @@ class CorrectionWriter {
         }
         if (!fresh.isEmpty()) {
             updateFacts(fresh);
-            for (Rollups.Shape shape : Rollups.Shape.values()) {
+            for (RollupShape shape : RollupShape.values()) {
                 updateRollups(shape, fresh, stored);
             }
             countPerRun(fresh);
@@ -211,13 +212,13 @@ class CorrectionWriter {
         }
     }
 
-    private void updateRollups(Rollups.Shape shape, List<CostRevision> fresh, Map<FactKey, Stored> stored) {
+    private void updateRollups(RollupShape shape, List<CostRevision> fresh, Map<FactKey, Stored> stored) {
         var deltas = new TreeMap<Rollups.ExecutionKey, Delta>(Rollups.ExecutionKey.ORDER);
         for (CostRevision c : fresh) {
             Stored s = stored.get(c.key());
             var key = new Rollups.ExecutionKey(
                     s.key().tenant(),
-                    shape.bucketStart(s.key().occurredAt()),
+                    shape.grain().bucketStart(s.key().occurredAt()),
                     shape.byPrompt() ? s.promptSlug() : "",
                     shape.byPrompt() ? s.promptVersion() : 0,
                     s.environment(),
@@ -228,19 +229,14 @@ class CorrectionWriter {
             deltas.computeIfAbsent(key, k -> new Delta()).add(s, c);
         }
         var rows = new ArrayList<>(deltas.entrySet());
-        String promptKey = shape.byPrompt() ? "prompt_slug, prompt_version, " : "";
-        String promptArrays = shape.byPrompt() ? ":prompt_slug::text[], :prompt_version::int[], " : "";
-        String promptMatch =
-                shape.byPrompt() ? " AND r.prompt_slug = u.prompt_slug AND r.prompt_version = u.prompt_version" : "";
-        String keys = "tenant, bucket_start, " + promptKey + "environment, provider, model, status, error_type";
-        String unnest = "unnest(:tenant::text[], :bucket_start::timestamptz[], " + promptArrays
-                + ":environment::text[], :provider::text[], :model::text[], :status::text[], :error_type::text[],"
-                + " :du::bigint[], :dic::numeric[], :dcic::numeric[], :dcwc::numeric[], :doc::numeric[],"
+        String keys = shape.executionKey();
+        String unnest = "unnest(" + RollupWriter.keyArrays(shape.executionDimensions())
+                + ":du::bigint[], :dic::numeric[], :dcic::numeric[], :dcwc::numeric[], :doc::numeric[],"
                 + " :drc::numeric[], :dtc::numeric[]) AS u(" + keys
                 + ", du, dic, dcic, dcwc, doc, drc, dtc)";
-        String match = "r.tenant = u.tenant AND r.bucket_start = u.bucket_start" + promptMatch
-                + " AND r.environment = u.environment AND r.provider = u.provider AND r.model = u.model"
-                + " AND r.status = u.status AND r.error_type = u.error_type";
+        String match = java.util.Arrays.stream(keys.split(", "))
+                .map(column -> "r." + column + " = u." + column)
+                .collect(java.util.stream.Collectors.joining(" AND "));
         // lock the rows in key order first (as the write path's upserts do), so concurrent batches cannot deadlock
         int locked = bind(
                         jdbc.sql(
@@ -280,9 +276,7 @@ class CorrectionWriter {
     }
 
     private JdbcClient.StatementSpec bind(
-            JdbcClient.StatementSpec statement,
-            Rollups.Shape shape,
-            List<Map.Entry<Rollups.ExecutionKey, Delta>> rows) {
+            JdbcClient.StatementSpec statement, RollupShape shape, List<Map.Entry<Rollups.ExecutionKey, Delta>> rows) {
         statement = statement
                 .param("tenant", column(rows, e -> e.getKey().tenant()))
                 .param("bucket_start", column(rows, e -> e.getKey().bucketStart()))

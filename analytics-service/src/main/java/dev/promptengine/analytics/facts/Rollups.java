@@ -1,60 +1,19 @@
 package dev.promptengine.analytics.facts;
 
+import dev.promptengine.analytics.rollup.RollupShape;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * In-memory reduction of one batch's newly inserted facts by rollup key, so each rollup row is
+ * In-memory reduction of one batch's newly inserted facts by the rollup key of one {@link RollupShape}, so each rollup row is
  * upserted once per batch. Keys are kept sorted: every transaction then locks rollup rows in the
  * same order, which rules out deadlocks between concurrent batches.
  */
 final class Rollups {
-
-    /**
-     * The four rollup shapes the write path keeps: by prompt (for prompt-level questions) and the
-     * narrow summaries without prompt slug and version (for tenant-wide questions), each by UTC hour
-     * and by UTC day.
-     */
-    enum Shape {
-        PROMPT_HOURLY("execution_rollup_hourly", "usage_rollup_hourly", ChronoUnit.HOURS, true),
-        PROMPT_DAILY("execution_rollup_daily", "usage_rollup_daily", ChronoUnit.DAYS, true),
-        SUMMARY_HOURLY("execution_summary_hourly", "usage_summary_hourly", ChronoUnit.HOURS, false),
-        SUMMARY_DAILY("execution_summary_daily", "usage_summary_daily", ChronoUnit.DAYS, false);
-
-        private final String executionTable;
-        private final String usageTable;
-        private final ChronoUnit unit;
-        private final boolean byPrompt;
-
-        Shape(String executionTable, String usageTable, ChronoUnit unit, boolean byPrompt) {
-            this.executionTable = executionTable;
-            this.usageTable = usageTable;
-            this.unit = unit;
-            this.byPrompt = byPrompt;
-        }
-
-        String executionTable() {
-            return executionTable;
-        }
-
-        String usageTable() {
-            return usageTable;
-        }
-
-        /** Whether prompt slug and version are key columns of this shape's tables. */
-        boolean byPrompt() {
-            return byPrompt;
-        }
-
-        Instant bucketStart(Instant occurredAt) {
-            return occurredAt.truncatedTo(unit);
-        }
-    }
 
     /** A rollup key; a summary's key has an empty prompt slug and version 0, neither of which is stored. */
     record ExecutionKey(
@@ -137,15 +96,15 @@ final class Rollups {
         }
     }
 
-    private final Shape shape;
+    private final RollupShape shape;
     private final Map<ExecutionKey, ExecutionTotals> executions = new TreeMap<>(ExecutionKey.ORDER);
     private final Map<UsageKey, long[]> usages = new TreeMap<>(UsageKey.ORDER);
 
-    Rollups(Shape shape) {
+    Rollups(RollupShape shape) {
         this.shape = shape;
     }
 
-    Shape shape() {
+    RollupShape shape() {
         return shape;
     }
 
@@ -153,9 +112,9 @@ final class Rollups {
         for (ExecutionFact f : facts) {
             var key = new ExecutionKey(
                     f.key().tenant(),
-                    shape.bucketStart(f.key().occurredAt()),
-                    shape.byPrompt ? f.promptSlug() : "",
-                    shape.byPrompt ? f.promptVersion() : 0,
+                    shape.grain().bucketStart(f.key().occurredAt()),
+                    shape.byPrompt() ? f.promptSlug() : "",
+                    shape.byPrompt() ? f.promptVersion() : 0,
                     f.environment(),
                     f.provider(),
                     f.model(),
@@ -169,9 +128,9 @@ final class Rollups {
         for (UsageFact f : facts) {
             var key = new UsageKey(
                     f.key().tenant(),
-                    shape.bucketStart(f.key().occurredAt()),
-                    shape.byPrompt ? f.promptSlug() : "",
-                    shape.byPrompt ? f.promptVersion() : 0,
+                    shape.grain().bucketStart(f.key().occurredAt()),
+                    shape.byPrompt() ? f.promptSlug() : "",
+                    shape.byPrompt() ? f.promptVersion() : 0,
                     f.environment());
             usages.computeIfAbsent(key, k -> new long[1])[0]++;
         }

@@ -1,7 +1,7 @@
 package dev.promptengine.analytics.keys;
 
 import dev.promptengine.analytics.audit.AuditTrail;
-import dev.promptengine.analytics.query.InvalidParameterException;
+import dev.promptengine.analytics.filter.InvalidParameterException;
 import dev.promptengine.service.auth.ApiKeys;
 import dev.promptengine.service.auth.Caller;
 import dev.promptengine.service.auth.Role;

@@ -2,6 +2,7 @@ package dev.promptengine.analytics.partition;
 
 import dev.promptengine.analytics.AnalyticsProperties;
 import dev.promptengine.analytics.WritePool;
+import dev.promptengine.analytics.rollup.RollupShape;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -40,16 +41,8 @@ public class PartitionManager {
      */
     private static final String ROLLUP_STORAGE = " WITH (fillfactor = 70)";
 
-    /** Rollup tables (per prompt, and the prompt-less summaries of V5), kept {@code rollup-days}. */
-    static final List<String> ROLLUP_TABLES = List.of(
-            "usage_rollup_hourly",
-            "usage_rollup_daily",
-            "execution_rollup_hourly",
-            "execution_rollup_daily",
-            "usage_summary_hourly",
-            "usage_summary_daily",
-            "execution_summary_hourly",
-            "execution_summary_daily");
+    /** Rollup tables (every table of the {@link RollupShape} catalogue), kept {@code rollup-days}. */
+    static final List<String> ROLLUP_TABLES = RollupShape.tables();
 
     /** Monthly tables kept {@code audit-days}. */
     static final List<String> AUDIT_TABLES = List.of("audit_log");

@@ -1,6 +1,9 @@
 package dev.promptengine.analytics.query;
 
 import dev.promptengine.analytics.audit.AuditTrail;
+import dev.promptengine.analytics.filter.FilterParameters;
+import dev.promptengine.analytics.filter.InvalidParameterException;
+import dev.promptengine.analytics.filter.QueryFilter;
 import dev.promptengine.service.auth.Caller;
 import dev.promptengine.service.auth.RequiresRole;
 import dev.promptengine.service.auth.Role;

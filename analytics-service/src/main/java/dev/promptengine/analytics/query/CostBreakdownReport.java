@@ -1,5 +1,7 @@
 package dev.promptengine.analytics.query;
 
+import dev.promptengine.analytics.filter.InvalidParameterException;
+import dev.promptengine.analytics.filter.QueryFilter;
 import dev.promptengine.analytics.query.ExecutionAggregates.Aggregation;
 import dev.promptengine.analytics.query.ExecutionAggregates.Stats;
 import io.swagger.v3.oas.annotations.media.Schema;

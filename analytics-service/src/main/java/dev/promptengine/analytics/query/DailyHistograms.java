@@ -1,7 +1,10 @@
 package dev.promptengine.analytics.query;
 
 import dev.promptengine.analytics.facts.LatencyHistogram;
+import dev.promptengine.analytics.filter.QueryFilter;
 import dev.promptengine.analytics.query.RangePlan.Segment;
+import dev.promptengine.analytics.rollup.Grain;
+import dev.promptengine.analytics.rollup.RollupShape;
 import java.sql.Array;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -120,8 +123,9 @@ class DailyHistograms {
         var merged = new TreeMap<Instant, LatencyHistogram>();
         var mergeParams = base(tenant, from, to)
                 .addValue("days", stale.stream().map(FactSources::timestamp).toList());
-        var mergeSql = new StringBuilder(MERGE_DAYS.formatted(
-                FactSources.summaries(filter, List.of()) ? "execution_summary_daily" : "execution_rollup_daily"));
+        var mergeSql = new StringBuilder(
+                MERGE_DAYS.formatted(RollupShape.of(Grain.DAY, !FactSources.summaries(filter, List.of()))
+                        .executionTable()));
         FactSources.appendFilters(mergeSql, filter, true, mergeParams);
         mergeSql.append("\nGROUP BY 1, 2");
         jdbc.sql(mergeSql.toString()).paramSource(mergeParams).query(rs -> {

@@ -1,5 +1,6 @@
 package dev.promptengine.analytics.query;
 
+import dev.promptengine.analytics.filter.InvalidParameterException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;

@@ -1,6 +1,7 @@
 package dev.promptengine.analytics.query;
 
 import dev.promptengine.analytics.facts.LatencyHistogram;
+import dev.promptengine.analytics.filter.QueryFilter;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,23 +1,27 @@
 package dev.promptengine.analytics.query;
 
+import dev.promptengine.analytics.filter.QueryFilter;
 import dev.promptengine.analytics.query.RangePlan.Segment;
+import dev.promptengine.analytics.rollup.Grain;
+import dev.promptengine.analytics.rollup.RollupShape;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Function;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 
 /**
  * Builds the {@code src} relation of an aggregate query: one {@code UNION ALL} branch per segment of
  * the {@link RangePlan}, all with the same columns, so the aggregate above never knows whether a row
  * is a daily rollup row, an hourly one or a raw fact (a raw fact is a row of count 1 with a
- * one-bucket histogram). Rollup segments read the prompt-less summaries ({@code *_summary_*}, V5)
+ * one-bucket histogram). Rollup segments read the prompt-less summary shapes ({@link RollupShape}, V5)
  * whenever neither the filter nor the grouping involves prompt or version, the per-prompt rollups
  * otherwise; both hold the same sums, so the answer is the same, only the number of rows differs.
  * Only fixed SQL fragments are concatenated; every value is a bind parameter.
  */
-final class FactSources {
+public final class FactSources {
 
     /** Columns of an execution source row. */
     private static final String EXECUTION_ROLLUP_COLUMNS = """
@@ -90,11 +94,11 @@ final class FactSources {
     }
 
     /**
-     * The sources of one kind of fact: its column lists per source, its table prefix, the prefix of
+     * The sources of one kind of fact: its column lists per source, its table in a rollup shape, the prefix of
      * its bind parameters, and whether provider/model/status filters apply (executions only).
      */
     private record Family(
-            String table,
+            Function<RollupShape, String> table,
             String summaryColumns,
             String rollupColumns,
             String rawColumns,
@@ -102,9 +106,14 @@ final class FactSources {
             boolean executionFilters) {}
 
     private static final Family EXECUTIONS = new Family(
-            "execution", EXECUTION_SUMMARY_COLUMNS, EXECUTION_ROLLUP_COLUMNS, EXECUTION_RAW_COLUMNS, "seg", true);
-    private static final Family USAGES =
-            new Family("usage", USAGE_SUMMARY_COLUMNS, USAGE_ROLLUP_COLUMNS, USAGE_RAW_COLUMNS, "useg", false);
+            RollupShape::executionTable,
+            EXECUTION_SUMMARY_COLUMNS,
+            EXECUTION_ROLLUP_COLUMNS,
+            EXECUTION_RAW_COLUMNS,
+            "seg",
+            true);
+    private static final Family USAGES = new Family(
+            RollupShape::usageTable, USAGE_SUMMARY_COLUMNS, USAGE_ROLLUP_COLUMNS, USAGE_RAW_COLUMNS, "useg", false);
 
     /**
      * Executions matching the filter; {@code errorsOnly} keeps status error and timeout. Rollup rows
@@ -144,7 +153,7 @@ final class FactSources {
             String condition,
             MapSqlParameterSource params) {
         params.addValue("tenant", tenant);
-        String rollup = summaries(filter, groups) ? "_summary_" : "_rollup_";
+        boolean byPrompt = !summaries(filter, groups);
         String columns = summaries(filter, groups) ? family.summaryColumns() : family.rollupColumns();
         var branches = new ArrayList<String>();
         int i = 0;
@@ -156,9 +165,17 @@ final class FactSources {
             var sql = new StringBuilder(
                     switch (segment.source()) {
                         case DAILY ->
-                            columns.formatted(DAILY_TIME, family.table() + rollup + "daily", fromName, toName);
+                            columns.formatted(
+                                    DAILY_TIME,
+                                    family.table().apply(RollupShape.of(Grain.DAY, byPrompt)),
+                                    fromName,
+                                    toName);
                         case HOURLY ->
-                            columns.formatted(HOURLY_TIME, family.table() + rollup + "hourly", fromName, toName);
+                            columns.formatted(
+                                    HOURLY_TIME,
+                                    family.table().apply(RollupShape.of(Grain.HOUR, byPrompt)),
+                                    fromName,
+                                    toName);
                         case RAW -> family.rawColumns().formatted(RAW_TIME, fromName, toName);
                     });
             appendFilters(sql, filter, family.executionFilters(), params);
@@ -179,7 +196,9 @@ final class FactSources {
         return RangePlan.plan(filter.from(), filter.to(), allowDaily, forceRaw || filter.needsRawFacts());
     }
 
-    static void appendFilters(StringBuilder sql, QueryFilter filter, boolean executions, MapSqlParameterSource params) {
+    /** The filter as SQL conditions on a source row (raw fact or rollup), its values as bind parameters. */
+    public static void appendFilters(
+            StringBuilder sql, QueryFilter filter, boolean executions, MapSqlParameterSource params) {
         if (filter.prompt() != null) {
             sql.append("\n  AND prompt_slug = :prompt");
             params.addValue("prompt", filter.prompt());
@@ -211,7 +230,7 @@ final class FactSources {
         }
     }
 
-    static java.time.OffsetDateTime timestamp(Instant instant) {
+    public static java.time.OffsetDateTime timestamp(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
     }
 }

@@ -7,14 +7,14 @@ import java.math.RoundingMode;
  * How numbers appear in answers: money as an exact decimal string (never a binary float), rates as
  * percentages rounded half-up to one decimal, averages to two decimals, latency percentiles to one.
  */
-final class Numbers {
+public final class Numbers {
 
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
     private Numbers() {}
 
     /** The exact amount, without trailing zeros or exponent: {@code "0.0123"}, {@code "12"}, {@code "0"}. */
-    static String money(BigDecimal amount) {
+    public static String money(BigDecimal amount) {
         if (amount == null || amount.signum() == 0) {
             return "0";
         }
@@ -22,7 +22,7 @@ final class Numbers {
     }
 
     /** {@code part / total} as a percentage with one decimal; 0.0 when total is 0. */
-    static BigDecimal percent(long part, long total) {
+    public static BigDecimal percent(long part, long total) {
         if (total == 0) {
             return BigDecimal.ZERO.setScale(1);
         }
@@ -30,7 +30,7 @@ final class Numbers {
     }
 
     /** {@code sum / count} with two decimals; 0.00 when count is 0. */
-    static BigDecimal average(long sum, long count) {
+    public static BigDecimal average(long sum, long count) {
         if (count == 0) {
             return BigDecimal.ZERO.setScale(2);
         }
@@ -38,7 +38,7 @@ final class Numbers {
     }
 
     /** Exact {@code amount / count} as a money string (rounded half-up to 18 decimals); "0" when count is 0. */
-    static String moneyAverage(BigDecimal amount, long count) {
+    public static String moneyAverage(BigDecimal amount, long count) {
         if (count == 0 || amount == null) {
             return "0";
         }
@@ -46,7 +46,7 @@ final class Numbers {
     }
 
     /** A latency estimate in ms with one decimal; null stays null (no executions). */
-    static BigDecimal latency(Double value) {
+    public static BigDecimal latency(Double value) {
         return value == null ? null : BigDecimal.valueOf(value).setScale(1, RoundingMode.HALF_UP);
     }
 }

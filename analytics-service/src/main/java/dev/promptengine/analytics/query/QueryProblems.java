@@ -1,5 +1,6 @@
 package dev.promptengine.analytics.query;
 
+import dev.promptengine.analytics.filter.InvalidParameterException;
 import dev.promptengine.service.auth.Problems;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -8,10 +9,11 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
-/** RFC 9457 answers of the query, export, audit, dead-letter, key, reconciliation and repricing endpoints, naming the offending parameter. */
+/** RFC 9457 answers of the query, drill-down, export, audit, dead-letter, key, reconciliation and repricing endpoints, naming the offending parameter. */
 @RestControllerAdvice(
         basePackages = {
             "dev.promptengine.analytics.query",
+            "dev.promptengine.analytics.drilldown",
             "dev.promptengine.analytics.export",
             "dev.promptengine.analytics.audit",
             "dev.promptengine.analytics.deadletter",
@@ -20,11 +22,11 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
             "dev.promptengine.analytics.repricing",
             "dev.promptengine.analytics.live"
         })
-class QueryProblems {
+public class QueryProblems {
 
     /** Thrown when an execution (or another addressed resource) is not in the caller's tenant. */
-    static class NotFoundException extends RuntimeException {
-        NotFoundException(String message) {
+    public static class NotFoundException extends RuntimeException {
+        public NotFoundException(String message) {
             super(message);
         }
     }

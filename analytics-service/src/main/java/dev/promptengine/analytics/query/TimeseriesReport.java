@@ -1,6 +1,8 @@
 package dev.promptengine.analytics.query;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.promptengine.analytics.filter.InvalidParameterException;
+import dev.promptengine.analytics.filter.QueryFilter;
 import dev.promptengine.analytics.query.ExecutionAggregates.Aggregation;
 import dev.promptengine.analytics.query.ExecutionAggregates.Measure;
 import dev.promptengine.analytics.query.ExecutionAggregates.Stats;

@@ -1,5 +1,6 @@
 package dev.promptengine.analytics.query;
 
+import dev.promptengine.analytics.filter.QueryFilter;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;

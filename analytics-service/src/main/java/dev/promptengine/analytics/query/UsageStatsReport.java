@@ -1,5 +1,6 @@
 package dev.promptengine.analytics.query;
 
+import dev.promptengine.analytics.filter.QueryFilter;
 import dev.promptengine.analytics.query.ExecutionAggregates.Stats;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;

@@ -4,6 +4,7 @@ import dev.promptengine.analytics.AnalyticsProperties;
 import dev.promptengine.analytics.WritePool;
 import dev.promptengine.analytics.partition.PartitionManager;
 import dev.promptengine.analytics.partition.RollupLock;
+import dev.promptengine.analytics.rollup.RollupShape;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,9 +18,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Recomputes the hourly and daily rollups (per prompt and the prompt-less summaries) of a time range
- * from the raw facts, in one transaction
- * that holds the rollup lock exclusively (live batches wait, then add on top). The range is widened
+ * Recomputes every {@link RollupShape} (hourly and daily, per prompt and the prompt-less summaries)
+ * of a time range from the raw facts, in one transaction that holds the rollup lock exclusively (live batches wait, then add on top). The range is widened
  * to whole UTC days so daily rows are complete. Ranges reaching past the raw retention are refused:
  * their facts are gone, and a rebuild would erase rollups it cannot recompute.
  */
@@ -82,24 +82,21 @@ public class RollupRebuilder {
         var result = transactions.execute(status -> {
             RollupLock.exclusive(jdbc);
             long rows = 0;
-            for (String grain : new String[] {"hourly", "daily"}) {
-                String unit = grain.equals("hourly") ? "hour" : "day";
-                for (Rollup rollup : Rollup.values()) {
-                    for (String table : new String[] {rollup.executions(grain), rollup.usages(grain)}) {
-                        jdbc.sql("DELETE FROM " + table + " WHERE bucket_start >= :from AND bucket_start < :to")
-                                .param("from", java.sql.Timestamp.from(from))
-                                .param("to", java.sql.Timestamp.from(to))
-                                .update();
-                    }
-                    rows += jdbc.sql(executions(rollup, grain, unit))
-                            .param("from", java.sql.Timestamp.from(from))
-                            .param("to", java.sql.Timestamp.from(to))
-                            .update();
-                    rows += jdbc.sql(usages(rollup, grain, unit))
+            for (RollupShape shape : RollupShape.values()) {
+                for (String table : new String[] {shape.executionTable(), shape.usageTable()}) {
+                    jdbc.sql("DELETE FROM " + table + " WHERE bucket_start >= :from AND bucket_start < :to")
                             .param("from", java.sql.Timestamp.from(from))
                             .param("to", java.sql.Timestamp.from(to))
                             .update();
                 }
+                rows += jdbc.sql(executions(shape))
+                        .param("from", java.sql.Timestamp.from(from))
+                        .param("to", java.sql.Timestamp.from(to))
+                        .update();
+                rows += jdbc.sql(usages(shape))
+                        .param("from", java.sql.Timestamp.from(from))
+                        .param("to", java.sql.Timestamp.from(to))
+                        .update();
             }
             long executions = count("execution_fact", from, to);
             long usages = count("usage_fact", from, to);
@@ -117,45 +114,23 @@ public class RollupRebuilder {
                 .single();
     }
 
-    /**
-     * The two families of rollups: per prompt (V1) and the prompt-less summaries (V5). Both are
-     * computed from the raw facts with the same aggregate; only the key differs.
-     */
-    enum Rollup {
-        PROMPT(
-                "rollup",
-                "prompt_slug, prompt_version, environment, provider, model, status, error_type",
-                "prompt_slug, prompt_version, environment"),
-        SUMMARY("summary", "environment, provider, model, status, error_type", "environment");
-
-        private final String infix;
-        private final String executionKey;
-        private final String usageKey;
-
-        Rollup(String infix, String executionKey, String usageKey) {
-            this.infix = infix;
-            this.executionKey = executionKey;
-            this.usageKey = usageKey;
-        }
-
-        String executions(String grain) {
-            return "execution_" + infix + "_" + grain;
-        }
-
-        String usages(String grain) {
-            return "usage_" + infix + "_" + grain;
-        }
-    }
-
-    static String executions(Rollup rollup, String grain, String unit) {
-        int keyColumns = rollup.executionKey.split(",").length;
+    /** The execution rollup rows of a shape, computed from the raw facts (every shape, the same aggregate). */
+    static String executions(RollupShape shape) {
+        var dimensions = shape.executionDimensions();
         return EXECUTIONS.formatted(
-                rollup.executions(grain), rollup.executionKey, unit, groupByPositions(keyColumns + 3));
+                shape.executionTable(),
+                String.join(", ", dimensions),
+                shape.grain().sqlUnit(),
+                groupByPositions(dimensions.size() + 3));
     }
 
-    static String usages(Rollup rollup, String grain, String unit) {
-        int keyColumns = rollup.usageKey.split(",").length;
-        return USAGES.formatted(rollup.usages(grain), rollup.usageKey, unit, groupByPositions(keyColumns + 2));
+    static String usages(RollupShape shape) {
+        var dimensions = shape.usageDimensions();
+        return USAGES.formatted(
+                shape.usageTable(),
+                String.join(", ", dimensions),
+                shape.grain().sqlUnit(),
+                groupByPositions(dimensions.size() + 2));
     }
 
     private static String groupByPositions(int n) {

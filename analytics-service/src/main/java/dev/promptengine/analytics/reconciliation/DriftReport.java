@@ -1,6 +1,6 @@
 package dev.promptengine.analytics.reconciliation;
 
-import dev.promptengine.analytics.query.QueryFilter;
+import dev.promptengine.analytics.filter.QueryFilter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.sql.ResultSet;

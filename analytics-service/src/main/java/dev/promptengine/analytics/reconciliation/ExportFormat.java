@@ -1,6 +1,6 @@
 package dev.promptengine.analytics.reconciliation;
 
-import dev.promptengine.analytics.query.InvalidParameterException;
+import dev.promptengine.analytics.filter.InvalidParameterException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.promptengine.analytics.reconciliation;
 
 import dev.promptengine.analytics.audit.AuditTrail;
-import dev.promptengine.analytics.query.InvalidParameterException;
+import dev.promptengine.analytics.filter.InvalidParameterException;
 import dev.promptengine.service.auth.Caller;
 import java.io.IOException;
 import java.io.InputStream;

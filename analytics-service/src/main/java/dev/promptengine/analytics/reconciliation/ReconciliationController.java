@@ -1,8 +1,8 @@
 package dev.promptengine.analytics.reconciliation;
 
 import dev.promptengine.analytics.audit.AuditTrail;
-import dev.promptengine.analytics.query.FilterParameters;
-import dev.promptengine.analytics.query.QueryFilter;
+import dev.promptengine.analytics.filter.FilterParameters;
+import dev.promptengine.analytics.filter.QueryFilter;
 import dev.promptengine.service.auth.Caller;
 import dev.promptengine.service.auth.RequiresRole;
 import dev.promptengine.service.auth.Role;

@@ -1,7 +1,7 @@
 package dev.promptengine.analytics.repricing;
 
 import dev.promptengine.analytics.deadletter.Acknowledgements;
-import dev.promptengine.analytics.query.InvalidParameterException;
+import dev.promptengine.analytics.filter.InvalidParameterException;
 import dev.promptengine.service.auth.Caller;
 import dev.promptengine.service.auth.Problems;
 import dev.promptengine.service.auth.RequiresRole;

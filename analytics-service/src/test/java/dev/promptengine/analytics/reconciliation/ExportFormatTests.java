@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.promptengine.analytics.query.InvalidParameterException;
+import dev.promptengine.analytics.filter.InvalidParameterException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

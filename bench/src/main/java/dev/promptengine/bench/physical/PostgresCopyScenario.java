@@ -61,6 +61,11 @@ public final class PostgresCopyScenario implements Scenario {
 
     static final String COPY = "COPY executions FROM STDIN";
 
+    /** The store's ceiling for the e2e targets: COPY rows/s into a primary-key-only raw table. */
+    public static final String COPY_METADATA = "postgres.copy.metadata";
+
+    public static final String COPY_CONTENT = "postgres.copy.content2kb";
+
     @Override
     public String name() {
         return "postgres-copy";

@@ -35,6 +35,17 @@ public final class Workload {
         }
     }
 
+    /**
+     * How often each prompt and model is used: {@code UNIFORM} is the worst case for the rollups
+     * (models uniform, prompts only mildly skewed: most rollup keys of a batch are distinct);
+     * {@code ZIPF} is what real traffic looks like (the k-th most popular prompt, version and model
+     * are used in proportion to 1/k, so a few keys take most events).
+     */
+    public enum Popularity {
+        UNIFORM,
+        ZIPF
+    }
+
     /** A usage and the execution it led to (same usage id, so the same partition). */
     public record Pair(PromptUsage usage, LlmExecution execution) {}
 
@@ -62,8 +73,13 @@ public final class Workload {
 
     private static final String TEXT = text();
 
+    private static final double[] ZIPF_PROMPTS = zipf(PROMPTS);
+    private static final double[] ZIPF_VERSIONS = zipf(VERSIONS);
+    private static final double[] ZIPF_MODELS = zipf(MODELS.size());
+
     private final SplittableRandom random;
     private final String tenant;
+    private final Popularity popularity;
 
     public Workload(long seed) {
         this(seed, "bench");
@@ -71,8 +87,13 @@ public final class Workload {
 
     /** Events of their own tenant, so a scenario can count exactly its own events downstream. */
     public Workload(long seed, String tenant) {
+        this(seed, tenant, Popularity.UNIFORM);
+    }
+
+    public Workload(long seed, String tenant, Popularity popularity) {
         this.random = new SplittableRandom(seed);
         this.tenant = tenant;
+        this.popularity = popularity;
     }
 
     public static String slug(int prompt) {
@@ -81,8 +102,9 @@ public final class Workload {
 
     public Pair next(Content content, Instant occurredAt) {
         UUID usageId = new UUID(random.nextLong(), random.nextLong());
-        int prompt = skewed(PROMPTS);
-        int version = 1 + random.nextInt(VERSIONS);
+        boolean zipf = popularity == Popularity.ZIPF;
+        int prompt = zipf ? sample(ZIPF_PROMPTS) : skewed(PROMPTS);
+        int version = 1 + (zipf ? sample(ZIPF_VERSIONS) : random.nextInt(VERSIONS));
         String environment = pick(ENVIRONMENTS, 70, 20);
         String user = "user-" + random.nextInt(1000);
         String session = "session-" + random.nextInt(20_000);
@@ -106,7 +128,9 @@ public final class Workload {
                 .setCaptureMode(full ? CaptureMode.FULL : CaptureMode.METADATA_ONLY)
                 .build();
 
-        Model model = random.nextInt(100) == 0 ? UNKNOWN_MODEL : MODELS.get(random.nextInt(MODELS.size()));
+        Model model = random.nextInt(100) == 0
+                ? UNKNOWN_MODEL
+                : MODELS.get(zipf ? sample(ZIPF_MODELS) : random.nextInt(MODELS.size()));
         int roll = random.nextInt(100);
         ExecutionStatus status =
                 roll < 95 ? ExecutionStatus.SUCCESS : roll < 99 ? ExecutionStatus.ERROR : ExecutionStatus.TIMEOUT;
@@ -203,6 +227,30 @@ public final class Workload {
     private int skewed(int n) {
         double u = random.nextDouble();
         return (int) Math.min(n - 1, Math.floor(n * u * u));
+    }
+
+    /** Cumulative Zipf (s = 1) probabilities of n items: item k (0-based) has weight 1 / (k + 1). */
+    static double[] zipf(int n) {
+        double[] cumulative = new double[n];
+        double sum = 0;
+        for (int k = 0; k < n; k++) {
+            sum += 1.0 / (k + 1);
+            cumulative[k] = sum;
+        }
+        for (int k = 0; k < n; k++) {
+            cumulative[k] /= sum;
+        }
+        return cumulative;
+    }
+
+    private int sample(double[] cumulative) {
+        double u = random.nextDouble();
+        for (int k = 0; k < cumulative.length - 1; k++) {
+            if (u < cumulative[k]) {
+                return k;
+            }
+        }
+        return cumulative.length - 1;
     }
 
     private String pick(List<String> values, int firstPercent, int secondPercent) {

@@ -1,4 +1,4 @@
-package dev.promptengine.analytics.query;
+package dev.promptengine.analytics.filter;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -20,20 +20,20 @@ public record QueryFilter(
         String session) {
 
     /** User and session are not rollup dimensions: such filters are answered from raw facts. */
-    boolean needsRawFacts() {
+    public boolean needsRawFacts() {
         return user != null || session != null;
     }
 
     /** Provider and model are not dimensions of usages (a rendered prompt has neither). */
-    boolean filtersExecutionOnlyDimensions() {
+    public boolean filtersExecutionOnlyDimensions() {
         return provider != null || model != null;
     }
 
-    QueryFilter withPrompt(String slug) {
+    public QueryFilter withPrompt(String slug) {
         return new QueryFilter(from, to, slug, version, environment, provider, model, user, session);
     }
 
-    QueryFilter withVersion(Integer value) {
+    public QueryFilter withVersion(Integer value) {
         return new QueryFilter(from, to, prompt, value, environment, provider, model, user, session);
     }
 

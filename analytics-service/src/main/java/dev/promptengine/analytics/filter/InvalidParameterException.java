@@ -1,4 +1,4 @@
-package dev.promptengine.analytics.query;
+package dev.promptengine.analytics.filter;
 
 /** A request parameter that cannot be answered; the API turns it into a 400 problem naming the parameter. */
 public class InvalidParameterException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.promptengine.analytics.query;
+package dev.promptengine.analytics.filter;
 
 import io.swagger.v3.oas.annotations.Parameter;
 import java.time.Clock;

@@ -1,5 +1,6 @@
-package dev.promptengine.analytics.query;
+package dev.promptengine.analytics.drilldown;
 
+import dev.promptengine.analytics.query.Numbers;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.sql.ResultSet;

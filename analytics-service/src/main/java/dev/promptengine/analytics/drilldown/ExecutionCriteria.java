@@ -1,5 +1,8 @@
-package dev.promptengine.analytics.query;
+package dev.promptengine.analytics.drilldown;
 
+import dev.promptengine.analytics.filter.FilterParameters;
+import dev.promptengine.analytics.filter.InvalidParameterException;
+import dev.promptengine.analytics.filter.QueryFilter;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;

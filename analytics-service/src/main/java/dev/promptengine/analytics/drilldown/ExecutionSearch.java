@@ -1,5 +1,9 @@
-package dev.promptengine.analytics.query;
+package dev.promptengine.analytics.drilldown;
 
+import dev.promptengine.analytics.filter.InvalidParameterException;
+import dev.promptengine.analytics.filter.QueryFilter;
+import dev.promptengine.analytics.query.FactSources;
+import dev.promptengine.analytics.query.Numbers;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package dev.promptengine.analytics.query;
+package dev.promptengine.analytics.drilldown;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
