@@ -61,7 +61,10 @@ class AlertEvaluator {
         try {
             var cycle = evaluate();
             if (cycle.transitions() > 0) {
-                log.info("Alert evaluation: {} rules, {} transitions in {} ms", cycle.evaluated(), cycle.transitions(),
+                log.info(
+                        "Alert evaluation: {} rules, {} transitions in {} ms",
+                        cycle.evaluated(),
+                        cycle.transitions(),
                         cycle.durationMs());
             }
         } catch (RuntimeException e) {

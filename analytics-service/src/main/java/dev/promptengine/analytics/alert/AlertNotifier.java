@@ -147,7 +147,9 @@ class AlertNotifier {
                     .header("User-Agent", "PromptEngine-Alerts/1")
                     .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
                     .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(d.secret(), timestamp, body))
-                    .header(WebhookSignature.DELIVERY_HEADER, notice.transitionId().toString())
+                    .header(
+                            WebhookSignature.DELIVERY_HEADER,
+                            notice.transitionId().toString())
                     .POST(HttpRequest.BodyPublishers.ofString(body))
                     .build();
             status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();

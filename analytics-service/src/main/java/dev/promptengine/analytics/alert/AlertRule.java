@@ -58,8 +58,33 @@ record AlertRule(
     }
 
     AlertRule silenced(Instant until, Instant now) {
-        return new AlertRule(id, tenant, name, metric, prompt, promptVersion, environment, provider, model,
-                userIdentifier, windowSeconds, condition, operator, threshold, compareTo, minVolume, consecutive,
-                webhookUrl, webhookSecret, webhookFormat, enabled, locked, until, createdBy, createdAt, now, version);
+        return new AlertRule(
+                id,
+                tenant,
+                name,
+                metric,
+                prompt,
+                promptVersion,
+                environment,
+                provider,
+                model,
+                userIdentifier,
+                windowSeconds,
+                condition,
+                operator,
+                threshold,
+                compareTo,
+                minVolume,
+                consecutive,
+                webhookUrl,
+                webhookSecret,
+                webhookFormat,
+                enabled,
+                locked,
+                until,
+                createdBy,
+                createdAt,
+                now,
+                version);
     }
 }

@@ -141,7 +141,8 @@ class AlertRulesController {
         var rule = find(caller, id);
         requireMayChange(caller, rule);
         rules.delete(rule);
-        audit.record(caller, "DELETE /v1/alerts/rules/{id}", Map.of("id", rule.id().toString()), 1);
+        audit.record(
+                caller, "DELETE /v1/alerts/rules/{id}", Map.of("id", rule.id().toString()), 1);
         return ResponseEntity.noContent().build();
     }
 
@@ -178,7 +179,11 @@ class AlertRulesController {
             throw new AlertProblems.ConflictException(
                     "Rule " + rule.id() + " is " + views.state(rule.id()) + ", not firing: nothing to acknowledge");
         }
-        audit.record(caller, "POST /v1/alerts/rules/{id}/acknowledge", Map.of("id", rule.id().toString()), 1);
+        audit.record(
+                caller,
+                "POST /v1/alerts/rules/{id}/acknowledge",
+                Map.of("id", rule.id().toString()),
+                1);
         return views.view(rule);
     }
 
@@ -187,7 +192,11 @@ class AlertRulesController {
     History history(Caller caller, @PathVariable String id, @RequestParam(defaultValue = "100") int limit) {
         var rule = find(caller, id);
         var answer = views.history(rule.id(), limit(limit));
-        audit.record(caller, "GET /v1/alerts/rules/{id}/history", Map.of("id", rule.id().toString()), answer.size());
+        audit.record(
+                caller,
+                "GET /v1/alerts/rules/{id}/history",
+                Map.of("id", rule.id().toString()),
+                answer.size());
         return new History(answer);
     }
 
@@ -196,7 +205,11 @@ class AlertRulesController {
     Deliveries deliveries(Caller caller, @PathVariable String id, @RequestParam(defaultValue = "100") int limit) {
         var rule = find(caller, id);
         var answer = views.deliveries(rule.id(), limit(limit));
-        audit.record(caller, "GET /v1/alerts/rules/{id}/deliveries", Map.of("id", rule.id().toString()), answer.size());
+        audit.record(
+                caller,
+                "GET /v1/alerts/rules/{id}/deliveries",
+                Map.of("id", rule.id().toString()),
+                answer.size());
         return new Deliveries(answer);
     }
 

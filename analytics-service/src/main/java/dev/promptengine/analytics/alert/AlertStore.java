@@ -87,7 +87,12 @@ class AlertStore {
      * webhook when the rule has one and is not silenced). False when the state had moved on already.
      */
     boolean transition(
-            AlertRule rule, State from, StateMachine.Step step, RuleCheck.Result result, Instant now, boolean silenced) {
+            AlertRule rule,
+            State from,
+            StateMachine.Step step,
+            RuleCheck.Result result,
+            Instant now,
+            boolean silenced) {
         long sequence = from.sequence() + 1;
         int moved;
         if (from.lastEvaluatedAt() == null) {

@@ -30,7 +30,10 @@ class AlertViews {
             @Schema(example = "1h") String window,
             @Schema(example = "threshold") String condition,
             @Schema(example = ">") String operator,
-            @Schema(description = "Exact decimal string", example = "25") String threshold,
+
+            @Schema(description = "Exact decimal string", example = "25")
+            String threshold,
+
             @JsonInclude(JsonInclude.Include.NON_NULL) String compareTo,
             long minVolume,
             int consecutive,
@@ -46,9 +49,15 @@ class AlertViews {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record StateView(
-            @Schema(description = "ok, pending, firing or resolved", example = "firing") String state,
-            @Schema(nullable = true, description = "Null before the first evaluation") Instant since,
-            @Schema(description = "The last compared value (decimal string)", nullable = true) String lastValue,
+            @Schema(description = "ok, pending, firing or resolved", example = "firing")
+            String state,
+
+            @Schema(nullable = true, description = "Null before the first evaluation")
+            Instant since,
+
+            @Schema(description = "The last compared value (decimal string)", nullable = true)
+            String lastValue,
+
             @Schema(nullable = true) Instant lastEvaluatedAt,
             @Schema(nullable = true) String acknowledgedBy,
             @Schema(nullable = true) Instant acknowledgedAt) {
@@ -74,7 +83,10 @@ class AlertViews {
             UUID transitionId,
             int attempt,
             Instant attemptedAt,
-            @Schema(nullable = true, description = "Null: no answer (timeout, refused)") Integer statusCode,
+
+            @Schema(nullable = true, description = "Null: no answer (timeout, refused)")
+            Integer statusCode,
+
             @Schema(nullable = true) String error,
             long durationMs) {}
 
@@ -134,19 +146,17 @@ class AlertViews {
         jdbc.sql("""
                         SELECT rule_id, state, since, last_value, last_evaluated_at, acknowledged_by, acknowledged_at
                         FROM alert_state WHERE rule_id IN (:ids)
-                        """)
-                .param("ids", ids)
-                .query(rs -> {
-                    states.put(
-                            rs.getObject("rule_id", UUID.class),
-                            new StateView(
-                                    rs.getString("state"),
-                                    instant(rs, "since"),
-                                    plain(rs.getBigDecimal("last_value")),
-                                    instant(rs, "last_evaluated_at"),
-                                    rs.getString("acknowledged_by"),
-                                    instant(rs, "acknowledged_at")));
-                });
+                        """).param("ids", ids).query(rs -> {
+            states.put(
+                    rs.getObject("rule_id", UUID.class),
+                    new StateView(
+                            rs.getString("state"),
+                            instant(rs, "since"),
+                            plain(rs.getBigDecimal("last_value")),
+                            instant(rs, "last_evaluated_at"),
+                            rs.getString("acknowledged_by"),
+                            instant(rs, "acknowledged_at")));
+        });
         return states;
     }
 

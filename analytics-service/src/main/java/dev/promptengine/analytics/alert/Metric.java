@@ -32,7 +32,8 @@ enum Metric {
             }
         }
         throw new InvalidParameterException(
-                "metric", "'metric' must be one of " + names() + "; got " + (value == null ? "nothing" : "'" + value + "'"));
+                "metric",
+                "'metric' must be one of " + names() + "; got " + (value == null ? "nothing" : "'" + value + "'"));
     }
 
     static String names() {

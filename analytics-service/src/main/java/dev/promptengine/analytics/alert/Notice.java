@@ -81,10 +81,12 @@ record Notice(
     /** A Slack incoming-webhook body: one line of text. */
     String slack() {
         String scopeText = scope.isEmpty() ? "all traffic" : scope.toString();
-        String valueText = value == null ? "no value" : value.stripTrailingZeros().toPlainString();
+        String valueText =
+                value == null ? "no value" : value.stripTrailingZeros().toPlainString();
         String unit = "change".equals(condition) ? " % change" : "";
         String text = "[" + state.toUpperCase(java.util.Locale.ROOT) + "] " + ruleName + ": " + metric + unit + " "
-                + valueText + " " + symbol() + " " + threshold.stripTrailingZeros().toPlainString() + " (" + scopeText
+                + valueText + " " + symbol() + " "
+                + threshold.stripTrailingZeros().toPlainString() + " (" + scopeText
                 + ", window " + windowStart + " to " + windowEnd + ")";
         return JSON.writeValueAsString(Map.of("text", text));
     }

@@ -18,7 +18,8 @@ record RuleRequest(
                 requiredMode = Schema.RequiredMode.REQUIRED)
         String metric,
 
-        @Schema(description = "Filters of the analytics API; none: the whole tenant") Scope scope,
+        @Schema(description = "Filters of the analytics API; none: the whole tenant")
+        Scope scope,
 
         @Schema(
                 description = "The sliding window ending at each evaluation: 5m to 30d, as <n>m, <n>h, <n>d or"
@@ -48,8 +49,8 @@ record RuleRequest(
         String compareTo,
 
         @Schema(
-                description = "Executions (usages for metric usages) the window needs before it can breach;"
-                        + " default 0",
+                description =
+                        "Executions (usages for metric usages) the window needs before it can breach;" + " default 0",
                 example = "20")
         Long minVolume,
 
@@ -59,7 +60,9 @@ record RuleRequest(
         @Schema(description = "Called on every transition (http or https)", example = "https://hooks.example.com/pe")
         String webhookUrl,
 
-        @Schema(description = "Key of the HMAC-SHA256 signature header; required with webhook_url, 16 to 256 characters")
+        @Schema(
+                description =
+                        "Key of the HMAC-SHA256 signature header; required with webhook_url, 16 to 256 characters")
         String webhookSecret,
 
         @Schema(description = "json (default) or slack (a Slack-compatible {\"text\": ...} body)")
@@ -67,11 +70,14 @@ record RuleRequest(
 
         @Schema(description = "Default true") Boolean enabled,
 
-        @Schema(description = "Admin only: analysts may not change or delete a locked rule") Boolean locked) {
+        @Schema(description = "Admin only: analysts may not change or delete a locked rule")
+        Boolean locked) {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Scope(
-            @Schema(description = "Prompt slug", example = "support-reply") String prompt,
+            @Schema(description = "Prompt slug", example = "support-reply")
+            String prompt,
+
             Integer version,
             @Schema(example = "production") String environment,
             @Schema(example = "openai") String provider,

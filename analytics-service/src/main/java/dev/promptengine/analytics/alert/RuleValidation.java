@@ -61,14 +61,17 @@ final class RuleValidation {
         if (!"threshold".equals(condition) && !"change".equals(condition)) {
             throw new InvalidParameterException(
                     "condition",
-                    "'condition' must be threshold or change; got " + (condition == null ? "nothing" : "'" + condition + "'"));
+                    "'condition' must be threshold or change; got "
+                            + (condition == null ? "nothing" : "'" + condition + "'"));
         }
         String operator = switch (r.operator() == null ? "" : r.operator()) {
             case ">" -> "above";
             case "<" -> "below";
             default ->
                 throw new InvalidParameterException(
-                        "operator", "'operator' must be > or <; got " + (r.operator() == null ? "nothing" : "'" + r.operator() + "'"));
+                        "operator",
+                        "'operator' must be > or <; got "
+                                + (r.operator() == null ? "nothing" : "'" + r.operator() + "'"));
         };
         threshold(r.threshold(), metric, condition);
         if ("change".equals(condition)) {
@@ -87,7 +90,8 @@ final class RuleValidation {
         }
         if (r.consecutive() != null && (r.consecutive() < 1 || r.consecutive() > MAX_CONSECUTIVE)) {
             throw new InvalidParameterException(
-                    "consecutive", "'consecutive' must be between 1 and " + MAX_CONSECUTIVE + "; got " + r.consecutive());
+                    "consecutive",
+                    "'consecutive' must be between 1 and " + MAX_CONSECUTIVE + "; got " + r.consecutive());
         }
         webhook(r);
         return new Checked(r, scope, metric, window, operator);
@@ -115,8 +119,7 @@ final class RuleValidation {
             }
         }
         if (window.compareTo(MIN_WINDOW) < 0 || window.compareTo(MAX_WINDOW) > 0) {
-            throw new InvalidParameterException(
-                    "window", "'window' must be between 5m and 30d; got '" + value + "'");
+            throw new InvalidParameterException("window", "'window' must be between 5m and 30d; got '" + value + "'");
         }
         if (window.toSeconds() % 60 != 0) {
             throw new InvalidParameterException("window", "'window' must be whole minutes; got '" + value + "'");
@@ -140,7 +143,8 @@ final class RuleValidation {
         if (threshold == null) {
             throw new InvalidParameterException("threshold", "'threshold' is required");
         }
-        if (threshold.abs().compareTo(MAX_THRESHOLD) >= 0 || threshold.stripTrailingZeros().scale() > MAX_SCALE) {
+        if (threshold.abs().compareTo(MAX_THRESHOLD) >= 0
+                || threshold.stripTrailingZeros().scale() > MAX_SCALE) {
             throw new InvalidParameterException(
                     "threshold",
                     "'threshold' must be below 1e20 in magnitude with at most " + MAX_SCALE + " decimal places; got "
@@ -148,14 +152,16 @@ final class RuleValidation {
         }
         if ("threshold".equals(condition) && threshold.signum() < 0) {
             throw new InvalidParameterException(
-                    "threshold", "'threshold' of a " + metric.parameterValue() + " threshold must be at least 0; got "
+                    "threshold",
+                    "'threshold' of a " + metric.parameterValue() + " threshold must be at least 0; got "
                             + threshold.toPlainString());
         }
         if ("threshold".equals(condition)
                 && metric == Metric.ERROR_RATE
                 && threshold.compareTo(BigDecimal.valueOf(100)) > 0) {
             throw new InvalidParameterException(
-                    "threshold", "'threshold' of error_rate is a percentage, at most 100; got " + threshold.toPlainString());
+                    "threshold",
+                    "'threshold' of error_rate is a percentage, at most 100; got " + threshold.toPlainString());
         }
     }
 
@@ -173,7 +179,9 @@ final class RuleValidation {
         }
         if (r.webhookUrl().length() > MAX_URL) {
             throw new InvalidParameterException(
-                    "webhook_url", "'webhook_url' may have at most " + MAX_URL + " characters; got " + r.webhookUrl().length());
+                    "webhook_url",
+                    "'webhook_url' may have at most " + MAX_URL + " characters; got "
+                            + r.webhookUrl().length());
         }
         try {
             var uri = new URI(r.webhookUrl());

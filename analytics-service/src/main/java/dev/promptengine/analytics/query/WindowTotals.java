@@ -38,8 +38,8 @@ public class WindowTotals {
 
     /** Execution totals of {@code filter}; percentiles only when asked (they merge histograms). */
     public Totals executions(String tenant, QueryFilter filter, boolean percentiles) {
-        var aggregation =
-                new Aggregation(TimeBucket.NONE, null, percentiles, false).withMeasures(Set.of(Measure.OUTCOMES, Measure.TOKENS, Measure.COST));
+        var aggregation = new Aggregation(TimeBucket.NONE, null, percentiles, false)
+                .withMeasures(Set.of(Measure.OUTCOMES, Measure.TOKENS, Measure.COST));
         Stats s = executions.aggregate(tenant, filter, aggregation).stream()
                 .findFirst()
                 .orElse(Stats.empty(null, null));

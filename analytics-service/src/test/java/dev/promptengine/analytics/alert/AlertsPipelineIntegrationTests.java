@@ -106,15 +106,18 @@ class AlertsPipelineIntegrationTests {
                     var decoder = new AvroDeserializer<Alert>();
                     try (var consumer = new KafkaConsumer<String, byte[]>(
                             TestKafka.clientConfig(Map.of(
-                                    ConsumerConfig.GROUP_ID_CONFIG, "alerts-" + UUID.randomUUID(),
-                                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
+                                    ConsumerConfig.GROUP_ID_CONFIG,
+                                    "alerts-" + UUID.randomUUID(),
+                                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                    "earliest")),
                             new StringDeserializer(),
                             new ByteArrayDeserializer())) {
                         consumer.subscribe(List.of(ALERT_TOPIC));
                         while (consuming) {
                             for (var record : consumer.poll(Duration.ofMillis(200))) {
                                 var alert = decoder.deserialize(ALERT_TOPIC, record.value());
-                                assertThat(record.key()).isEqualTo(alert.getRuleId().toString());
+                                assertThat(record.key())
+                                        .isEqualTo(alert.getRuleId().toString());
                                 ALERTS.add(alert);
                             }
                         }
@@ -150,8 +153,7 @@ class AlertsPipelineIntegrationTests {
         String prompt = "checkout-" + UUID.randomUUID().toString().substring(0, 8);
         String path = "/hooks/" + prompt;
         RECEIVER.failNext(1);
-        UUID rule = createRule(
-                """
+        UUID rule = createRule("""
                 {"name": "checkout cost spike", "metric": "cost", "scope": {"prompt": "%s"}, "window": "5m",
                  "condition": "threshold", "operator": ">", "threshold": "1.00", "min_volume": 2,
                  "webhook_url": "%s", "webhook_secret": "%s"}
@@ -162,11 +164,14 @@ class AlertsPipelineIntegrationTests {
         publish(List.of(execution(prompt, at, "0.5"), execution(prompt, at, "0.5"), execution(prompt, at, "0.5")));
         Instant visible = await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(50))
-                .until(() -> costInRollups(prompt).compareTo(new BigDecimal("1.5")) == 0 ? CLOCK.instant() : null,
+                .until(
+                        () -> costInRollups(prompt).compareTo(new BigDecimal("1.5")) == 0 ? CLOCK.instant() : null,
                         v -> v != null);
 
         // Then the rule fires within one evaluation interval of the events becoming visible
-        var firing = await().atMost(Duration.ofSeconds(20)).until(() -> alertsOf(rule), a -> !a.isEmpty()).get(0);
+        var firing = await().atMost(Duration.ofSeconds(20))
+                .until(() -> alertsOf(rule), a -> !a.isEmpty())
+                .get(0);
         assertThat(firing.getState()).isEqualTo("firing");
         assertThat(firing.getPreviousState()).isEqualTo("ok");
         assertThat(firing.getSequence()).isEqualTo(1);
@@ -179,7 +184,8 @@ class AlertsPipelineIntegrationTests {
                 .isLessThanOrEqualTo(INTERVAL.plusMillis(500));
 
         // and the webhook receiver accepted it once (after one refused attempt), with a valid signature
-        await().atMost(Duration.ofSeconds(20)).until(() -> RECEIVER.accepted(path).size() == 1);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> RECEIVER.accepted(path).size() == 1);
         var calls = RECEIVER.calls(path);
         assertThat(calls).hasSize(2);
         assertThat(calls.get(0).answered()).isEqualTo(500);
@@ -188,7 +194,9 @@ class AlertsPipelineIntegrationTests {
         assertThat(calls.get(0).delivery()).isEqualTo(accepted.delivery());
         assertThat(accepted.signature())
                 .isEqualTo(WebhookSignature.sign(SECRET, Long.parseLong(accepted.timestamp()), accepted.body()));
-        assertThat(accepted.signature()).isNotEqualTo(WebhookSignature.sign("another-secret-entirely", Long.parseLong(accepted.timestamp()), accepted.body()));
+        assertThat(accepted.signature())
+                .isNotEqualTo(WebhookSignature.sign(
+                        "another-secret-entirely", Long.parseLong(accepted.timestamp()), accepted.body()));
         JsonNode body = JSON.readTree(accepted.body());
         assertThat(body.get("state").asString()).isEqualTo("firing");
         assertThat(body.get("value").asString()).isEqualTo("1.5");
@@ -199,18 +207,22 @@ class AlertsPipelineIntegrationTests {
         assertThat(deliveries.get(0).get("status_code").asInt()).isEqualTo(204);
         assertThat(deliveries.get(1).get("status_code").asInt()).isEqualTo(500);
         assertThat(get("/v1/alerts/firing").get("count").asInt()).isGreaterThanOrEqualTo(1);
-        assertThat(get("/v1/alerts/rules/" + rule).get("state").get("state").asString()).isEqualTo("firing");
+        assertThat(get("/v1/alerts/rules/" + rule).get("state").get("state").asString())
+                .isEqualTo("firing");
 
         // When the spike ends (the window slides past it)
         CLOCK.advance(Duration.ofMinutes(6));
 
         // Then it resolves, notified once more on both channels
-        var resolved = await().atMost(Duration.ofSeconds(20)).until(() -> alertsOf(rule), a -> a.size() >= 2).get(1);
+        var resolved = await().atMost(Duration.ofSeconds(20))
+                .until(() -> alertsOf(rule), a -> a.size() >= 2)
+                .get(1);
         assertThat(resolved.getState()).isEqualTo("resolved");
         assertThat(resolved.getPreviousState()).isEqualTo("firing");
         assertThat(resolved.getSequence()).isEqualTo(2);
         assertThat(resolved.getValue()).isEqualByComparingTo("0");
-        await().atMost(Duration.ofSeconds(20)).until(() -> RECEIVER.accepted(path).size() == 2);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> RECEIVER.accepted(path).size() == 2);
 
         // and several more cycles notify nothing again
         long cycles = evaluatedCount(rule);
@@ -229,8 +241,7 @@ class AlertsPipelineIntegrationTests {
         // Given an executions rule over 30 minutes, silenced for an hour
         String prompt = "late-" + UUID.randomUUID().toString().substring(0, 8);
         String path = "/hooks/" + prompt;
-        UUID rule = createRule(
-                """
+        UUID rule = createRule("""
                 {"name": "late traffic", "metric": "executions", "scope": {"prompt": "%s"}, "window": "30m",
                  "condition": "threshold", "operator": ">", "threshold": 2,
                  "webhook_url": "%s", "webhook_secret": "%s", "webhook_format": "slack"}
@@ -240,7 +251,8 @@ class AlertsPipelineIntegrationTests {
                 "{\"until\": \"" + CLOCK.instant().plus(Duration.ofHours(1)) + "\"}");
         assertThat(silence.statusCode()).isEqualTo(200);
         Instant now = CLOCK.instant().truncatedTo(ChronoUnit.MILLIS);
-        publish(List.of(execution(prompt, now.minusSeconds(60), "0.01"), execution(prompt, now.minusSeconds(60), "0.01")));
+        publish(List.of(
+                execution(prompt, now.minusSeconds(60), "0.01"), execution(prompt, now.minusSeconds(60), "0.01")));
         await().atMost(Duration.ofSeconds(30)).until(() -> executionsInRollups(prompt) == 2);
         long evaluated = evaluatedCount(rule);
         await().atMost(Duration.ofSeconds(20)).until(() -> evaluatedCount(rule) >= evaluated + 2);
@@ -250,7 +262,9 @@ class AlertsPipelineIntegrationTests {
         publish(List.of(execution(prompt, now.minus(Duration.ofMinutes(25)), "0.01")));
 
         // Then the window that covers it fires, published as silenced, and no webhook is called
-        var firing = await().atMost(Duration.ofSeconds(30)).until(() -> alertsOf(rule), a -> !a.isEmpty()).get(0);
+        var firing = await().atMost(Duration.ofSeconds(30))
+                .until(() -> alertsOf(rule), a -> !a.isEmpty())
+                .get(0);
         assertThat(firing.getState()).isEqualTo("firing");
         assertThat(firing.getValue()).isEqualByComparingTo("3");
         assertThat(firing.getSilenced()).isTrue();
@@ -351,7 +365,8 @@ class AlertsPipelineIntegrationTests {
             var sends = new ArrayList<java.util.concurrent.Future<?>>();
             for (var e : executions) {
                 String key = e.getExecution().getUsageId().toString();
-                sends.add(producer.send(new ProducerRecord<>(COSTED_TOPIC, key, serializer.serialize(COSTED_TOPIC, e))));
+                sends.add(
+                        producer.send(new ProducerRecord<>(COSTED_TOPIC, key, serializer.serialize(COSTED_TOPIC, e))));
             }
             for (var send : sends) {
                 send.get();
