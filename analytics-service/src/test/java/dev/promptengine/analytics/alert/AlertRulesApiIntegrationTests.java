@@ -181,6 +181,29 @@ class AlertRulesApiIntegrationTests extends QueryApiTestSupport {
                 .isEqualTo("id");
     }
 
+    @Test
+    void theOpenApiDocumentDescribesTheAlertEndpointsInSnakeCase() {
+        var response = get("/v3/api-docs", null);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body())
+                .contains(
+                        "/v1/alerts/rules",
+                        "/v1/alerts/rules/{id}",
+                        "/v1/alerts/rules/{id}/history",
+                        "/v1/alerts/rules/{id}/deliveries",
+                        "/v1/alerts/rules/{id}/silence",
+                        "/v1/alerts/rules/{id}/acknowledge",
+                        "/v1/alerts/firing",
+                        "\"min_volume\"",
+                        "\"compare_to\"",
+                        "\"webhook_secret\"",
+                        "\"last_evaluated_at\"");
+        assertThat(response.body()).doesNotContain("\"minVolume\"", "\"compareTo\"", "\"lastEvaluatedAt\"");
+        var create = response.json().get("paths").get("/v1/alerts/rules").get("post");
+        assertThat(create.get("requestBody").toString()).contains("RuleRequest").doesNotContain("key_name");
+    }
+
     private void assertInvalid(String body, String field, String detail) {
         var response = postJson("/v1/alerts/rules", body, ACME_ANALYST);
         assertThat(response.status()).as(body + " → " + response.body()).isEqualTo(400);
