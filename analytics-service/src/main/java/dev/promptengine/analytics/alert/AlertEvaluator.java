@@ -91,12 +91,16 @@ class AlertEvaluator {
                 var result = check.evaluate(rule, now);
                 var step = StateMachine.next(from.state(), from.breaches(), result.breach(), rule.consecutive());
                 evaluated++;
-                if (step.changes(from.state())) {
+                // a budget fires again at each higher level it crosses within its period
+                boolean levelUp = result.level() != null
+                        && step.state().equals(StateMachine.FIRING)
+                        && (from.level() == null || result.level().compareTo(from.level()) > 0);
+                if (step.changes(from.state()) || levelUp) {
                     if (store.transition(rule, from, step, result, now, rule.silencedAt(now))) {
                         transitions++;
                     }
                 } else {
-                    store.evaluated(rule, from, step, result.value(), now);
+                    store.evaluated(rule, from, step, result, now);
                 }
             }
             return new Cycle(evaluated, transitions, 0);

@@ -41,7 +41,7 @@ class AlertNotifier {
 
     private static final String DUE = """
             SELECT n.transition_id, n.attempts, t.rule_id, t.tenant, t.sequence, t.previous_state, t.state, t.value,
-                   t.threshold, t.window_start, t.window_end, t.occurred_at, t.silenced,
+                   t.threshold, t.window_start, t.window_end, t.occurred_at, t.silenced, t.level, t.forecast,
                    r.name, r.metric, r.condition, r.operator, r.prompt, r.prompt_version, r.environment, r.provider,
                    r.model, r.user_identifier, r.webhook_url, r.webhook_secret, r.webhook_format
             FROM alert_notification n
@@ -254,7 +254,9 @@ class AlertNotifier {
                 instant(rs, "window_start"),
                 instant(rs, "window_end"),
                 instant(rs, "occurred_at"),
-                rs.getBoolean("silenced"));
+                rs.getBoolean("silenced"),
+                rs.getBigDecimal("level"),
+                rs.getBigDecimal("forecast"));
     }
 
     private static void put(LinkedHashMap<String, String> scope, String name, String value) {

@@ -273,6 +273,8 @@ class AlertRulesController {
                 checked.operator(),
                 r.threshold(),
                 r.compareTo(),
+                r.budgetPeriod(),
+                AlertRule.levels(checked.notifyAt()),
                 r.minVolume() == null ? 0 : r.minVolume(),
                 r.consecutive() == null ? 1 : r.consecutive(),
                 r.webhookUrl(),

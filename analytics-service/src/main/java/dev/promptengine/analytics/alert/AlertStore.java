@@ -25,10 +25,10 @@ class AlertStore {
     static final long NOTIFICATION_LOCK = 0x616c6572744e6f74L; // "alertNot"
 
     /** A rule's stored state; {@link #initial} before its first evaluation. */
-    record State(String state, int breaches, long sequence, Instant lastEvaluatedAt) {
+    record State(String state, int breaches, long sequence, Instant lastEvaluatedAt, BigDecimal level) {
 
         static State initial() {
-            return new State(StateMachine.OK, 0, 0, null);
+            return new State(StateMachine.OK, 0, 0, null, null);
         }
     }
 
@@ -50,7 +50,7 @@ class AlertStore {
     Map<UUID, State> states() {
         var states = new HashMap<UUID, State>();
         pool.jdbc()
-                .sql("SELECT rule_id, state, breaches, sequence, last_evaluated_at FROM alert_state")
+                .sql("SELECT rule_id, state, breaches, sequence, last_evaluated_at, level FROM alert_state")
                 .query(rs -> {
                     states.put(
                             rs.getObject("rule_id", UUID.class),
@@ -58,22 +58,26 @@ class AlertStore {
                                     rs.getString("state"),
                                     rs.getInt("breaches"),
                                     rs.getLong("sequence"),
-                                    instant(rs, "last_evaluated_at")));
+                                    instant(rs, "last_evaluated_at"),
+                                    rs.getBigDecimal("level")));
                 });
         return states;
     }
 
     /** Records an evaluation that changed nothing but the breach count and the last value. */
-    void evaluated(AlertRule rule, State from, StateMachine.Step step, BigDecimal value, Instant now) {
+    void evaluated(AlertRule rule, State from, StateMachine.Step step, RuleCheck.Result result, Instant now) {
+        BigDecimal value = result.value();
         if (from.lastEvaluatedAt() == null) {
-            insertState(rule, step, value, now, 0);
+            insertState(rule, step, result, now, 0);
             return;
         }
         pool.jdbc()
                 .sql("""
-                        UPDATE alert_state SET breaches = :breaches, last_value = :value, last_evaluated_at = :now
+                        UPDATE alert_state SET breaches = :breaches, last_value = :value, last_evaluated_at = :now,
+                            last_forecast = :forecast
                         WHERE rule_id = :rule AND sequence = :sequence
                         """)
+                .param("forecast", result.forecast())
                 .param("breaches", step.breaches())
                 .param("value", value)
                 .param("now", timestamp(now))
@@ -96,13 +100,14 @@ class AlertStore {
         long sequence = from.sequence() + 1;
         int moved;
         if (from.lastEvaluatedAt() == null) {
-            moved = insertState(rule, step, result.value(), now, sequence);
+            moved = insertState(rule, step, result, now, sequence);
         } else {
             moved = pool.jdbc()
                     .sql("""
                             UPDATE alert_state
                             SET state = :state, since = :now, breaches = :breaches, sequence = :next,
-                                last_value = :value, last_evaluated_at = :now,
+                                last_value = :value, last_evaluated_at = :now, level = :level,
+                                last_forecast = :forecast,
                                 acknowledged_by = CASE WHEN :state = 'firing' THEN NULL ELSE acknowledged_by END,
                                 acknowledged_at = CASE WHEN :state = 'firing' THEN NULL ELSE acknowledged_at END
                             WHERE rule_id = :rule AND sequence = :sequence
@@ -111,6 +116,8 @@ class AlertStore {
                     .param("now", timestamp(now))
                     .param("breaches", step.breaches())
                     .param("next", sequence)
+                    .param("level", result.level())
+                    .param("forecast", result.forecast())
                     .param("value", result.value())
                     .param("rule", rule.id())
                     .param("sequence", from.sequence())
@@ -123,9 +130,9 @@ class AlertStore {
         pool.jdbc()
                 .sql("""
                         INSERT INTO alert_transition (id, rule_id, tenant, sequence, previous_state, state, value,
-                            threshold, window_start, window_end, occurred_at, silenced)
+                            threshold, window_start, window_end, occurred_at, silenced, level, forecast)
                         VALUES (:id, :rule, :tenant, :sequence, :previous, :state, :value, :threshold, :start, :end,
-                            :now, :silenced)
+                            :now, :silenced, :level, :forecast)
                         """)
                 .param("id", id)
                 .param("rule", rule.id())
@@ -139,6 +146,8 @@ class AlertStore {
                 .param("end", timestamp(result.windowEnd()))
                 .param("now", timestamp(now))
                 .param("silenced", silenced)
+                .param("level", result.level())
+                .param("forecast", result.forecast())
                 .update();
         var channels = rule.webhookUrl() != null && !silenced ? List.of("kafka", "webhook") : List.of("kafka");
         for (String channel : channels) {
@@ -155,12 +164,13 @@ class AlertStore {
         return true;
     }
 
-    private int insertState(AlertRule rule, StateMachine.Step step, BigDecimal value, Instant now, long sequence) {
+    private int insertState(
+            AlertRule rule, StateMachine.Step step, RuleCheck.Result result, Instant now, long sequence) {
         return pool.jdbc()
                 .sql("""
                         INSERT INTO alert_state (rule_id, tenant, state, since, breaches, sequence, last_value,
-                            last_evaluated_at)
-                        VALUES (:rule, :tenant, :state, :now, :breaches, :sequence, :value, :now)
+                            last_evaluated_at, level, last_forecast)
+                        VALUES (:rule, :tenant, :state, :now, :breaches, :sequence, :value, :now, :level, :forecast)
                         ON CONFLICT (rule_id) DO NOTHING
                         """)
                 .param("rule", rule.id())
@@ -169,7 +179,9 @@ class AlertStore {
                 .param("now", timestamp(now))
                 .param("breaches", step.breaches())
                 .param("sequence", sequence)
-                .param("value", value)
+                .param("value", result.value())
+                .param("level", sequence == 0 ? null : result.level())
+                .param("forecast", result.forecast())
                 .update();
     }
 

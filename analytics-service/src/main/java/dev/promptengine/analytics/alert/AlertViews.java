@@ -35,6 +35,14 @@ class AlertViews {
             String threshold,
 
             @JsonInclude(JsonInclude.Include.NON_NULL) String compareTo,
+
+            @Schema(description = "budget only: day, week or month") @JsonInclude(JsonInclude.Include.NON_NULL)
+            String budgetPeriod,
+
+            @Schema(description = "budget only: levels in percent of the limit")
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            List<String> notifyAt,
+
             long minVolume,
             int consecutive,
             @Schema(nullable = true) String webhookUrl,
@@ -60,9 +68,16 @@ class AlertViews {
 
             @Schema(nullable = true) Instant lastEvaluatedAt,
             @Schema(nullable = true) String acknowledgedBy,
-            @Schema(nullable = true) Instant acknowledgedAt) {
+            @Schema(nullable = true) Instant acknowledgedAt,
 
-        static final StateView NEVER_EVALUATED = new StateView(StateMachine.OK, null, null, null, null, null);
+            @Schema(nullable = true, description = "Budgets: the level crossed in this period, percent")
+            String level,
+
+            @Schema(nullable = true, description = "Budgets: the period's spend extrapolated, USD")
+            String forecast) {
+
+        static final StateView NEVER_EVALUATED =
+                new StateView(StateMachine.OK, null, null, null, null, null, null, null);
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -76,7 +91,9 @@ class AlertViews {
             Instant windowStart,
             Instant windowEnd,
             Instant occurredAt,
-            boolean silenced) {}
+            boolean silenced,
+            @Schema(nullable = true) String level,
+            @Schema(nullable = true) String forecast) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record DeliveryView(
@@ -120,11 +137,13 @@ class AlertViews {
                 r.name(),
                 r.metric(),
                 scope,
-                RuleValidation.describeWindow(r.windowSeconds()),
+                r.budget() ? null : RuleValidation.describeWindow(r.windowSeconds()),
                 r.condition(),
                 "above".equals(r.operator()) ? ">" : "<",
                 plain(r.threshold()),
                 r.compareTo(),
+                r.budgetPeriod(),
+                r.budget() ? r.levels().stream().map(AlertViews::plain).toList() : null,
                 r.minVolume(),
                 r.consecutive(),
                 r.webhookUrl(),
@@ -144,7 +163,8 @@ class AlertViews {
             return states;
         }
         jdbc.sql("""
-                        SELECT rule_id, state, since, last_value, last_evaluated_at, acknowledged_by, acknowledged_at
+                        SELECT rule_id, state, since, last_value, last_evaluated_at, acknowledged_by, acknowledged_at,
+                               level, last_forecast
                         FROM alert_state WHERE rule_id IN (:ids)
                         """).param("ids", ids).query(rs -> {
             states.put(
@@ -155,7 +175,9 @@ class AlertViews {
                             plain(rs.getBigDecimal("last_value")),
                             instant(rs, "last_evaluated_at"),
                             rs.getString("acknowledged_by"),
-                            instant(rs, "acknowledged_at")));
+                            instant(rs, "acknowledged_at"),
+                            plain(rs.getBigDecimal("level")),
+                            plain(rs.getBigDecimal("last_forecast"))));
         });
         return states;
     }
@@ -180,7 +202,7 @@ class AlertViews {
     List<TransitionView> history(UUID rule, int limit) {
         return jdbc.sql("""
                         SELECT id, sequence, previous_state, state, value, threshold, window_start, window_end,
-                               occurred_at, silenced
+                               occurred_at, silenced, level, forecast
                         FROM alert_transition WHERE rule_id = :rule ORDER BY sequence DESC LIMIT :limit
                         """)
                 .param("rule", rule)
@@ -195,7 +217,9 @@ class AlertViews {
                         instant(rs, "window_start"),
                         instant(rs, "window_end"),
                         instant(rs, "occurred_at"),
-                        rs.getBoolean("silenced")))
+                        rs.getBoolean("silenced"),
+                        plain(rs.getBigDecimal("level")),
+                        plain(rs.getBigDecimal("forecast"))))
                 .list();
     }
 

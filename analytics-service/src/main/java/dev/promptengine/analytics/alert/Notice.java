@@ -30,7 +30,9 @@ record Notice(
         Instant windowStart,
         Instant windowEnd,
         Instant occurredAt,
-        boolean silenced) {
+        boolean silenced,
+        BigDecimal level,
+        BigDecimal forecast) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -53,6 +55,8 @@ record Notice(
                 .setWindowEnd(windowEnd)
                 .setOccurredAt(occurredAt)
                 .setSilenced(silenced)
+                .setLevel(level == null ? null : level.setScale(18, RoundingMode.HALF_EVEN))
+                .setForecast(forecast == null ? null : forecast.setScale(18, RoundingMode.HALF_EVEN))
                 .build();
     }
 
@@ -75,6 +79,10 @@ record Notice(
         body.put("window_start", windowStart.toString());
         body.put("window_end", windowEnd.toString());
         body.put("occurred_at", occurredAt.toString());
+        if ("budget".equals(condition)) {
+            body.put("level", level == null ? null : AlertViews.plain(level));
+            body.put("forecast", forecast == null ? null : AlertViews.plain(forecast));
+        }
         return JSON.writeValueAsString(body);
     }
 
@@ -84,6 +92,13 @@ record Notice(
         String valueText =
                 value == null ? "no value" : value.stripTrailingZeros().toPlainString();
         String unit = "change".equals(condition) ? " % change" : "";
+        if ("budget".equals(condition)) {
+            String text = "[" + state.toUpperCase(java.util.Locale.ROOT) + "] " + ruleName + ": spent "
+                    + valueText + " of " + AlertViews.plain(threshold) + " USD"
+                    + (level == null ? "" : " (" + AlertViews.plain(level) + " % level)")
+                    + (forecast == null ? "" : ", forecast " + AlertViews.plain(forecast) + " USD for the period");
+            return JSON.writeValueAsString(Map.of("text", text));
+        }
         String text = "[" + state.toUpperCase(java.util.Locale.ROOT) + "] " + ruleName + ": " + metric + unit + " "
                 + valueText + " " + symbol() + " "
                 + threshold.stripTrailingZeros().toPlainString() + " (" + scopeText

@@ -4,8 +4,12 @@ import dev.promptengine.analytics.query.QueryFilter;
 import dev.promptengine.analytics.query.WindowTotals;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.TemporalAdjusters;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,7 +27,19 @@ class RuleCheck {
      *     value — no executions for a rate, or a baseline of 0 for a change)
      * @param volume executions (usages) in the window
      */
-    record Result(Instant windowStart, Instant windowEnd, BigDecimal value, long volume, boolean breach) {}
+    record Result(
+            Instant windowStart,
+            Instant windowEnd,
+            BigDecimal value,
+            long volume,
+            boolean breach,
+            BigDecimal level,
+            BigDecimal forecast) {
+
+        Result(Instant windowStart, Instant windowEnd, BigDecimal value, long volume, boolean breach) {
+            this(windowStart, windowEnd, value, volume, breach, null, null);
+        }
+    }
 
     private final WindowTotals totals;
 
@@ -32,6 +48,9 @@ class RuleCheck {
     }
 
     Result evaluate(AlertRule rule, Instant end) {
+        if (rule.budget()) {
+            return budget(rule, end);
+        }
         Instant start = end.minusSeconds(rule.windowSeconds());
         Metric metric = rule.metricValue();
         Measured current = measure(rule, metric, start, end);
@@ -46,6 +65,63 @@ class RuleCheck {
                 && current.volume() >= rule.minVolume()
                 && breaches(compared, rule.operator(), rule.threshold());
         return new Result(start, end, compared, current.volume(), breach);
+    }
+
+    /**
+     * A budget: the cost of the calendar period so far (the value) against the limit; the level is
+     * the highest notification level the spend has reached, the forecast the spend extrapolated
+     * linearly to the period's end.
+     */
+    private Result budget(AlertRule rule, Instant now) {
+        Instant start = periodStart(rule.budgetPeriod(), now);
+        Instant end = periodEnd(rule.budgetPeriod(), start);
+        BigDecimal spend = measure(rule, Metric.COST, start, now).value();
+        BigDecimal level = level(spend, rule.threshold(), rule.levels());
+        return new Result(start, now, spend, 0, level != null, level, forecast(spend, start, now, end));
+    }
+
+    static Instant periodStart(String period, Instant now) {
+        LocalDate day = now.atZone(ZoneOffset.UTC).toLocalDate();
+        LocalDate first = switch (period) {
+            case "day" -> day;
+            case "week" -> day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+            default -> day.withDayOfMonth(1);
+        };
+        return first.atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    static Instant periodEnd(String period, Instant start) {
+        var from = start.atZone(ZoneOffset.UTC);
+        var end = switch (period) {
+            case "day" -> from.plusDays(1);
+            case "week" -> from.plusWeeks(1);
+            default -> from.plusMonths(1);
+        };
+        return end.toInstant();
+    }
+
+    /** The highest level (percent of the limit) the spend has reached; null below the lowest. */
+    static BigDecimal level(BigDecimal spend, BigDecimal limit, java.util.List<BigDecimal> levels) {
+        BigDecimal percent = spend.multiply(HUNDRED);
+        BigDecimal reached = null;
+        for (BigDecimal level : levels) {
+            // spend * 100 >= level * limit, without dividing
+            if (percent.compareTo(level.multiply(limit)) >= 0) {
+                reached = level;
+            }
+        }
+        return reached;
+    }
+
+    /** The period's spend if it goes on as so far: spend × period length ÷ time elapsed (6 decimals). */
+    static BigDecimal forecast(BigDecimal spend, Instant start, Instant now, Instant end) {
+        long elapsed = Duration.between(start, now).toSeconds();
+        if (elapsed <= 0) {
+            return spend;
+        }
+        long length = Duration.between(start, end).toSeconds();
+        return spend.multiply(BigDecimal.valueOf(length))
+                .divide(BigDecimal.valueOf(elapsed), 6, RoundingMode.HALF_EVEN);
     }
 
     static boolean breaches(BigDecimal value, String operator, BigDecimal threshold) {

@@ -2,6 +2,7 @@ package dev.promptengine.analytics.alert;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
+import java.util.List;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
@@ -23,14 +24,14 @@ record RuleRequest(
 
         @Schema(
                 description = "The sliding window ending at each evaluation: 5m to 30d, as <n>m, <n>h, <n>d or"
-                        + " ISO-8601 (PT15M)",
-                example = "1h",
-                requiredMode = Schema.RequiredMode.REQUIRED)
+                        + " ISO-8601 (PT15M); a budget has budget_period instead",
+                example = "1h")
         String window,
 
         @Schema(
-                description = "threshold (the value against the threshold) or change (the change in percent"
-                        + " against compare_to)",
+                description = "threshold (the value against the threshold), change (the change in percent"
+                        + " against compare_to) or budget (metric cost: the spend of budget_period against the"
+                        + " limit in threshold, notified at each level of notify_at)",
                 example = "threshold",
                 requiredMode = Schema.RequiredMode.REQUIRED)
         String condition,
@@ -47,6 +48,15 @@ record RuleRequest(
 
         @Schema(description = "change only: previous_window or last_week (the same window a week earlier)")
         String compareTo,
+
+        @Schema(description = "budget only: day, week (from Monday) or month; calendar periods in UTC")
+        String budgetPeriod,
+
+        @Schema(
+                description = "budget only: notification levels in percent of the limit (threshold), ascending;"
+                        + " default [50, 80, 100]",
+                example = "[50, 80, 100]")
+        List<BigDecimal> notifyAt,
 
         @Schema(
                 description =

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -33,7 +34,18 @@ final class RuleValidation {
     private RuleValidation() {}
 
     /** A checked request, with the window in seconds and the operator as stored. */
-    record Checked(RuleRequest request, RuleRequest.Scope scope, Metric metric, long windowSeconds, String operator) {}
+    record Checked(
+            RuleRequest request,
+            RuleRequest.Scope scope,
+            Metric metric,
+            long windowSeconds,
+            String operator,
+            List<BigDecimal> notifyAt) {}
+
+    static final List<BigDecimal> DEFAULT_LEVELS =
+            List.of(BigDecimal.valueOf(50), BigDecimal.valueOf(80), BigDecimal.valueOf(100));
+    static final int MAX_LEVELS = 10;
+    static final BigDecimal MAX_LEVEL = BigDecimal.valueOf(1000);
 
     static Checked check(RuleRequest r) {
         if (r == null) {
@@ -56,14 +68,22 @@ final class RuleValidation {
                     scope.provider() != null ? "scope.provider" : "scope.model",
                     "usages have no provider or model: scope metric usages by prompt, version, environment or user");
         }
-        long window = window(r.window()).toSeconds();
         String condition = r.condition();
-        if (!"threshold".equals(condition) && !"change".equals(condition)) {
+        if (!"threshold".equals(condition) && !"change".equals(condition) && !"budget".equals(condition)) {
             throw new InvalidParameterException(
                     "condition",
-                    "'condition' must be threshold or change; got "
+                    "'condition' must be threshold, change or budget; got "
                             + (condition == null ? "nothing" : "'" + condition + "'"));
         }
+        if ("budget".equals(condition)) {
+            return budget(r, scope, metric);
+        }
+        if (r.budgetPeriod() != null || r.notifyAt() != null) {
+            throw new InvalidParameterException(
+                    r.budgetPeriod() != null ? "budget_period" : "notify_at",
+                    "'budget_period' and 'notify_at' apply to condition budget only");
+        }
+        long window = window(r.window()).toSeconds();
         String operator = switch (r.operator() == null ? "" : r.operator()) {
             case ">" -> "above";
             case "<" -> "below";
@@ -94,7 +114,63 @@ final class RuleValidation {
                     "'consecutive' must be between 1 and " + MAX_CONSECUTIVE + "; got " + r.consecutive());
         }
         webhook(r);
-        return new Checked(r, scope, metric, window, operator);
+        return new Checked(r, scope, metric, window, operator, null);
+    }
+
+    /** A budget: the cost of a calendar period against a limit, with notification levels. */
+    private static Checked budget(RuleRequest r, RuleRequest.Scope scope, Metric metric) {
+        if (metric != Metric.COST) {
+            throw new InvalidParameterException(
+                    "metric", "a budget limits spend: 'metric' must be cost; got '" + metric.parameterValue() + "'");
+        }
+        if (r.window() != null) {
+            throw new InvalidParameterException(
+                    "window", "a budget has no 'window': its 'budget_period' (day, week or month) decides");
+        }
+        if (!List.of("day", "week", "month").contains(r.budgetPeriod() == null ? "" : r.budgetPeriod())) {
+            throw new InvalidParameterException(
+                    "budget_period",
+                    "'budget_period' must be day, week or month; got "
+                            + (r.budgetPeriod() == null ? "nothing" : "'" + r.budgetPeriod() + "'"));
+        }
+        if (r.operator() != null && !">".equals(r.operator())) {
+            throw new InvalidParameterException("operator", "a budget fires above its levels: 'operator' must be >");
+        }
+        if (r.compareTo() != null) {
+            throw new InvalidParameterException("compare_to", "'compare_to' applies to condition change only");
+        }
+        threshold(r.threshold(), metric, "threshold");
+        if (r.threshold().signum() <= 0) {
+            throw new InvalidParameterException(
+                    "threshold", "'threshold' of a budget is its limit in USD and must be above 0");
+        }
+        List<BigDecimal> levels = r.notifyAt() == null ? DEFAULT_LEVELS : r.notifyAt();
+        if (levels.isEmpty() || levels.size() > MAX_LEVELS) {
+            throw new InvalidParameterException(
+                    "notify_at", "'notify_at' must hold 1 to " + MAX_LEVELS + " levels; got " + levels.size());
+        }
+        for (int i = 0; i < levels.size(); i++) {
+            BigDecimal level = levels.get(i);
+            if (level == null
+                    || level.signum() <= 0
+                    || level.compareTo(MAX_LEVEL) > 0
+                    || level.stripTrailingZeros().scale() > 4) {
+                throw new InvalidParameterException(
+                        "notify_at",
+                        "'notify_at' levels are percentages above 0 and at most 1000 with at most 4 decimals; got "
+                                + level);
+            }
+            if (i > 0 && level.compareTo(levels.get(i - 1)) <= 0) {
+                throw new InvalidParameterException("notify_at", "'notify_at' levels must be strictly ascending");
+            }
+        }
+        if (r.minVolume() != null || r.consecutive() != null) {
+            throw new InvalidParameterException(
+                    r.minVolume() != null ? "min_volume" : "consecutive",
+                    "a budget fires when its spend crosses a level: 'min_volume' and 'consecutive' do not apply");
+        }
+        webhook(r);
+        return new Checked(r, scope, metric, 0, "above", levels);
     }
 
     static Duration window(String value) {

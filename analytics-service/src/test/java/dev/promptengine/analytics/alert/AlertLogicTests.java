@@ -81,6 +81,69 @@ class AlertLogicTests {
     }
 
     @Test
+    void budgetPeriodsAreCalendarDaysWeeksFromMondayAndMonthsInUtc() {
+        var now = java.time.Instant.parse("2026-12-03T12:00:00Z"); // a Thursday
+        assertThat(RuleCheck.periodStart("day", now)).isEqualTo(java.time.Instant.parse("2026-12-03T00:00:00Z"));
+        assertThat(RuleCheck.periodStart("week", now)).isEqualTo(java.time.Instant.parse("2026-11-30T00:00:00Z"));
+        assertThat(RuleCheck.periodStart("month", now)).isEqualTo(java.time.Instant.parse("2026-12-01T00:00:00Z"));
+        assertThat(RuleCheck.periodEnd("month", RuleCheck.periodStart("month", now)))
+                .isEqualTo(java.time.Instant.parse("2027-01-01T00:00:00Z"));
+        assertThat(RuleCheck.periodEnd("week", RuleCheck.periodStart("week", now)))
+                .isEqualTo(java.time.Instant.parse("2026-12-07T00:00:00Z"));
+    }
+
+    @Test
+    void aBudgetReachesTheHighestLevelItsSpendCoversAndForecastsLinearly() {
+        var levels = RuleValidation.DEFAULT_LEVELS;
+        assertThat(RuleCheck.level(new BigDecimal("4.99"), BigDecimal.TEN, levels))
+                .isNull();
+        assertThat(RuleCheck.level(new BigDecimal("5.00"), BigDecimal.TEN, levels))
+                .isEqualByComparingTo("50");
+        assertThat(RuleCheck.level(new BigDecimal("7.999999"), BigDecimal.TEN, levels))
+                .isEqualByComparingTo("50");
+        assertThat(RuleCheck.level(new BigDecimal("8"), BigDecimal.TEN, levels)).isEqualByComparingTo("80");
+        assertThat(RuleCheck.level(new BigDecimal("12"), BigDecimal.TEN, levels))
+                .isEqualByComparingTo("100");
+        // 2 days of a 31-day month spent 6.20: 31 days at that rate spend 96.10
+        var start = java.time.Instant.parse("2026-12-01T00:00:00Z");
+        assertThat(RuleCheck.forecast(
+                        new BigDecimal("6.20"),
+                        start,
+                        java.time.Instant.parse("2026-12-03T00:00:00Z"),
+                        java.time.Instant.parse("2027-01-01T00:00:00Z")))
+                .isEqualByComparingTo("96.10");
+    }
+
+    @Test
+    void budgetsAreCostRulesWithAPeriodAndAscendingLevels() {
+        String base = "{\"name\": \"b\", \"metric\": \"cost\", \"condition\": \"budget\", \"budget_period\": \"month\","
+                + " \"threshold\": 100";
+        assertThat(RuleValidation.check(request(base + "}")).notifyAt()).isEqualTo(RuleValidation.DEFAULT_LEVELS);
+        assertRefused(base.replace("\"cost\"", "\"tokens\"") + "}", "metric");
+        assertRefused(base.replace("\"month\"", "\"year\"") + "}", "budget_period");
+        assertRefused(base + ", \"window\": \"1h\"}", "window");
+        assertRefused(base.replace("100", "0") + "}", "threshold");
+        assertRefused(base + ", \"notify_at\": [80, 50]}", "notify_at");
+        assertRefused(base + ", \"notify_at\": [0]}", "notify_at");
+        assertRefused(base + ", \"operator\": \"<\"}", "operator");
+        assertRefused(
+                base.replace("\"budget\"", "\"threshold\"") + ", \"window\": \"1h\", \"operator\": \">\"}",
+                "budget_period");
+    }
+
+    private static RuleRequest request(String json) {
+        return tools.jackson.databind.json.JsonMapper.builder().build().readValue(json, RuleRequest.class);
+    }
+
+    private static void assertRefused(String json, String field) {
+        assertThatThrownBy(() -> RuleValidation.check(request(json)))
+                .as(json)
+                .isInstanceOf(InvalidParameterException.class)
+                .satisfies(e ->
+                        assertThat(((InvalidParameterException) e).parameter()).isEqualTo(field));
+    }
+
+    @Test
     void signsTimestampAndBodyWithHmacSha256() {
         // expected value from: echo -n '1700000000.{"a":1}' | openssl dgst -sha256 -hmac 0123456789abcdef
         assertThat(WebhookSignature.sign("0123456789abcdef", 1_700_000_000L, "{\"a\":1}"))

@@ -272,6 +272,128 @@ class AlertsPipelineIntegrationTests {
         assertThat(RECEIVER.calls(path)).isEmpty();
     }
 
+    @Test
+    void aMonthlyBudgetFiresAtEightyAndAtOneHundredPercentWithTheForecastOfTheMonthsEnd() throws Exception {
+        // Given a monthly budget of 10 USD for one prompt, notified at 50, 80 and 100 %
+        String prompt = "budget-" + UUID.randomUUID().toString().substring(0, 8);
+        String path = "/hooks/" + prompt;
+        UUID rule = createRule("""
+                {"name": "monthly budget", "metric": "cost", "scope": {"prompt": "%s"}, "condition": "budget",
+                 "budget_period": "month", "threshold": "10.00", "notify_at": [50, 80, 100],
+                 "webhook_url": "%s", "webhook_secret": "%s", "webhook_format": "slack"}
+                """.formatted(prompt, RECEIVER.url(path), SECRET));
+
+        // When 8.25 USD is spent (82.5 %: past 50 and 80 at once)
+        Instant at = CLOCK.instant().minusSeconds(10).truncatedTo(ChronoUnit.MILLIS);
+        publish(List.of(execution(prompt, at, "8.25")));
+
+        // Then it fires once at the 80 % level, with the spend extrapolated to the month's end
+        var eighty = await().atMost(Duration.ofSeconds(30))
+                .until(() -> alertsOf(rule), a -> !a.isEmpty())
+                .get(0);
+        assertThat(eighty.getState()).isEqualTo("firing");
+        assertThat(eighty.getCondition()).isEqualTo("budget");
+        assertThat(eighty.getLevel()).isEqualByComparingTo("80");
+        assertThat(eighty.getValue()).isEqualByComparingTo("8.25");
+        assertThat(eighty.getThreshold()).isEqualByComparingTo("10");
+        assertThat(eighty.getForecast()).isEqualByComparingTo(monthEndForecast("8.25", eighty.getOccurredAt()));
+        assertThat(eighty.getForecast()).isGreaterThan(new BigDecimal("8.25"));
+        var monthStart = eighty.getOccurredAt()
+                .atZone(java.time.ZoneOffset.UTC)
+                .toLocalDate()
+                .withDayOfMonth(1);
+        assertThat(eighty.getWindowStart())
+                .isEqualTo(monthStart.atStartOfDay(java.time.ZoneOffset.UTC).toInstant());
+
+        // When the spend reaches 10.50 USD (105 %)
+        publish(List.of(execution(prompt, at, "2.25")));
+
+        // Then it fires again at the 100 % level, and not a third time
+        var hundred = await().atMost(Duration.ofSeconds(30))
+                .until(() -> alertsOf(rule), a -> a.size() >= 2)
+                .get(1);
+        assertThat(hundred.getPreviousState()).isEqualTo("firing");
+        assertThat(hundred.getState()).isEqualTo("firing");
+        assertThat(hundred.getLevel()).isEqualByComparingTo("100");
+        assertThat(hundred.getValue()).isEqualByComparingTo("10.5");
+        assertThat(hundred.getForecast()).isEqualByComparingTo(monthEndForecast("10.5", hundred.getOccurredAt()));
+        long cycles = evaluatedCount(rule);
+        await().atMost(Duration.ofSeconds(20)).until(() -> evaluatedCount(rule) >= cycles + 2);
+        Thread.sleep(500);
+        assertThat(alertsOf(rule)).hasSize(2);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> RECEIVER.accepted(path).size() == 2);
+        assertThat(JSON.readTree(RECEIVER.accepted(path).get(1).body())
+                        .get("text")
+                        .asString())
+                .contains("spent 10.5 of 10 USD", "100 % level", "forecast");
+        var state = get("/v1/alerts/rules/" + rule).get("state");
+        assertThat(state.get("level").asString()).isEqualTo("100");
+        assertThat(new BigDecimal(state.get("forecast").asString())).isGreaterThan(new BigDecimal("10.5"));
+    }
+
+    /** spend × (length of the month) ÷ (time from the month's start to the evaluation), 6 decimals. */
+    private static BigDecimal monthEndForecast(String spend, Instant evaluatedAt) {
+        var day = evaluatedAt.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        var start = day.withDayOfMonth(1).atStartOfDay(java.time.ZoneOffset.UTC);
+        long monthSeconds = (long) day.lengthOfMonth() * 24 * 3600;
+        long elapsed = evaluatedAt.getEpochSecond() - start.toEpochSecond();
+        return new BigDecimal(spend)
+                .multiply(BigDecimal.valueOf(monthSeconds))
+                .divide(BigDecimal.valueOf(elapsed), 6, java.math.RoundingMode.HALF_EVEN);
+    }
+
+    @Autowired
+    AlertEvaluator evaluator;
+
+    @Autowired
+    dev.promptengine.analytics.WritePool pool;
+
+    @Test
+    void whileAnotherInstanceHoldsTheEvaluationLockNothingIsEvaluatedAndItsDeathHandsOverWithOneTransition()
+            throws Exception {
+        // Given another instance in the middle of a cycle (its transaction holds the evaluation lock)
+        String prompt = "handover-" + UUID.randomUUID().toString().substring(0, 8);
+        var otherInstance = pool.dataSource().getConnection();
+        otherInstance.setAutoCommit(false);
+        try (var lock = otherInstance.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            lock.setLong(1, AlertStore.EVALUATION_LOCK);
+            lock.execute();
+        }
+        UUID rule = createRule("""
+                {"name": "any traffic", "metric": "executions", "scope": {"prompt": "%s"}, "window": "5m",
+                 "condition": "threshold", "operator": ">", "threshold": 0}
+                """.formatted(prompt));
+        publish(List.of(execution(prompt, CLOCK.instant().minusSeconds(10).truncatedTo(ChronoUnit.MILLIS), "0.01")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> executionsInRollups(prompt) == 1);
+
+        // Then this instance evaluates nothing: its cycles find the lock taken
+        assertThat(evaluator.evaluate().evaluated()).isEqualTo(-1);
+        Thread.sleep(3 * INTERVAL.toMillis());
+        assertThat(evaluatedCount(rule)).isZero();
+        assertThat(alertsOf(rule)).isEmpty();
+
+        // When the other instance dies (its session ends, and the lock with it)
+        otherInstance.close();
+
+        // Then this instance takes over: the rule fires, once, even with cycles racing each other
+        var racing = new Thread(() -> evaluator.evaluate());
+        racing.start();
+        evaluator.evaluate();
+        racing.join();
+        await().atMost(Duration.ofSeconds(20)).until(() -> alertsOf(rule), a -> !a.isEmpty());
+        long cycles = evaluatedCount(rule);
+        await().atMost(Duration.ofSeconds(20)).until(() -> evaluatedCount(rule) >= cycles + 2);
+        Thread.sleep(500);
+        assertThat(alertsOf(rule)).hasSize(1);
+        assertThat(alertsOf(rule).get(0).getState()).isEqualTo("firing");
+        assertThat(jdbc.sql("SELECT count(*) FROM alert_transition WHERE rule_id = :rule")
+                        .param("rule", rule)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+    }
+
     private List<Alert> alertsOf(UUID rule) {
         return ALERTS.stream().filter(a -> a.getRuleId().equals(rule)).toList();
     }
