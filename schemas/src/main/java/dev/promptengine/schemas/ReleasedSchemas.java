@@ -1,5 +1,6 @@
 package dev.promptengine.schemas;
 
+import dev.promptengine.events.Alert;
 import dev.promptengine.events.ApiKey;
 import dev.promptengine.events.CostCorrection;
 import dev.promptengine.events.CostedLlmExecution;
@@ -33,7 +34,8 @@ public final class ReleasedSchemas {
             CostCorrection.class,
             ModelPrice.class,
             PriceDiscount.class,
-            ApiKey.class);
+            ApiKey.class,
+            Alert.class);
 
     private final Map<Class<? extends SpecificRecord>, List<Schema>> versions;
 

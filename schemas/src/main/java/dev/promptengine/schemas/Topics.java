@@ -1,5 +1,6 @@
 package dev.promptengine.schemas;
 
+import dev.promptengine.events.Alert;
 import dev.promptengine.events.ApiKey;
 import dev.promptengine.events.CostCorrection;
 import dev.promptengine.events.CostedLlmExecution;
@@ -78,6 +79,13 @@ public final class Topics {
      * database republishes every key on start).
      */
     public static final Topic<ApiKey> API_KEYS = new Topic<>("promptengine.apikeys.v1", "key id", ApiKey.class);
+
+    /**
+     * An alert rule changed state (analytics-service's evaluator, docs/alerts.md). Key: rule id, so a
+     * rule's transitions stay in order. Not in {@link #ALL}: no pipeline service consumes it, so it
+     * has no dead-letter topic; other services subscribe.
+     */
+    public static final Topic<Alert> ALERT = new Topic<>("promptengine.alert.v1", "rule id", Alert.class);
 
     /**
      * Key of a pricing record: {@code provider/model/effective_from} for the default catalog (as in v1),

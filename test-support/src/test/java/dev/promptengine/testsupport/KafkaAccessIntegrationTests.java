@@ -117,6 +117,18 @@ class KafkaAccessIntegrationTests {
     }
 
     @Test
+    void onlyAnalyticsPublishesAlerts() throws Exception {
+        try (var producer = producer(KafkaUser.ANALYTICS)) {
+            producer.send(new ProducerRecord<>(Topics.ALERT.name(), "k", "v")).get(30, TimeUnit.SECONDS);
+        }
+        try (var producer = producer(KafkaUser.INGEST)) {
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>(Topics.ALERT.name(), "k", "v"))
+                            .get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+    }
+
+    @Test
     void noServiceCreatesATopicOutsideThePipeline() {
         for (var user : KafkaUser.values()) {
             var config = TestKafka.clientConfig(user, Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));

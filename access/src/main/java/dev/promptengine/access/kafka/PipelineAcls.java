@@ -23,7 +23,7 @@ import org.apache.kafka.common.resource.ResourceType;
  *       writes the pricing and discount topics.
  *   <li>analytics-service reads usages and costed executions and cost-service's dead letters,
  *       writes and reads cost corrections (re-pricing), writes its own dead letters, and writes the source topics when an admin replays a dead
- *       letter; it alone writes the API-key topic.
+ *       letter; it alone writes the API-key topic and the alert topic.
  *   <li>the direct producer writes usages and executions, like ingest-service.
  *   <li>every service may describe (also their configuration) and create the pipeline's topics
  *       (each declares them all on start, so none depends on start order) and read the API-key topic.
@@ -78,7 +78,9 @@ public final class PipelineAcls {
                         Topics.USAGE.name(),
                         Topics.EXECUTION.name(),
                         Topics.EXECUTION_COSTED.name(),
-                        API_KEYS_TOPIC);
+                        API_KEYS_TOPIC,
+                        // alert transitions (docs/alerts.md)
+                        Topics.ALERT.name());
                 acls.groups(user.username());
             }
             case DIRECT_PRODUCER -> {
@@ -96,7 +98,7 @@ public final class PipelineAcls {
         return acls.bindings;
     }
 
-    /** Every topic the services declare: the pipeline's topics, their dead-letter topics, the key topic. */
+    /** Every topic the services declare: the pipeline's topics, their dead-letter topics, the key topic, the alert topic. */
     public static String[] pipelineTopics() {
         var names = new ArrayList<String>();
         for (var topic : Topics.ALL) {
@@ -105,6 +107,9 @@ public final class PipelineAcls {
         }
         if (!names.contains(API_KEYS_TOPIC)) {
             names.add(API_KEYS_TOPIC);
+        }
+        if (!names.contains(Topics.ALERT.name())) {
+            names.add(Topics.ALERT.name());
         }
         return names.toArray(String[]::new);
     }

@@ -38,7 +38,11 @@ class PathSpellingIntegrationTests extends QueryApiTestSupport {
             new Endpoint("POST", "/v1/admin/dead-letters/replay", ACME_ANALYST),
             new Endpoint("POST", "/v1/admin/rollups/rebuild", ACME_ADMIN),
             new Endpoint("POST", "/v1/repricing", ACME_ANALYST),
-            new Endpoint("GET", "/v1/repricing/00000000-0000-0000-0000-000000000001", ACME_ANALYST));
+            new Endpoint("GET", "/v1/repricing/00000000-0000-0000-0000-000000000001", ACME_ANALYST),
+            new Endpoint("GET", "/v1/alerts/rules", ACME_PUBLISHER),
+            new Endpoint("POST", "/v1/alerts/rules", ACME_PUBLISHER),
+            new Endpoint("GET", "/v1/alerts/firing", ACME_PUBLISHER),
+            new Endpoint("GET", "/v1/alerts/rules/00000000-0000-0000-0000-000000000001/history", ACME_PUBLISHER));
 
     @Test
     void everySpellingOfEveryProtectedEndpointIsRefusedWithoutAKeyOrWithTheWrongRole() throws Exception {

@@ -13,8 +13,8 @@ import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 
 /**
- * Every service declares the whole topic set (topics and their dead-letter topics, and the compacted
- * API key topic), so whichever starts first creates them and none depends on start order. Brokers
+ * Every service declares the whole topic set (topics and their dead-letter topics, the compacted
+ * API key topic and the alert topic), so whichever starts first creates them and none depends on start order. Brokers
  * run with topic auto-creation off; {@link KafkaAdmin} creates what is missing and leaves existing
  * topics alone.
  */
@@ -54,6 +54,11 @@ public class TopicsAutoConfiguration {
                 .replicas(properties.replicationFactor())
                 .compact()
                 .config(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0")
+                .build());
+        // alert transitions (analytics-service publishes, other services subscribe); no dead-letter topic
+        topics.add(TopicBuilder.name(Topics.ALERT.name())
+                .partitions(properties.partitions())
+                .replicas(properties.replicationFactor())
                 .build());
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }

@@ -1,0 +1,160 @@
+package dev.promptengine.analytics.alert;
+
+import dev.promptengine.analytics.query.QueryFilter;
+import dev.promptengine.analytics.query.WindowTotals;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.TemporalAdjusters;
+import org.springframework.stereotype.Component;
+
+/**
+ * Evaluates one rule over the window ending at an instant, from the rollups (through the query
+ * side's {@link WindowTotals}: whole hours and days from rollups, the ragged ends from raw facts).
+ */
+@Component
+class RuleCheck {
+
+    private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
+    static final Duration WEEK = Duration.ofDays(7);
+
+    /**
+     * @param value what was compared: the metric, or for a change its change in percent (null: no
+     *     value — no executions for a rate, or a baseline of 0 for a change)
+     * @param volume executions (usages) in the window
+     */
+    record Result(
+            Instant windowStart,
+            Instant windowEnd,
+            BigDecimal value,
+            long volume,
+            boolean breach,
+            BigDecimal level,
+            BigDecimal forecast) {
+
+        Result(Instant windowStart, Instant windowEnd, BigDecimal value, long volume, boolean breach) {
+            this(windowStart, windowEnd, value, volume, breach, null, null);
+        }
+    }
+
+    private final WindowTotals totals;
+
+    RuleCheck(WindowTotals totals) {
+        this.totals = totals;
+    }
+
+    Result evaluate(AlertRule rule, Instant end) {
+        if (rule.budget()) {
+            return budget(rule, end);
+        }
+        Instant start = end.minusSeconds(rule.windowSeconds());
+        Metric metric = rule.metricValue();
+        Measured current = measure(rule, metric, start, end);
+        BigDecimal compared = current.value();
+        if ("change".equals(rule.condition())) {
+            Measured base = "last_week".equals(rule.compareTo())
+                    ? measure(rule, metric, start.minus(WEEK), end.minus(WEEK))
+                    : measure(rule, metric, start.minusSeconds(rule.windowSeconds()), start);
+            compared = change(current.value(), base.value());
+        }
+        boolean breach = compared != null
+                && current.volume() >= rule.minVolume()
+                && breaches(compared, rule.operator(), rule.threshold());
+        return new Result(start, end, compared, current.volume(), breach);
+    }
+
+    /**
+     * A budget: the cost of the calendar period so far (the value) against the limit; the level is
+     * the highest notification level the spend has reached, the forecast the spend extrapolated
+     * linearly to the period's end.
+     */
+    private Result budget(AlertRule rule, Instant now) {
+        Instant start = periodStart(rule.budgetPeriod(), now);
+        Instant end = periodEnd(rule.budgetPeriod(), start);
+        BigDecimal spend = measure(rule, Metric.COST, start, now).value();
+        BigDecimal level = level(spend, rule.threshold(), rule.levels());
+        return new Result(start, now, spend, 0, level != null, level, forecast(spend, start, now, end));
+    }
+
+    static Instant periodStart(String period, Instant now) {
+        LocalDate day = now.atZone(ZoneOffset.UTC).toLocalDate();
+        LocalDate first = switch (period) {
+            case "day" -> day;
+            case "week" -> day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+            default -> day.withDayOfMonth(1);
+        };
+        return first.atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    static Instant periodEnd(String period, Instant start) {
+        var from = start.atZone(ZoneOffset.UTC);
+        var end = switch (period) {
+            case "day" -> from.plusDays(1);
+            case "week" -> from.plusWeeks(1);
+            default -> from.plusMonths(1);
+        };
+        return end.toInstant();
+    }
+
+    /** The highest level (percent of the limit) the spend has reached; null below the lowest. */
+    static BigDecimal level(BigDecimal spend, BigDecimal limit, java.util.List<BigDecimal> levels) {
+        BigDecimal percent = spend.multiply(HUNDRED);
+        BigDecimal reached = null;
+        for (BigDecimal level : levels) {
+            // spend * 100 >= level * limit, without dividing
+            if (percent.compareTo(level.multiply(limit)) >= 0) {
+                reached = level;
+            }
+        }
+        return reached;
+    }
+
+    /** The period's spend if it goes on as so far: spend × period length ÷ time elapsed (6 decimals). */
+    static BigDecimal forecast(BigDecimal spend, Instant start, Instant now, Instant end) {
+        long elapsed = Duration.between(start, now).toSeconds();
+        if (elapsed <= 0) {
+            return spend;
+        }
+        long length = Duration.between(start, end).toSeconds();
+        return spend.multiply(BigDecimal.valueOf(length))
+                .divide(BigDecimal.valueOf(elapsed), 6, RoundingMode.HALF_EVEN);
+    }
+
+    static boolean breaches(BigDecimal value, String operator, BigDecimal threshold) {
+        int c = value.compareTo(threshold);
+        return "above".equals(operator) ? c > 0 : c < 0;
+    }
+
+    /** The change in percent from {@code base}; null when there is no base to compare with. */
+    static BigDecimal change(BigDecimal value, BigDecimal base) {
+        if (value == null || base == null || base.signum() == 0) {
+            return null;
+        }
+        return value.subtract(base).multiply(HUNDRED).divide(base.abs(), 4, RoundingMode.HALF_EVEN);
+    }
+
+    private record Measured(BigDecimal value, long volume) {}
+
+    private Measured measure(AlertRule rule, Metric metric, Instant from, Instant to) {
+        var filter = new QueryFilter(
+                from,
+                to,
+                rule.prompt(),
+                rule.promptVersion(),
+                rule.environment(),
+                metric.ofUsages() ? null : rule.provider(),
+                metric.ofUsages() ? null : rule.model(),
+                rule.userIdentifier(),
+                null);
+        if (metric.ofUsages()) {
+            long usages = totals.usages(rule.tenant(), filter);
+            return new Measured(BigDecimal.valueOf(usages), usages);
+        }
+        var t = totals.executions(rule.tenant(), filter, metric.needsPercentiles());
+        return new Measured(metric.value(t, 0), metric.volume(t, 0));
+    }
+}

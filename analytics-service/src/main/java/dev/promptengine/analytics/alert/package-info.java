@@ -1,0 +1,8 @@
+/**
+ * Alert rules per tenant ({@code /v1/alerts/rules}), their evaluation on a schedule from the rollups
+ * (one evaluator at a time, by a PostgreSQL advisory lock), the state machine ok → pending → firing
+ * → resolved with its history, and the notifications of each transition: an {@code Alert} event on
+ * {@code promptengine.alert.v1} and a signed webhook, each from an outbox written in the
+ * transaction of the transition (docs/alerts.md).
+ */
+package dev.promptengine.analytics.alert;
