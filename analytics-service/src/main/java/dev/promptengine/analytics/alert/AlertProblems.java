@@ -1,6 +1,6 @@
 package dev.promptengine.analytics.alert;
 
-import dev.promptengine.analytics.query.InvalidParameterException;
+import dev.promptengine.analytics.filter.InvalidParameterException;
 import dev.promptengine.service.auth.Problems;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;

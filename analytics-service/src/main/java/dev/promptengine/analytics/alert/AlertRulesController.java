@@ -4,7 +4,7 @@ import dev.promptengine.analytics.alert.AlertViews.DeliveryView;
 import dev.promptengine.analytics.alert.AlertViews.RuleView;
 import dev.promptengine.analytics.alert.AlertViews.TransitionView;
 import dev.promptengine.analytics.audit.AuditTrail;
-import dev.promptengine.analytics.query.InvalidParameterException;
+import dev.promptengine.analytics.filter.InvalidParameterException;
 import dev.promptengine.service.auth.Caller;
 import dev.promptengine.service.auth.RequiresRole;
 import dev.promptengine.service.auth.Role;

@@ -1,6 +1,6 @@
 package dev.promptengine.analytics.alert;
 
-import dev.promptengine.analytics.query.InvalidParameterException;
+import dev.promptengine.analytics.filter.InvalidParameterException;
 import dev.promptengine.analytics.query.WindowTotals.Totals;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,6 +1,6 @@
 package dev.promptengine.analytics.alert;
 
-import dev.promptengine.analytics.query.QueryFilter;
+import dev.promptengine.analytics.filter.QueryFilter;
 import dev.promptengine.analytics.query.WindowTotals;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

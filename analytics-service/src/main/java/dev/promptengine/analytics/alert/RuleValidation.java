@@ -1,6 +1,6 @@
 package dev.promptengine.analytics.alert;
 
-import dev.promptengine.analytics.query.InvalidParameterException;
+import dev.promptengine.analytics.filter.InvalidParameterException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;

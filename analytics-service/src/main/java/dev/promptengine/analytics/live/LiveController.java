@@ -1,9 +1,9 @@
 package dev.promptengine.analytics.live;
 
 import dev.promptengine.analytics.audit.AuditTrail;
-import dev.promptengine.analytics.query.ExecutionCriteria;
-import dev.promptengine.analytics.query.FilterParameters;
-import dev.promptengine.analytics.query.InvalidParameterException;
+import dev.promptengine.analytics.drilldown.ExecutionCriteria;
+import dev.promptengine.analytics.filter.FilterParameters;
+import dev.promptengine.analytics.filter.InvalidParameterException;
 import dev.promptengine.service.auth.Caller;
 import dev.promptengine.service.auth.RequiresRole;
 import dev.promptengine.service.auth.Role;

@@ -1,9 +1,9 @@
 package dev.promptengine.analytics.live;
 
+import dev.promptengine.analytics.drilldown.ExecutionCriteria;
+import dev.promptengine.analytics.drilldown.ExecutionSearch;
 import dev.promptengine.analytics.facts.CommitAnnouncer;
-import dev.promptengine.analytics.query.ExecutionCriteria;
-import dev.promptengine.analytics.query.ExecutionSearch;
-import dev.promptengine.analytics.query.FilterParameters;
+import dev.promptengine.analytics.filter.FilterParameters;
 import dev.promptengine.analytics.query.UsageStatsReport;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,5 +1,6 @@
 package dev.promptengine.analytics.query;
 
+import dev.promptengine.analytics.filter.QueryFilter;
 import dev.promptengine.analytics.query.ExecutionAggregates.Aggregation;
 import dev.promptengine.analytics.query.ExecutionAggregates.Measure;
 import dev.promptengine.analytics.query.ExecutionAggregates.Stats;

@@ -3,7 +3,7 @@ package dev.promptengine.analytics.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.promptengine.analytics.query.InvalidParameterException;
+import dev.promptengine.analytics.filter.InvalidParameterException;
 import dev.promptengine.analytics.query.WindowTotals.Totals;
 import java.math.BigDecimal;
 import java.time.Duration;

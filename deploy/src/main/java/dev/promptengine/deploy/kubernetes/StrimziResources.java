@@ -60,6 +60,8 @@ public final class StrimziResources {
         }
         // compacted, one partition: a handful of small records every instance reads whole
         topic(yaml, Topics.API_KEYS.name(), 1, Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
+        // alert transitions (analytics-service publishes, other services subscribe); no dead-letter topic
+        topic(yaml, Topics.ALERT.name(), PARTITIONS, Map.of());
         return yaml.toString();
     }
 

@@ -1,6 +1,9 @@
-package dev.promptengine.analytics.query;
+package dev.promptengine.analytics.drilldown;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.promptengine.analytics.filter.QueryFilter;
+import dev.promptengine.analytics.query.FactSources;
+import dev.promptengine.analytics.query.Numbers;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.sql.ResultSet;

@@ -1,7 +1,11 @@
-package dev.promptengine.analytics.query;
+package dev.promptengine.analytics.drilldown;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.promptengine.analytics.audit.AuditTrail;
+import dev.promptengine.analytics.filter.FilterParameters;
+import dev.promptengine.analytics.filter.InvalidParameterException;
+import dev.promptengine.analytics.filter.QueryFilter;
+import dev.promptengine.analytics.query.QueryProblems;
 import dev.promptengine.service.auth.Caller;
 import dev.promptengine.service.auth.RequiresRole;
 import dev.promptengine.service.auth.Role;
