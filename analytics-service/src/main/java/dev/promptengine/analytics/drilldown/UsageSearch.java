@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +75,21 @@ public class UsageSearch {
             String captureMode,
 
             @Schema(description = "Executions made from this render (linked by usage_id within an hour), oldest first")
-            List<LinkedExecution> executions) {}
+            List<LinkedExecution> executions) {
+
+        UsageRow withExecutions(List<LinkedExecution> linked) {
+            return new UsageRow(
+                    id,
+                    occurredAt,
+                    promptSlug,
+                    promptVersion,
+                    environment,
+                    sessionId,
+                    userIdentifier,
+                    captureMode,
+                    linked);
+        }
+    }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -96,7 +110,26 @@ public class UsageSearch {
             String renderedContent,
 
             String renderedSystemMessage,
-            List<LinkedExecution> executions) {}
+            List<LinkedExecution> executions) {
+
+        UsageDetail withExecutions(List<LinkedExecution> linked) {
+            return new UsageDetail(
+                    id,
+                    occurredAt,
+                    promptId,
+                    promptSlug,
+                    promptVersion,
+                    environment,
+                    sessionId,
+                    userIdentifier,
+                    parameters,
+                    metadata,
+                    captureMode,
+                    renderedContent,
+                    renderedSystemMessage,
+                    linked);
+        }
+    }
 
     public record Page(List<UsageRow> rows, ExecutionSearch.Cursor next) {}
 
@@ -120,7 +153,7 @@ public class UsageSearch {
             if (rows.isEmpty()) {
                 return new Page(found, null);
             }
-            Map<UUID, List<LinkedExecution>> linked = executionsOf(tenant, rows);
+            Map<UUID, List<LinkedExecution>> linked = executionsOf(tenant, timesOf(rows));
             for (var row : rows) {
                 var executions = linked.getOrDefault(row.id(), List.of());
                 scanned++;
@@ -130,7 +163,7 @@ public class UsageSearch {
                         var last = found.get(limit - 1);
                         return new Page(found, new ExecutionSearch.Cursor(last.occurredAt(), last.id()));
                     }
-                    found.add(withExecutions(row, executions));
+                    found.add(row.withExecutions(executions));
                 }
             }
             if (rows.size() < chunk) {
@@ -169,25 +202,8 @@ public class UsageSearch {
                         rs.getString("rendered_system_message"),
                         List.of()))
                 .optional()
-                .map(u -> {
-                    var row = new UsageRow(u.id(), u.occurredAt(), null, 0, null, null, null, null, List.of());
-                    var executions = executionsOf(tenant, List.of(row)).getOrDefault(u.id(), List.of());
-                    return new UsageDetail(
-                            u.id(),
-                            u.occurredAt(),
-                            u.promptId(),
-                            u.promptSlug(),
-                            u.promptVersion(),
-                            u.environment(),
-                            u.sessionId(),
-                            u.userIdentifier(),
-                            u.parameters(),
-                            u.metadata(),
-                            u.captureMode(),
-                            u.renderedContent(),
-                            u.renderedSystemMessage(),
-                            executions);
-                });
+                .map(u -> u.withExecutions(
+                        executionsOf(tenant, Map.of(u.id(), u.occurredAt())).getOrDefault(u.id(), List.of())));
     }
 
     private List<UsageRow> usages(String tenant, QueryFilter filter, ExecutionSearch.Cursor after, int limit) {
@@ -223,16 +239,16 @@ public class UsageSearch {
                 .list();
     }
 
-    /** The executions of these usages, by usage id, found in one range query around their times. */
-    private Map<UUID, List<LinkedExecution>> executionsOf(String tenant, List<UsageRow> usages) {
-        Instant earliest = usages.stream()
-                .map(UsageRow::occurredAt)
-                .min(Comparator.naturalOrder())
-                .orElseThrow();
-        Instant latest = usages.stream()
-                .map(UsageRow::occurredAt)
-                .max(Comparator.naturalOrder())
-                .orElseThrow();
+    private static Map<UUID, Instant> timesOf(List<UsageRow> rows) {
+        var times = new HashMap<UUID, Instant>();
+        rows.forEach(row -> times.put(row.id(), row.occurredAt()));
+        return times;
+    }
+
+    /** The executions of these usages (id → event time), by usage id, found in one range query around their times. */
+    private Map<UUID, List<LinkedExecution>> executionsOf(String tenant, Map<UUID, Instant> usages) {
+        Instant earliest = Collections.min(usages.values());
+        Instant latest = Collections.max(usages.values());
         var byUsage = new HashMap<UUID, List<LinkedExecution>>();
         jdbc.sql("""
                         SELECT usage_id, id, occurred_at, provider, model, status, total_tokens, execution_time_ms,
@@ -244,7 +260,7 @@ public class UsageSearch {
                 .param("tenant", tenant)
                 .param("from", FactSources.timestamp(earliest.minus(LINK_BEFORE)))
                 .param("to", FactSources.timestamp(latest.plus(LINK_AFTER)))
-                .param("ids", usages.stream().map(u -> u.id().toString()).toArray(String[]::new))
+                .param("ids", usages.keySet().stream().map(UUID::toString).toArray(String[]::new))
                 .query(rs -> {
                     BigDecimal cost = rs.getBigDecimal("total_cost");
                     byUsage.computeIfAbsent(rs.getObject("usage_id", UUID.class), k -> new ArrayList<>())
@@ -260,19 +276,6 @@ public class UsageSearch {
                                     cost == null ? null : Numbers.money(cost)));
                 });
         return byUsage;
-    }
-
-    private static UsageRow withExecutions(UsageRow row, List<LinkedExecution> executions) {
-        return new UsageRow(
-                row.id(),
-                row.occurredAt(),
-                row.promptSlug(),
-                row.promptVersion(),
-                row.environment(),
-                row.sessionId(),
-                row.userIdentifier(),
-                row.captureMode(),
-                executions);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
