@@ -176,19 +176,8 @@ public class SessionSearch {
         var sql = summaries(tenant, filter, "user_identifier", params);
         return jdbc.sql(sql.toString())
                 .paramSource(params)
-                .query((rs, n) -> summary(rs, n))
-                .optional()
-                .map(s -> new Summary(
-                        null,
-                        s.sessionId(), // grouped by user: the group key is the user
-                        s.firstAt(),
-                        s.lastAt(),
-                        s.usages(),
-                        s.executions(),
-                        s.errors(),
-                        s.totalTokens(),
-                        s.totalCost(),
-                        s.unpricedExecutions()));
+                .query(SessionSearch::summary)
+                .optional();
     }
 
     /** Every usage and execution of a session (any time), oldest first; empty when the tenant has none. */
@@ -247,13 +236,13 @@ public class SessionSearch {
                 .append(executions)
                 .append(")\nSELECT * FROM (\n")
                 .append("""
-                        SELECT coalesce(u.k, e.k) AS group_key,
+                        SELECT coalesce(u.k, e.k) AS group_key, %s AS session_id,
                                coalesce(u.user_identifier, e.user_identifier) AS user_identifier,
                                least(u.first_at, e.first_at) AS first_at, greatest(u.last_at, e.last_at) AS last_at,
                                coalesce(u.usages, 0) AS usages, coalesce(e.executions, 0) AS executions,
                                coalesce(e.errors, 0) AS errors, coalesce(e.total_tokens, 0) AS total_tokens,
                                coalesce(e.total_cost, 0) AS total_cost, coalesce(e.unpriced, 0) AS unpriced
-                        FROM\s""")
+                        FROM\s""".formatted(key.equals("session_id") ? "coalesce(u.k, e.k)" : "NULL::text"))
                 .append(join)
                 .append(" ON e.k = u.k\n) s");
     }
@@ -284,7 +273,7 @@ public class SessionSearch {
     private static Summary summary(ResultSet rs, int rowNumber) throws SQLException {
         BigDecimal cost = rs.getBigDecimal("total_cost");
         return new Summary(
-                rs.getString("group_key"),
+                rs.getString("session_id"),
                 rs.getString("user_identifier"),
                 rs.getObject("first_at", java.time.OffsetDateTime.class).toInstant(),
                 rs.getObject("last_at", java.time.OffsetDateTime.class).toInstant(),
