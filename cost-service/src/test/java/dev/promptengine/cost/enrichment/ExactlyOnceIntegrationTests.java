@@ -19,7 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.Test;
 class ExactlyOnceIntegrationTests extends IntegrationTestBase {
 
     static final int EXECUTIONS = 30_000;
+    static final int FENCING_EXECUTIONS = 10_000;
     static final Duration PATIENCE = Duration.ofSeconds(180);
 
     final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -54,15 +57,52 @@ class ExactlyOnceIntegrationTests extends IntegrationTestBase {
         }
         produce(input, executions);
 
-        var first = startEnrichment("first");
+        var first = startEnrichment("first", "eos-" + run);
         await().atMost(PATIENCE).until(() -> consumed() >= EXECUTIONS / 10);
         first.destroyForcibly().waitFor(); // SIGKILL: no commit, no clean close
         long consumedAtKill = consumed();
         assertThat(consumedAtKill).as("the kill must land mid-stream").isLessThan(EXECUTIONS);
 
-        startEnrichment("second");
+        startEnrichment("second", "eos-" + run);
         await().atMost(PATIENCE).until(() -> consumed() >= EXECUTIONS);
 
+        assertEachCostedExactlyOnce(executions);
+    }
+
+    /**
+     * Two live instances misconfigured with the same instance id share transactional ids, so their
+     * producers fence each other over and over. That may slow them down, but a fenced batch must be
+     * redelivered, never skipped: every execution is still costed exactly once.
+     */
+    @Test
+    void instancesThatFenceEachOtherLoseNothing() throws Exception {
+        TestKafka.createTopics(3, input, output, input + ".dlt");
+        var executions = new ArrayList<LlmExecution>();
+        for (int i = 0; i < FENCING_EXECUTIONS; i++) {
+            executions.add(execution(
+                    "openai", "gpt-4o", Instant.parse("2025-01-01T00:00:00Z").plusSeconds(i), 1_000, 200));
+        }
+        String sharedId = "twin-" + run;
+        startEnrichment("twin-a", sharedId);
+        startEnrichment("twin-b", sharedId);
+        await().atMost(PATIENCE)
+                .ignoreException(GroupIdNotFoundException.class) // until the first consumer joins
+                .until(() -> groupMembers() == 4); // two instances, two consumers each
+        // produced while both consume, in slices over about ten seconds, so both keep committing
+        int slice = FENCING_EXECUTIONS / 40;
+        for (int from = 0; from < FENCING_EXECUTIONS; from += slice) {
+            produce(input, executions.subList(from, from + slice));
+            Thread.sleep(250);
+        }
+        await().atMost(PATIENCE).until(() -> consumed() >= FENCING_EXECUTIONS);
+
+        assertEachCostedExactlyOnce(executions);
+        assertThat(logs("twin-a") + logs("twin-b"))
+                .as("the test must make the instances fence each other")
+                .contains(EnrichmentFencing.FENCED_MESSAGE);
+    }
+
+    private void assertEachCostedExactlyOnce(List<LlmExecution> executions) {
         Set<UUID> ids = executions.stream().map(LlmExecution::getId).collect(Collectors.toSet());
         await().atMost(PATIENCE).untilAsserted(() -> {
             var costed = costed(output, ids::contains);
@@ -72,6 +112,14 @@ class ExactlyOnceIntegrationTests extends IntegrationTestBase {
                     .allSatisfy(copies -> assertThat(copies.get(0).getCost().getPricingStatus())
                             .isEqualTo(PricingStatus.PRICED));
         });
+    }
+
+    private String logs(String name) throws java.io.IOException {
+        return java.nio.file.Files.readString(log(name).toPath());
+    }
+
+    private File log(String name) {
+        return new File("target/eos-" + run + "-" + name + ".log");
     }
 
     /** Offsets the enrichment's consumer group has committed (in its Kafka transactions). */
@@ -84,7 +132,20 @@ class ExactlyOnceIntegrationTests extends IntegrationTestBase {
         }
     }
 
-    private Process startEnrichment(String name) throws Exception {
+    private int groupMembers() throws Exception {
+        try (var admin = TestKafka.admin()) {
+            return admin.describeConsumerGroups(List.of(group))
+                    .describedGroups()
+                    .get(group)
+                    .get()
+                    .members()
+                    .size();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof GroupIdNotFoundException notYet ? notYet : e;
+        }
+    }
+
+    private Process startEnrichment(String name, String instanceId) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var command = List.of(
                 java,
@@ -100,7 +161,7 @@ class ExactlyOnceIntegrationTests extends IntegrationTestBase {
                 "--spring.datasource.username=" + database.username(),
                 "--spring.datasource.password=" + database.password(),
                 // same instance id on restart: the new producer fences the killed one's open transaction
-                "--promptengine.instance-id=eos-" + run,
+                "--promptengine.instance-id=" + instanceId,
                 "--spring.kafka.consumer.group-id=" + group,
                 "--spring.kafka.consumer.max-poll-records=250",
                 "--spring.kafka.consumer.properties.session.timeout.ms=6000",
@@ -108,7 +169,7 @@ class ExactlyOnceIntegrationTests extends IntegrationTestBase {
                 "--promptengine.enrichment.input-topic=" + input,
                 "--promptengine.enrichment.output-topic=" + output,
                 "--promptengine.enrichment.dead-letter-topic=" + input + ".dlt");
-        var log = new File("target/eos-" + run + "-" + name + ".log");
+        var log = log(name);
         var process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log)
