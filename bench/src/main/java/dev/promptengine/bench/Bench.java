@@ -35,7 +35,8 @@ public final class Bench {
                 new OtlpIngestScenario(),
                 new ClientScenario(),
                 new QueryScenario(),
-                new RepricingScenario());
+                new RepricingScenario(),
+                new dev.promptengine.bench.live.LiveScenario());
     }
 
     public static void main(String[] args) throws Exception {

@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
@@ -33,7 +33,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * marked group's snapshot (the usage-stats answer and the newest executions page for its filters,
  * the range re-resolved at that moment) is computed once and sent to all of the group's
  * subscribers. So a hundred dashboards with the same filters cost one query per tick, and a
- * dashboard of another tenant hears nothing.
+ * dashboard of another tenant hears nothing. Each snapshot says since when it was due
+ * ({@code changed_at}: when the oldest commit it is the first to include was heard of), so a client
+ * can tell how late the push was.
  */
 @Component
 public class LiveHub {
@@ -69,7 +71,9 @@ public class LiveHub {
     private static final class Group {
         final Subscription subscription;
         final List<SseEmitter> emitters = new CopyOnWriteArrayList<>();
-        final AtomicBoolean changed = new AtomicBoolean();
+        /** When the oldest commit not yet in a snapshot was heard of; null when there is none. */
+        final AtomicReference<Instant> changedAt = new AtomicReference<>();
+
         final AtomicLong sequence = new AtomicLong();
 
         Group(Subscription subscription) {
@@ -117,9 +121,10 @@ public class LiveHub {
     /** From the commit listener: these tenants' facts changed ("*": every tenant's). */
     void committed(Set<String> tenants) {
         boolean every = tenants.contains(CommitAnnouncer.EVERY_TENANT);
+        Instant now = clock.instant();
         for (Group group : groups.values()) {
             if (every || tenants.contains(group.subscription.tenant())) {
-                group.changed.set(true);
+                group.changedAt.compareAndSet(null, now);
             }
         }
     }
@@ -127,15 +132,16 @@ public class LiveHub {
     @Scheduled(fixedDelayString = "${promptengine.analytics.live.tick:250ms}")
     void tick() {
         for (Group group : groups.values()) {
-            if (group.emitters.isEmpty() || !group.changed.getAndSet(false)) {
+            Instant changedAt = group.emitters.isEmpty() ? null : group.changedAt.getAndSet(null);
+            if (changedAt == null) {
                 continue;
             }
             Map<String, Object> snapshot;
             try {
-                snapshot = snapshot(group.subscription);
+                snapshot = snapshot(group.subscription, changedAt);
             } catch (RuntimeException e) {
                 log.warn("Live snapshot for {} failed: {}", group.subscription.key(), e.getMessage());
-                group.changed.set(true); // try again next tick
+                group.changedAt.accumulateAndGet(changedAt, (now, failed) -> failed); // try again next tick
                 continue;
             }
             String id = Long.toString(group.sequence.incrementAndGet());
@@ -163,7 +169,7 @@ public class LiveHub {
         }
     }
 
-    private Map<String, Object> snapshot(Subscription subscription) {
+    private Map<String, Object> snapshot(Subscription subscription, Instant changedAt) {
         var filters = subscription.at(clock.instant());
         var usageStats = stats.answer(subscription.tenant(), filters.resolve(clock, Duration.ofDays(30)));
         var criteria = ExecutionCriteria.resolve(filters, null, null, null, clock);
@@ -173,6 +179,7 @@ public class LiveHub {
         snapshot.put("stats", usageStats);
         snapshot.put("executions", newest.rows());
         snapshot.put("next_cursor", newest.next() == null ? null : newest.next().encode());
+        snapshot.put("changed_at", changedAt.toString());
         return snapshot;
     }
 

@@ -399,6 +399,7 @@ class DashboardIntegrationTests {
                                     stream -> assertThat(stream.named("ready")).hasSize(1)));
 
             // when the dashboard tenant's pipeline commits a new execution
+            Instant published = Instant.now();
             pipeline.publish(
                     PUBLISHER_KEY,
                     Traffic.batch(List.of(Traffic.liveCall(
@@ -415,6 +416,10 @@ class DashboardIntegrationTests {
                             .isPositive();
                     assertThat(last.get("executions").get(0).get("prompt_slug").asString())
                             .isEqualTo("welcome-email");
+                    // since when the snapshot was due: the commit of what was published, heard of after it
+                    assertThat(Instant.parse(last.get("changed_at").asString()))
+                            .isAfter(published)
+                            .isBefore(Instant.now());
                 }
                 assertThat(stagingStream.named("snapshot")).isNotEmpty();
             });

@@ -1,0 +1,2 @@
+/** Push channel vs polling under steady traffic. */
+package dev.promptengine.bench.live;
