@@ -81,6 +81,7 @@ class AlertEvaluator {
             Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
             Instant recent = now.minus(properties.evaluationInterval().dividedBy(2));
             var states = store.states();
+            var reads = check.cycle();
             int evaluated = 0;
             int transitions = 0;
             for (AlertRule rule : rules.findByEnabledTrue()) {
@@ -88,8 +89,8 @@ class AlertEvaluator {
                 if (from.lastEvaluatedAt() != null && from.lastEvaluatedAt().isAfter(recent)) {
                     continue;
                 }
-                var result = check.evaluate(rule, now);
-                var step = StateMachine.next(from.state(), from.breaches(), result.breach(), rule.consecutive());
+                var result = check.evaluate(rule, now, reads);
+                var step = StateMachine.next(from.state(), from.breaches(), result.breach(), rule.evaluationsToFire());
                 evaluated++;
                 // a budget fires again at each higher level it crosses within its period
                 boolean levelUp = result.level() != null

@@ -275,6 +275,7 @@ class AlertRulesController {
                 r.compareTo(),
                 r.budgetPeriod(),
                 AlertRule.levels(checked.notifyAt()),
+                checked.baselineWeeks(),
                 r.minVolume() == null ? 0 : r.minVolume(),
                 r.consecutive() == null ? 1 : r.consecutive(),
                 r.webhookUrl(),
