@@ -8,6 +8,7 @@ import dev.promptengine.bench.ingest.HttpIngestScenario;
 import dev.promptengine.bench.ingest.OtlpIngestScenario;
 import dev.promptengine.bench.physical.KafkaLimitsScenario;
 import dev.promptengine.bench.physical.PostgresCopyScenario;
+import dev.promptengine.bench.query.AlertsScenario;
 import dev.promptengine.bench.query.QueryScenario;
 import dev.promptengine.bench.query.RepricingScenario;
 import java.time.Instant;
@@ -35,6 +36,7 @@ public final class Bench {
                 new OtlpIngestScenario(),
                 new ClientScenario(),
                 new QueryScenario(),
+                new AlertsScenario(),
                 new RepricingScenario());
     }
 

@@ -30,6 +30,7 @@ final class CycleReads {
     private final Map<HourKey, List<Row>> executionHours = new HashMap<>();
     private final Map<HourKey, List<UsageRow>> usageHours = new HashMap<>();
     private int queries;
+    private long databaseNanos;
 
     CycleReads(ScopeTotals totals) {
         this.totals = totals;
@@ -40,21 +41,32 @@ final class CycleReads {
         return queries;
     }
 
+    /** Time spent waiting for those queries' answers. */
+    long databaseNanos() {
+        return databaseNanos;
+    }
+
+    private <T> T timed(java.util.function.Supplier<T> query) {
+        long started = System.nanoTime();
+        try {
+            queries++;
+            return query.get();
+        } finally {
+            databaseNanos += System.nanoTime() - started;
+        }
+    }
+
     List<Row> executions(AlertRule rule, Instant from, Instant to, boolean histograms) {
         var key = new RangeKey(rule.tenant(), from, to, byPrompt(rule), histograms);
-        var rows = executions.computeIfAbsent(key, k -> {
-            queries++;
-            return totals.executions(k.tenant(), k.from(), k.to(), k.byPrompt(), k.histograms());
-        });
+        var rows = executions.computeIfAbsent(
+                key, k -> timed(() -> totals.executions(k.tenant(), k.from(), k.to(), k.byPrompt(), k.histograms())));
         return matching(rows, Row::scope, rule);
     }
 
     List<UsageRow> usages(AlertRule rule, Instant from, Instant to) {
         var key = new RangeKey(rule.tenant(), from, to, byPrompt(rule), false);
-        var rows = usages.computeIfAbsent(key, k -> {
-            queries++;
-            return totals.usages(k.tenant(), k.from(), k.to(), k.byPrompt());
-        });
+        var rows = usages.computeIfAbsent(
+                key, k -> timed(() -> totals.usages(k.tenant(), k.from(), k.to(), k.byPrompt())));
         return matching(rows, UsageRow::scope, rule);
     }
 
@@ -65,8 +77,7 @@ final class CycleReads {
                 .filter(h -> !executionHours.containsKey(new HourKey(rule.tenant(), h, byPrompt, histograms)))
                 .toList();
         if (!missing.isEmpty()) {
-            queries++;
-            var read = totals.executionHours(rule.tenant(), missing, byPrompt, histograms);
+            var read = timed(() -> totals.executionHours(rule.tenant(), missing, byPrompt, histograms));
             missing.forEach(
                     h -> executionHours.put(new HourKey(rule.tenant(), h, byPrompt, histograms), new ArrayList<>()));
             read.forEach(r -> executionHours
@@ -87,8 +98,7 @@ final class CycleReads {
                 .filter(h -> !usageHours.containsKey(new HourKey(rule.tenant(), h, byPrompt, false)))
                 .toList();
         if (!missing.isEmpty()) {
-            queries++;
-            var read = totals.usageHours(rule.tenant(), missing, byPrompt);
+            var read = timed(() -> totals.usageHours(rule.tenant(), missing, byPrompt));
             missing.forEach(h -> usageHours.put(new HourKey(rule.tenant(), h, byPrompt, false), new ArrayList<>()));
             read.forEach(r -> usageHours
                     .get(new HourKey(rule.tenant(), r.hour(), byPrompt, false))
