@@ -895,7 +895,7 @@ class DashboardIntegrationTests {
                 .untilAsserted(() -> assertThat(
                                 browser.find("[data-testid='alert-history']").getText())
                         .contains("firing"));
-        browser.screenshot("10-alerts");
+        browser.screenshot("12-alerts");
     }
 
     @Test
