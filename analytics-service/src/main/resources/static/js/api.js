@@ -70,6 +70,28 @@ async function json(base, path, params, options) {
 }
 
 const analytics = (path, params, options) => json('', path, params, options);
+
+/** A JSON body sent to this origin (POST, PUT); answers the parsed JSON, or throws the problem. */
+async function send(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: {Authorization: `Bearer ${session.current()?.key ?? ''}`, Accept: 'application/json',
+      'Content-Type': 'application/json'},
+    body: JSON.stringify(body),
+    cache: 'no-store',
+  });
+  const text = await response.text();
+  if (!response.ok) {
+    let problem = null;
+    try {
+      problem = parseJson(text);
+    } catch {
+      // not a problem document
+    }
+    throw new (response.status === 401 ? Unauthorized : ApiError)(response.status, problem, path);
+  }
+  return text ? parseJson(text) : null;
+}
 const pricingBase = () => (session.current()?.pricingBase || session.DEFAULT_PRICING_BASE).replace(/\/$/, '');
 
 export const api = {
@@ -99,6 +121,11 @@ export const api = {
   discounts: () => json(pricingBase(), '/v1/prices/discounts'),
   resolvePrice: params => json(pricingBase(), '/v1/prices/resolve', params),
   unpriced: () => json(pricingBase(), '/v1/prices/unpriced'),
+
+  alertRules: () => analytics('/v1/alerts/rules'),
+  alertsFiring: () => analytics('/v1/alerts/firing'),
+  alertHistory: id => analytics(`/v1/alerts/rules/${encodeURIComponent(id)}/history`, {limit: 50}),
+  createAlertRule: rule => send('POST', '/v1/alerts/rules', rule),
 
   deadLetterCounts: () => analytics('/v1/admin/dead-letters/counts'),
   deadLetters: params => analytics('/v1/admin/dead-letters', params),

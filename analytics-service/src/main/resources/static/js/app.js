@@ -13,9 +13,10 @@ import * as pricing from './views/pricing.js';
 import * as deadLetters from './views/dead-letters.js';
 import * as sessions from './views/sessions.js';
 import * as usages from './views/usages.js';
+import * as alerts from './views/alerts.js';
 import * as live from './live.js';
 
-const VIEWS = {overview, prompt, executions, execution, sessions, usages, pricing, 'dead-letters': deadLetters};
+const VIEWS = {overview, prompt, executions, execution, sessions, usages, alerts, pricing, 'dead-letters': deadLetters};
 // What each view needs of the key (the rest need the analyst role).
 const NEEDS = {pricing: 'pricing', 'dead-letters': 'admin'};
 const NAV_OF = {execution: 'executions'};
@@ -82,6 +83,8 @@ function signOut(message) {
   session.clear();
   stopPolling();
   closeChannel();
+  clearInterval(firingTimer);
+  showFiring(0);
   mounted = null;
   generation++;
   clear(ui.view);
@@ -104,7 +107,36 @@ function start() {
   }
   route();
   loadFilterOptions();
+  watchFiring();
 }
+
+// ---------------------------------------------------------------- firing badge
+
+// The count of rules firing now, asked every 30 s (and told by the alerts view on each refresh).
+const badge = $('firing-badge');
+let firingTimer = null;
+
+function showFiring(count) {
+  badge.textContent = String(count);
+  badge.hidden = !count;
+  badge.setAttribute('aria-label', `${count} firing`);
+}
+
+function watchFiring() {
+  clearInterval(firingTimer);
+  const ask = async () => {
+    if (!session.current()?.analytics || document.hidden) return;
+    try {
+      showFiring((await api.alertsFiring()).count ?? 0);
+    } catch {
+      // the badge only; the alerts view shows errors
+    }
+  };
+  ask();
+  firingTimer = setInterval(ask, 30_000);
+}
+
+window.addEventListener('pe:firing', event => showFiring(event.detail ?? 0));
 
 // ---------------------------------------------------------------- navigation
 
@@ -145,13 +177,13 @@ function route() {
     if (link.dataset.view === (NAV_OF[name] || name)) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  ui.filtersRegion.hidden = name === 'pricing' || name === 'dead-letters' || name === 'execution'
+  ui.filtersRegion.hidden = name === 'pricing' || name === 'dead-letters' || name === 'execution' || name === 'alerts'
     || (name === 'sessions' && Boolean(params.get('session'))) || (name === 'usages' && Boolean(params.get('usage')));
   fillFilters(params);
   const identity = name + '|' + (IDENTITY[name] || []).map(p => params.get(p)).join('|');
   if (!mounted || mounted.identity !== identity) {
     mounted = {name, identity, instance: VIEWS[name].mount(ui.view, params)};
-    document.title = `${ui.nav.querySelector(`a[data-view="${NAV_OF[name] || name}"]`).textContent} · PromptEngine`;
+    document.title = `${ui.nav.querySelector(`a[data-view="${NAV_OF[name] || name}"]`).firstChild.textContent} · PromptEngine`;
   }
   refresh();
   connect(params);

@@ -6,8 +6,10 @@ import dev.promptengine.bench.endtoend.EndToEndScenario;
 import dev.promptengine.bench.enrichment.EnrichmentScenario;
 import dev.promptengine.bench.ingest.HttpIngestScenario;
 import dev.promptengine.bench.ingest.OtlpIngestScenario;
+import dev.promptengine.bench.live.LiveScenario;
 import dev.promptengine.bench.physical.KafkaLimitsScenario;
 import dev.promptengine.bench.physical.PostgresCopyScenario;
+import dev.promptengine.bench.query.AlertsScenario;
 import dev.promptengine.bench.query.QueryScenario;
 import dev.promptengine.bench.query.RepricingScenario;
 import java.time.Instant;
@@ -35,8 +37,9 @@ public final class Bench {
                 new OtlpIngestScenario(),
                 new ClientScenario(),
                 new QueryScenario(),
+                new AlertsScenario(),
                 new RepricingScenario(),
-                new dev.promptengine.bench.live.LiveScenario());
+                new LiveScenario());
     }
 
     public static void main(String[] args) throws Exception {

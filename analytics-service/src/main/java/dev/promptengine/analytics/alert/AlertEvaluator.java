@@ -24,8 +24,12 @@ class AlertEvaluator {
 
     private static final Logger log = LoggerFactory.getLogger(AlertEvaluator.class);
 
-    /** What a cycle did: rules evaluated and transitions recorded (-1/-1: another instance evaluates). */
-    record Cycle(int evaluated, int transitions, long durationMs) {}
+    /**
+     * What a cycle did: rules evaluated and transitions recorded (-1/-1: another instance evaluates),
+     * its duration, and the part of it spent waiting for the database (the rollup reads, the state
+     * and transition writes) with the number of reads.
+     */
+    record Cycle(int evaluated, int transitions, long durationMs, long databaseMs, int queries) {}
 
     private final AlertRuleRepository rules;
     private final AlertStore store;
@@ -34,6 +38,7 @@ class AlertEvaluator {
     private final AlertProperties properties;
     private final Clock clock;
     private final Timer timer;
+    private final Timer databaseTimer;
 
     AlertEvaluator(
             AlertRuleRepository rules,
@@ -51,6 +56,9 @@ class AlertEvaluator {
         this.clock = clock;
         this.timer = Timer.builder("promptengine.alerts.evaluation")
                 .description("One evaluation cycle of every enabled alert rule")
+                .register(meters);
+        this.databaseTimer = Timer.builder("promptengine.alerts.evaluation.database")
+                .description("The part of an evaluation cycle spent waiting for PostgreSQL (reads and writes)")
                 .register(meters);
     }
 
@@ -76,25 +84,28 @@ class AlertEvaluator {
         long started = System.nanoTime();
         Cycle cycle = pool.transactions().execute(status -> {
             if (!store.tryLock(AlertStore.EVALUATION_LOCK)) {
-                return new Cycle(-1, -1, 0);
+                return new Cycle(-1, -1, 0, 0, 0);
             }
             Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
             Instant recent = now.minus(properties.evaluationInterval().dividedBy(2));
             var states = store.states();
+            var reads = check.cycle();
             int evaluated = 0;
             int transitions = 0;
+            long writeNanos = 0;
             for (AlertRule rule : rules.findByEnabledTrue()) {
                 var from = states.getOrDefault(rule.id(), AlertStore.State.initial());
                 if (from.lastEvaluatedAt() != null && from.lastEvaluatedAt().isAfter(recent)) {
                     continue;
                 }
-                var result = check.evaluate(rule, now);
-                var step = StateMachine.next(from.state(), from.breaches(), result.breach(), rule.consecutive());
+                var result = check.evaluate(rule, now, reads);
+                var step = StateMachine.next(from.state(), from.breaches(), result.breach(), rule.evaluationsToFire());
                 evaluated++;
                 // a budget fires again at each higher level it crosses within its period
                 boolean levelUp = result.level() != null
                         && step.state().equals(StateMachine.FIRING)
                         && (from.level() == null || result.level().compareTo(from.level()) > 0);
+                long writing = System.nanoTime();
                 if (step.changes(from.state()) || levelUp) {
                     if (store.transition(rule, from, step, result, now, rule.silencedAt(now))) {
                         transitions++;
@@ -102,11 +113,22 @@ class AlertEvaluator {
                 } else {
                     store.evaluated(rule, from, step, result, now);
                 }
+                writeNanos += System.nanoTime() - writing;
             }
-            return new Cycle(evaluated, transitions, 0);
+            return new Cycle(
+                    evaluated, transitions, 0, (reads.databaseNanos() + writeNanos) / 1_000_000, reads.queries());
         });
         long ms = (System.nanoTime() - started) / 1_000_000;
         timer.record(java.time.Duration.ofMillis(ms));
-        return new Cycle(cycle.evaluated(), cycle.transitions(), ms);
+        if (cycle.evaluated() >= 0) {
+            databaseTimer.record(java.time.Duration.ofMillis(cycle.databaseMs()));
+            log.debug(
+                    "Alert evaluation: {} rules in {} ms ({} ms database, {} reads)",
+                    cycle.evaluated(),
+                    ms,
+                    cycle.databaseMs(),
+                    cycle.queries());
+        }
+        return new Cycle(cycle.evaluated(), cycle.transitions(), ms, cycle.databaseMs(), cycle.queries());
     }
 }

@@ -75,8 +75,9 @@ class AlertRulesController {
     @Operation(
             summary = "Create an alert rule",
             description = "A metric over a sliding window (5m to 30d) of a scope, compared with a threshold or as a"
-                    + " change against the previous window or the same window last week. 400 names the field and its"
-                    + " limit; only admins may create a locked rule.")
+                    + " change against the previous window or the same window last week; a budget of a calendar"
+                    + " period; or an anomaly: each complete hour against the median ± k scaled MADs of the same"
+                    + " hour of the week. 400 names the field and its limit; only admins may create a locked rule.")
     ResponseEntity<RuleView> create(Caller caller, @RequestBody RuleRequest request) {
         var checked = RuleValidation.check(request);
         requireAdminToLock(caller, request);
@@ -275,6 +276,7 @@ class AlertRulesController {
                 r.compareTo(),
                 r.budgetPeriod(),
                 AlertRule.levels(checked.notifyAt()),
+                checked.baselineWeeks(),
                 r.minVolume() == null ? 0 : r.minVolume(),
                 r.consecutive() == null ? 1 : r.consecutive(),
                 r.webhookUrl(),

@@ -141,7 +141,7 @@ class AlertStore {
                 .param("previous", from.state())
                 .param("state", step.state())
                 .param("value", result.value())
-                .param("threshold", rule.threshold())
+                .param("threshold", result.comparedWith() != null ? result.comparedWith() : rule.threshold())
                 .param("start", timestamp(result.windowStart()))
                 .param("end", timestamp(result.windowEnd()))
                 .param("now", timestamp(now))

@@ -43,6 +43,9 @@ class AlertViews {
             @JsonInclude(JsonInclude.Include.NON_NULL)
             List<String> notifyAt,
 
+            @Schema(description = "anomaly only: weeks of the baseline") @JsonInclude(JsonInclude.Include.NON_NULL)
+            Integer baselineWeeks,
+
             long minVolume,
             int consecutive,
             @Schema(nullable = true) String webhookUrl,
@@ -144,6 +147,7 @@ class AlertViews {
                 r.compareTo(),
                 r.budgetPeriod(),
                 r.budget() ? r.levels().stream().map(AlertViews::plain).toList() : null,
+                r.baselineWeeks(),
                 r.minVolume(),
                 r.consecutive(),
                 r.webhookUrl(),

@@ -101,7 +101,8 @@ record Notice(
         }
         String text = "[" + state.toUpperCase(java.util.Locale.ROOT) + "] " + ruleName + ": " + metric + unit + " "
                 + valueText + " " + symbol() + " "
-                + threshold.stripTrailingZeros().toPlainString() + " (" + scopeText
+                + threshold.stripTrailingZeros().toPlainString()
+                + ("anomaly".equals(condition) ? ", the edge of its usual band" : "") + " (" + scopeText
                 + ", window " + windowStart + " to " + windowEnd + ")";
         return JSON.writeValueAsString(Map.of("text", text));
     }

@@ -30,8 +30,10 @@ record RuleRequest(
 
         @Schema(
                 description = "threshold (the value against the threshold), change (the change in percent"
-                        + " against compare_to) or budget (metric cost: the spend of budget_period against the"
-                        + " limit in threshold, notified at each level of notify_at)",
+                        + " against compare_to), budget (metric cost: the spend of budget_period against the"
+                        + " limit in threshold, notified at each level of notify_at) or anomaly (each complete"
+                        + " hour against the band median ± threshold × 1.4826 MAD of the same hour of the week"
+                        + " over baseline_weeks weeks)",
                 example = "threshold",
                 requiredMode = Schema.RequiredMode.REQUIRED)
         String condition,
@@ -40,8 +42,8 @@ record RuleRequest(
         String operator,
 
         @Schema(
-                description = "The metric's value (cost in USD, rates in percent, latency in ms), or for a change"
-                        + " the change in percent",
+                description = "The metric's value (cost in USD, rates in percent, latency in ms), for a change"
+                        + " the change in percent, for an anomaly k: the band's half-width in scaled MADs (1 to 20)",
                 example = "25.00",
                 requiredMode = Schema.RequiredMode.REQUIRED)
         BigDecimal threshold,
@@ -59,12 +61,20 @@ record RuleRequest(
         List<BigDecimal> notifyAt,
 
         @Schema(
+                description = "anomaly only: weeks of the same hour of the week the baseline is made of, 3 to 12;"
+                        + " default 4",
+                example = "4")
+        Integer baselineWeeks,
+
+        @Schema(
                 description =
                         "Executions (usages for metric usages) the window needs before it can breach;" + " default 0",
                 example = "20")
         Long minVolume,
 
-        @Schema(description = "Breaching evaluations in a row before it fires (pending until then); default 1")
+        @Schema(
+                description = "Breaching evaluations in a row before it fires (pending until then), for an anomaly"
+                        + " complete hours in a row outside the band (1 to 24); default 1")
         Integer consecutive,
 
         @Schema(description = "Called on every transition (http or https)", example = "https://hooks.example.com/pe")

@@ -40,7 +40,8 @@ final class RuleValidation {
             Metric metric,
             long windowSeconds,
             String operator,
-            List<BigDecimal> notifyAt) {}
+            List<BigDecimal> notifyAt,
+            Integer baselineWeeks) {}
 
     static final List<BigDecimal> DEFAULT_LEVELS =
             List.of(BigDecimal.valueOf(50), BigDecimal.valueOf(80), BigDecimal.valueOf(100));
@@ -69,14 +70,20 @@ final class RuleValidation {
                     "usages have no provider or model: scope metric usages by prompt, version, environment or user");
         }
         String condition = r.condition();
-        if (!"threshold".equals(condition) && !"change".equals(condition) && !"budget".equals(condition)) {
+        if (!List.of("threshold", "change", "budget", "anomaly").contains(condition == null ? "" : condition)) {
             throw new InvalidParameterException(
                     "condition",
-                    "'condition' must be threshold, change or budget; got "
+                    "'condition' must be threshold, change, budget or anomaly; got "
                             + (condition == null ? "nothing" : "'" + condition + "'"));
         }
         if ("budget".equals(condition)) {
             return budget(r, scope, metric);
+        }
+        if ("anomaly".equals(condition)) {
+            return anomaly(r, scope, metric);
+        }
+        if (r.baselineWeeks() != null) {
+            throw new InvalidParameterException("baseline_weeks", "'baseline_weeks' applies to condition anomaly only");
         }
         if (r.budgetPeriod() != null || r.notifyAt() != null) {
             throw new InvalidParameterException(
@@ -114,7 +121,7 @@ final class RuleValidation {
                     "'consecutive' must be between 1 and " + MAX_CONSECUTIVE + "; got " + r.consecutive());
         }
         webhook(r);
-        return new Checked(r, scope, metric, window, operator, null);
+        return new Checked(r, scope, metric, window, operator, null, null);
     }
 
     /** A budget: the cost of a calendar period against a limit, with notification levels. */
@@ -170,7 +177,75 @@ final class RuleValidation {
                     "a budget fires when its spend crosses a level: 'min_volume' and 'consecutive' do not apply");
         }
         webhook(r);
-        return new Checked(r, scope, metric, 0, "above", levels);
+        return new Checked(r, scope, metric, 0, "above", levels, null);
+    }
+
+    static final int MIN_BASELINE_WEEKS = 3;
+    static final int MAX_BASELINE_WEEKS = 12;
+    static final int DEFAULT_BASELINE_WEEKS = 4;
+    static final int MAX_ANOMALY_HOURS = 24;
+    static final BigDecimal MIN_K = BigDecimal.ONE;
+    static final BigDecimal MAX_K = BigDecimal.valueOf(20);
+
+    /**
+     * An anomaly: each complete hour of the scope against the band of the same hour of the week over
+     * past weeks, from the hourly rollups alone (so no user scope, which only raw facts answer).
+     */
+    private static Checked anomaly(RuleRequest r, RuleRequest.Scope scope, Metric metric) {
+        if (r.window() != null && window(r.window()).compareTo(Duration.ofHours(1)) != 0) {
+            throw new InvalidParameterException(
+                    "window",
+                    "an anomaly compares complete hours: 'window' must be 1h or absent; got '" + r.window() + "'");
+        }
+        if (scope.user() != null) {
+            throw new InvalidParameterException(
+                    "scope.user",
+                    "an anomaly reads the hourly rollups, which have no user: scope it by prompt, version,"
+                            + " environment, provider or model");
+        }
+        String operator = switch (r.operator() == null ? "" : r.operator()) {
+            case ">" -> "above";
+            case "<" -> "below";
+            default ->
+                throw new InvalidParameterException(
+                        "operator",
+                        "'operator' of an anomaly must be > (above its band) or < (below); got "
+                                + (r.operator() == null ? "nothing" : "'" + r.operator() + "'"));
+        };
+        BigDecimal k = r.threshold();
+        if (k == null
+                || k.compareTo(MIN_K) < 0
+                || k.compareTo(MAX_K) > 0
+                || k.stripTrailingZeros().scale() > 4) {
+            throw new InvalidParameterException(
+                    "threshold",
+                    "'threshold' of an anomaly is k, the band's half-width in scaled MADs: 1 to 20 with at most 4"
+                            + " decimals; got " + (k == null ? "nothing" : k.toPlainString()));
+        }
+        if (r.compareTo() != null || r.budgetPeriod() != null || r.notifyAt() != null) {
+            throw new InvalidParameterException(
+                    r.compareTo() != null ? "compare_to" : r.budgetPeriod() != null ? "budget_period" : "notify_at",
+                    "'compare_to', 'budget_period' and 'notify_at' do not apply to condition anomaly");
+        }
+        int weeks = r.baselineWeeks() == null ? DEFAULT_BASELINE_WEEKS : r.baselineWeeks();
+        if (weeks < MIN_BASELINE_WEEKS || weeks > MAX_BASELINE_WEEKS) {
+            throw new InvalidParameterException(
+                    "baseline_weeks",
+                    "'baseline_weeks' must be between " + MIN_BASELINE_WEEKS + " and " + MAX_BASELINE_WEEKS + "; got "
+                            + weeks);
+        }
+        if (r.minVolume() != null && (r.minVolume() < 0 || r.minVolume() > MAX_MIN_VOLUME)) {
+            throw new InvalidParameterException(
+                    "min_volume", "'min_volume' must be between 0 and " + MAX_MIN_VOLUME + "; got " + r.minVolume());
+        }
+        if (r.consecutive() != null && (r.consecutive() < 1 || r.consecutive() > MAX_ANOMALY_HOURS)) {
+            throw new InvalidParameterException(
+                    "consecutive",
+                    "'consecutive' of an anomaly counts hours: between 1 and " + MAX_ANOMALY_HOURS + "; got "
+                            + r.consecutive());
+        }
+        webhook(r);
+        return new Checked(r, scope, metric, Duration.ofHours(1).toSeconds(), operator, null, weeks);
     }
 
     static Duration window(String value) {

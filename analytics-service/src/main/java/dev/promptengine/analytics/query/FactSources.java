@@ -192,6 +192,42 @@ public final class FactSources {
         return String.join("\nUNION ALL\n", branches);
     }
 
+    /**
+     * Executions of the given UTC hours (bucket starts), from the hourly rollups alone: per prompt when
+     * {@code byPrompt}, else the summaries. Every value is a bind parameter.
+     */
+    static String executionHours(
+            String tenant, Collection<Instant> hours, boolean byPrompt, MapSqlParameterSource params) {
+        return hours(EXECUTIONS, tenant, hours, byPrompt, params);
+    }
+
+    /** Usages of the given UTC hours, from the hourly rollups alone. */
+    static String usageHours(String tenant, Collection<Instant> hours, boolean byPrompt, MapSqlParameterSource params) {
+        return hours(USAGES, tenant, hours, byPrompt, params);
+    }
+
+    private static String hours(
+            Family family, String tenant, Collection<Instant> hours, boolean byPrompt, MapSqlParameterSource params) {
+        params.addValue("tenant", tenant);
+        String prefix = family.parameterPrefix() + "h";
+        // the range keeps the partition pruning; the list picks the hours inside it
+        params.addValue(
+                prefix + "_from",
+                timestamp(hours.stream().min(Instant::compareTo).orElseThrow()));
+        params.addValue(
+                prefix + "_to",
+                timestamp(hours.stream().max(Instant::compareTo).orElseThrow().plusSeconds(3600)));
+        params.addValue(
+                prefix + "_hours", hours.stream().map(FactSources::timestamp).toList());
+        String columns = byPrompt ? family.rollupColumns() : family.summaryColumns();
+        return columns.formatted(
+                        HOURLY_TIME,
+                        family.table().apply(RollupShape.of(Grain.HOUR, byPrompt)),
+                        prefix + "_from",
+                        prefix + "_to")
+                + "\n  AND bucket_start IN (:" + prefix + "_hours)";
+    }
+
     private static List<Segment> segments(QueryFilter filter, boolean allowDaily, boolean forceRaw) {
         return RangePlan.plan(filter.from(), filter.to(), allowDaily, forceRaw || filter.needsRawFacts());
     }

@@ -131,6 +131,73 @@ class AlertLogicTests {
                 "budget_period");
     }
 
+    @Test
+    void anAnomalyBandIsTheMedianPlusOrMinusKScaledMadsWithAFloorOfATenthOfTheMedian() {
+        // Given four weeks of the same hour: 10, 12, 14, 30 (median 13, deviations 3, 1, 1, 17: MAD 2)
+        var baseline = java.util.List.of(sample("10"), sample("12"), sample("14"), sample("30"));
+
+        // When the band is built with k = 3
+        var band = AnomalyBand.of(baseline, new BigDecimal("3"));
+
+        // Then it is 13 ± 3 × 1.4826 × 2 = 13 ± 8.8956, strictly compared on the operator's side
+        assertThat(band.median()).isEqualByComparingTo("13");
+        assertThat(band.deviation()).isEqualByComparingTo("2.9652");
+        assertThat(band.upper()).isEqualByComparingTo("21.8956");
+        assertThat(band.lower()).isEqualByComparingTo("4.1044");
+        assertThat(band.outside(new BigDecimal("21.8957"), "above")).isTrue();
+        assertThat(band.outside(new BigDecimal("21.8956"), "above")).isFalse();
+        assertThat(band.outside(new BigDecimal("4.1043"), "below")).isTrue();
+        assertThat(band.outside(new BigDecimal("4.1043"), "above")).isFalse();
+        assertThat(band.edge("above")).isEqualByComparingTo("21.8956");
+
+        // and four equal weeks (MAD 0) still have a band of k × 10 % of the median
+        var flat = AnomalyBand.of(
+                java.util.List.of(sample("100"), sample("100"), sample("100"), sample("100")), new BigDecimal("3"));
+        assertThat(flat.upper()).isEqualByComparingTo("130");
+        assertThat(flat.lower()).isEqualByComparingTo("70");
+
+        // and an hour of the week with traffic in fewer than three baseline weeks has no band
+        assertThat(AnomalyBand.of(
+                        java.util.List.of(
+                                sample("5"),
+                                sample("7"),
+                                new AnomalyBand.Sample(BigDecimal.ZERO, 0),
+                                new AnomalyBand.Sample(BigDecimal.ZERO, 0)),
+                        new BigDecimal("3")))
+                .isNull();
+        assertThat(AnomalyBand.median(java.util.List.of(new BigDecimal("1"), new BigDecimal("2"))))
+                .isEqualByComparingTo("1.5");
+    }
+
+    private static AnomalyBand.Sample sample(String value) {
+        return new AnomalyBand.Sample(new BigDecimal(value), 10);
+    }
+
+    @Test
+    void anomaliesCompareCompleteHoursWithAConfigurableBaselineAndRefuseWhatDoesNotApply() {
+        String base = "{\"name\": \"a\", \"metric\": \"cost\", \"condition\": \"anomaly\", \"operator\": \">\","
+                + " \"threshold\": 3";
+        var checked = RuleValidation.check(request(base + "}"));
+        assertThat(checked.baselineWeeks()).isEqualTo(RuleValidation.DEFAULT_BASELINE_WEEKS);
+        assertThat(checked.windowSeconds()).isEqualTo(3600);
+        assertThat(RuleValidation.check(request(base + ", \"baseline_weeks\": 12, \"consecutive\": 24}"))
+                        .baselineWeeks())
+                .isEqualTo(12);
+        assertRefused(base + ", \"baseline_weeks\": 2}", "baseline_weeks");
+        assertRefused(base + ", \"baseline_weeks\": 13}", "baseline_weeks");
+        assertRefused(base + ", \"consecutive\": 25}", "consecutive");
+        assertRefused(base + ", \"window\": \"2h\"}", "window");
+        assertRefused(base + ", \"scope\": {\"user\": \"u-1\"}}", "scope.user");
+        assertRefused(base + ", \"compare_to\": \"last_week\"}", "compare_to");
+        assertRefused(base.replace("3", "0.5") + "}", "threshold");
+        assertRefused(base.replace("3", "21") + "}", "threshold");
+        assertRefused(base.replace("\">\"", "\"=\"") + "}", "operator");
+        assertRefused(
+                "{\"name\": \"t\", \"metric\": \"cost\", \"condition\": \"threshold\", \"operator\": \">\","
+                        + " \"threshold\": 3, \"window\": \"1h\", \"baseline_weeks\": 4}",
+                "baseline_weeks");
+    }
+
     private static RuleRequest request(String json) {
         return tools.jackson.databind.json.JsonMapper.builder().build().readValue(json, RuleRequest.class);
     }

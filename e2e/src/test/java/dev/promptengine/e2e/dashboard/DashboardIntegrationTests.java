@@ -839,6 +839,71 @@ class DashboardIntegrationTests {
     }
 
     @Test
+    void createsAnAlertRuleInTheDashboardAndSeesItFire() throws Exception {
+        // given the analyst on the alerts view, with the tenant's traffic of the last two days
+        signIn(ANALYST_KEY);
+        browser.find("a[data-view='alerts']").click();
+        eventually()
+                .untilAsserted(() -> assertThat(
+                                browser.find("[data-testid='rule-form']").isDisplayed())
+                        .isTrue());
+        String name = "dashboard rule " + UUID.randomUUID().toString().substring(0, 8);
+        browser.script("document.querySelector(\"[data-testid='rule-form'] [name='metric']\").value = 'executions'");
+        browser.find("[data-testid='rule-form'] [name='name']").sendKeys(name);
+        browser.find("[data-testid='rule-form'] [name='threshold']").sendKeys("10");
+
+        // when a window the API refuses is submitted, the form shows the refusal naming the field
+        var window = browser.find("[data-testid='rule-form'] [name='window']");
+        window.clear();
+        window.sendKeys("1m");
+        browser.find("[data-testid='create-rule']").click();
+        eventually()
+                .untilAsserted(() -> assertThat(
+                                browser.find("[data-testid='rule-error']").getText())
+                        .startsWith("window:")
+                        .contains("between 5m and 30d"));
+        assertThat(browser.find("[data-testid='alert-rules']").getText()).doesNotContain(name);
+
+        // and then the rule "more than 10 executions over 2 days" is created
+        window.clear();
+        window.sendKeys("2d");
+        browser.find("[data-testid='create-rule']").click();
+
+        // then it is listed, fires at the next evaluation, and the navigation's badge counts it
+        String row = "[data-testid='alert-rules'] tr[data-name='" + name + "']";
+        eventually().untilAsserted(() -> {
+            assertThat(browser.find(row + " [data-testid='rule-state']").getText())
+                    .isEqualTo("firing");
+            assertThat(browser.find("[data-testid='alerts-firing']").getText()).contains(name);
+            assertThat(browser.find("[data-testid='firing-badge']").isDisplayed())
+                    .isTrue();
+            assertThat(Integer.parseInt(
+                            browser.find("[data-testid='firing-badge']").getText()))
+                    .isGreaterThanOrEqualTo(1);
+        });
+        JsonNode rules = pipeline.analytics("/v1/alerts/rules", Map.of());
+        JsonNode rule = null;
+        for (JsonNode r : rules.get("rules")) {
+            if (r.get("name").asString().equals(name)) {
+                rule = r;
+            }
+        }
+        assertThat(rule).isNotNull();
+        assertThat(rule.get("metric").asString()).isEqualTo("executions");
+        assertThat(rule.get("window").asString()).isEqualTo("2d");
+        assertThat(rule.get("state").get("state").asString()).isEqualTo("firing");
+        assertThat(Long.parseLong(rule.get("state").get("last_value").asString()))
+                .isGreaterThan(10);
+        // and its history shows the transition
+        browser.find(row + " button").click();
+        eventually()
+                .untilAsserted(() -> assertThat(
+                                browser.find("[data-testid='alert-history']").getText())
+                        .contains("firing"));
+        browser.screenshot("12-alerts");
+    }
+
+    @Test
     void everyControlIsLabelledAndTheNarrowLayoutNeverScrollsSideways() throws Exception {
         signIn(ANALYST_KEY);
         browser.open(pipeline.dashboard("/?view=overview&" + rangeQuery()));

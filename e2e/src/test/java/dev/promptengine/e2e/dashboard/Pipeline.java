@@ -71,6 +71,8 @@ final class Pipeline implements AutoCloseable {
         var analyticsArguments = new ArrayList<>(common);
         analyticsArguments.addAll(TestKafka.springArguments(KafkaUser.ANALYTICS));
         analyticsArguments.addAll(database(analyticsDatabase));
+        // alert rules created in the dashboard fire within seconds, not at the default minute
+        analyticsArguments.add("--promptengine.alerts.evaluation-interval=2s");
         analytics = start("analytics-service", analyticsArguments);
         var ingestArguments = new ArrayList<>(common);
         ingestArguments.addAll(TestKafka.springArguments(KafkaUser.INGEST));
