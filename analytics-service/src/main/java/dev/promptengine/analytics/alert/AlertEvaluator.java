@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -93,6 +94,7 @@ class AlertEvaluator {
             int evaluated = 0;
             int transitions = 0;
             long writeNanos = 0;
+            var quiet = new ArrayList<AlertStore.Evaluation>();
             for (AlertRule rule : rules.findByEnabledTrue()) {
                 var from = states.getOrDefault(rule.id(), AlertStore.State.initial());
                 if (from.lastEvaluatedAt() != null && from.lastEvaluatedAt().isAfter(recent)) {
@@ -110,11 +112,17 @@ class AlertEvaluator {
                     if (store.transition(rule, from, step, result, now, rule.silencedAt(now))) {
                         transitions++;
                     }
+                } else if (from.lastEvaluatedAt() == null) {
+                    store.firstEvaluation(rule, step, result, now);
                 } else {
-                    store.evaluated(rule, from, step, result, now);
+                    quiet.add(new AlertStore.Evaluation(
+                            rule.id(), from.sequence(), step.breaches(), result.value(), result.forecast()));
                 }
                 writeNanos += System.nanoTime() - writing;
             }
+            long writing = System.nanoTime();
+            store.evaluated(quiet, now);
+            writeNanos += System.nanoTime() - writing;
             return new Cycle(
                     evaluated, transitions, 0, (reads.databaseNanos() + writeNanos) / 1_000_000, reads.queries());
         });

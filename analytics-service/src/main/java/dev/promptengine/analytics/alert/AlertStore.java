@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
@@ -64,26 +66,51 @@ class AlertStore {
         return states;
     }
 
-    /** Records an evaluation that changed nothing but the breach count and the last value. */
-    void evaluated(AlertRule rule, State from, StateMachine.Step step, RuleCheck.Result result, Instant now) {
-        BigDecimal value = result.value();
-        if (from.lastEvaluatedAt() == null) {
-            insertState(rule, step, result, now, 0);
+    /** An evaluation that changed nothing but the breach count, the last value and the forecast. */
+    record Evaluation(UUID rule, long sequence, int breaches, BigDecimal value, BigDecimal forecast) {}
+
+    /** Records an evaluation of a rule that has no state row yet (its first). */
+    void firstEvaluation(AlertRule rule, StateMachine.Step step, RuleCheck.Result result, Instant now) {
+        insertState(rule, step, result, now, 0);
+    }
+
+    /**
+     * Records a cycle's quiet evaluations in one statement (arrays of the rows, unnested), instead
+     * of an UPDATE per rule; a row whose state moved on meanwhile (another sequence) is left alone.
+     */
+    void evaluated(List<Evaluation> evaluations, Instant now) {
+        if (evaluations.isEmpty()) {
             return;
         }
         pool.jdbc()
                 .sql("""
-                        UPDATE alert_state SET breaches = :breaches, last_value = :value, last_evaluated_at = :now,
-                            last_forecast = :forecast
-                        WHERE rule_id = :rule AND sequence = :sequence
+                        UPDATE alert_state s
+                        SET breaches = v.breaches, last_value = v.value, last_evaluated_at = :now,
+                            last_forecast = v.forecast
+                        FROM unnest(string_to_array(:rules, ',')::uuid[],
+                                    string_to_array(:sequences, ',')::bigint[],
+                                    string_to_array(:breaches, ',')::int[],
+                                    string_to_array(:values, ',', '')::numeric[],
+                                    string_to_array(:forecasts, ',', '')::numeric[])
+                             AS v(rule_id, sequence, breaches, value, forecast)
+                        WHERE s.rule_id = v.rule_id AND s.sequence = v.sequence
                         """)
-                .param("forecast", result.forecast())
-                .param("breaches", step.breaches())
-                .param("value", value)
+                .param("rules", join(evaluations, e -> e.rule().toString()))
+                .param("sequences", join(evaluations, e -> Long.toString(e.sequence())))
+                .param("breaches", join(evaluations, e -> Integer.toString(e.breaches())))
+                .param("values", join(evaluations, e -> plain(e.value())))
+                .param("forecasts", join(evaluations, e -> plain(e.forecast())))
                 .param("now", timestamp(now))
-                .param("rule", rule.id())
-                .param("sequence", from.sequence())
                 .update();
+    }
+
+    private static String join(List<Evaluation> evaluations, Function<Evaluation, String> field) {
+        return evaluations.stream().map(field).collect(Collectors.joining(","));
+    }
+
+    /** Exact and comma-free; the empty string stands for null in the arrays above. */
+    private static String plain(BigDecimal value) {
+        return value == null ? "" : value.toPlainString();
     }
 
     /**
