@@ -1,6 +1,8 @@
 package dev.promptengine.analytics.drilldown;
 
+import dev.promptengine.analytics.privacy.ContentKeys;
 import dev.promptengine.analytics.query.Numbers;
+import dev.promptengine.schemas.sealing.KeyUnavailableException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
@@ -52,7 +54,109 @@ class ExecutionDetails {
             Cost cost,
 
             @Schema(description = "The usage (prompt render) this execution belongs to; null when not stored")
-            Usage usage) {}
+            Usage usage,
+
+            @Schema(
+                    description =
+                            "True when the content was stored encrypted and was decrypted for this answer (audited)")
+            boolean contentSealed,
+
+            @Schema(
+                    description = "Why encrypted content could not be shown, e.g. 'shredded: ...' after the tenant's"
+                            + " keys were deleted; the content fields are then null",
+                    example = "shredded: key-encryption key v1 of tenant acme does not exist (shredded?)")
+            String contentError) {
+
+        ExecutionDetail withContent(JsonNode content) {
+            return new ExecutionDetail(
+                    id,
+                    occurredAt,
+                    receivedAt,
+                    promptSlug,
+                    promptVersion,
+                    environment,
+                    provider,
+                    model,
+                    temperature,
+                    maxTokens,
+                    userIdentifier,
+                    sessionId,
+                    status,
+                    errorType,
+                    text(content, "error_message"),
+                    tokens,
+                    executionTimeMs,
+                    content.get("messages"),
+                    text(content, "response_content"),
+                    content.has("response_metadata") ? json(text(content, "response_metadata")) : responseMetadata,
+                    captureMode,
+                    redactions,
+                    cost,
+                    usage,
+                    true,
+                    null);
+        }
+
+        ExecutionDetail withContentError(String error) {
+            return new ExecutionDetail(
+                    id,
+                    occurredAt,
+                    receivedAt,
+                    promptSlug,
+                    promptVersion,
+                    environment,
+                    provider,
+                    model,
+                    temperature,
+                    maxTokens,
+                    userIdentifier,
+                    sessionId,
+                    status,
+                    errorType,
+                    null, // sealed: the clear columns hold no content
+                    tokens,
+                    executionTimeMs,
+                    null,
+                    null,
+                    responseMetadata,
+                    captureMode,
+                    redactions,
+                    cost,
+                    usage,
+                    true,
+                    error);
+        }
+
+        ExecutionDetail withUsage(Usage usage) {
+            return new ExecutionDetail(
+                    id,
+                    occurredAt,
+                    receivedAt,
+                    promptSlug,
+                    promptVersion,
+                    environment,
+                    provider,
+                    model,
+                    temperature,
+                    maxTokens,
+                    userIdentifier,
+                    sessionId,
+                    status,
+                    errorType,
+                    errorMessage,
+                    tokens,
+                    executionTimeMs,
+                    messages,
+                    responseContent,
+                    responseMetadata,
+                    captureMode,
+                    redactions,
+                    cost,
+                    usage,
+                    contentSealed,
+                    contentError);
+        }
+    }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Tokens(long input, long output, long total, long cachedInput, long cacheWrite, long reasoning) {}
@@ -115,17 +219,59 @@ class ExecutionDetails {
             JsonNode metadata,
             String renderedContent,
             String renderedSystemMessage,
-            String captureMode) {}
+            String captureMode,
+            boolean contentSealed,
+            String contentError) {
+
+        Usage withContent(JsonNode content) {
+            return new Usage(
+                    id,
+                    occurredAt,
+                    promptId,
+                    promptSlug,
+                    promptVersion,
+                    environment,
+                    sessionId,
+                    userIdentifier,
+                    content.has("parameters") ? json(text(content, "parameters")) : parameters,
+                    content.has("metadata") ? json(text(content, "metadata")) : metadata,
+                    text(content, "rendered_content"),
+                    text(content, "rendered_system_message"),
+                    captureMode,
+                    true,
+                    null);
+        }
+
+        Usage withContentError(String error) {
+            return new Usage(
+                    id,
+                    occurredAt,
+                    promptId,
+                    promptSlug,
+                    promptVersion,
+                    environment,
+                    sessionId,
+                    userIdentifier,
+                    parameters,
+                    metadata,
+                    renderedContent,
+                    renderedSystemMessage,
+                    captureMode,
+                    true,
+                    error);
+        }
+    }
 
     private static final String DETAIL = """
             SELECT e.*, e.response_metadata::text AS response_metadata_json, e.redactions::text AS redactions_json,
-                   c.messages::text AS messages_json, c.response_content,
+                   c.messages::text AS messages_json, c.response_content, c.sealed AS sealed,
                    u.id AS u_id, u.occurred_at AS u_occurred_at, u.prompt_id AS u_prompt_id,
                    u.prompt_slug AS u_prompt_slug, u.prompt_version AS u_prompt_version,
                    u.environment AS u_environment, u.session_id AS u_session_id,
                    u.user_identifier AS u_user_identifier, u.parameters::text AS u_parameters,
                    u.metadata::text AS u_metadata, u.capture_mode AS u_capture_mode,
-                   uc.rendered_content AS u_rendered_content, uc.rendered_system_message AS u_rendered_system_message
+                   uc.rendered_content AS u_rendered_content, uc.rendered_system_message AS u_rendered_system_message,
+                   uc.sealed AS u_sealed
             FROM execution_fact e
             LEFT JOIN execution_content c ON c.tenant = e.tenant AND c.id = e.id AND c.occurred_at = e.occurred_at
             LEFT JOIN usage_fact u ON u.tenant = e.tenant AND u.id = e.usage_id
@@ -134,20 +280,51 @@ class ExecutionDetails {
             LIMIT 1""";
 
     private final JdbcClient jdbc;
+    private final ContentKeys contentKeys;
 
-    ExecutionDetails(JdbcClient jdbc) {
+    ExecutionDetails(JdbcClient jdbc, ContentKeys contentKeys) {
         this.jdbc = jdbc;
+        this.contentKeys = contentKeys;
     }
 
+    /** The execution; content stored sealed is decrypted, or marked with why it cannot be. */
     Optional<ExecutionDetail> find(String tenant, UUID id) {
         return jdbc.sql(DETAIL)
                 .param("tenant", tenant)
                 .param("id", id)
-                .query(ExecutionDetails::detail)
+                .query((rs, row) -> opened(tenant, rs))
                 .optional();
     }
 
-    private static ExecutionDetail detail(ResultSet rs, int row) throws SQLException {
+    private ExecutionDetail opened(String tenant, ResultSet rs) throws SQLException {
+        ExecutionDetail detail = detail(rs);
+        byte[] sealed = rs.getBytes("sealed");
+        if (sealed != null) {
+            try {
+                detail = detail.withContent(contentKeys.open(tenant, detail.id(), sealed));
+            } catch (KeyUnavailableException e) {
+                detail = detail.withContentError(e.reason() + ": " + e.getMessage());
+            }
+        }
+        byte[] usageSealed = rs.getBytes("u_sealed");
+        if (usageSealed != null && detail.usage() != null) {
+            Usage usage = detail.usage();
+            try {
+                usage = usage.withContent(contentKeys.open(tenant, usage.id(), usageSealed));
+            } catch (KeyUnavailableException e) {
+                usage = usage.withContentError(e.reason() + ": " + e.getMessage());
+            }
+            detail = detail.withUsage(usage);
+        }
+        return detail;
+    }
+
+    private static String text(JsonNode content, String field) {
+        JsonNode value = content.get(field);
+        return value == null || value.isNull() ? null : value.asString();
+    }
+
+    private static ExecutionDetail detail(ResultSet rs) throws SQLException {
         Usage usage = rs.getObject("u_id") == null
                 ? null
                 : new Usage(
@@ -163,7 +340,9 @@ class ExecutionDetails {
                         json(rs.getString("u_metadata")),
                         rs.getString("u_rendered_content"),
                         rs.getString("u_rendered_system_message"),
-                        rs.getString("u_capture_mode"));
+                        rs.getString("u_capture_mode"),
+                        false,
+                        null);
         double temperature = rs.getDouble("temperature");
         Double temperatureOrNull = rs.wasNull() ? null : temperature;
         int maxTokens = rs.getInt("max_tokens");
@@ -222,7 +401,9 @@ class ExecutionDetails {
                         money(rs.getBigDecimal("catalog_cost")),
                         money(rs.getBigDecimal("provider_cost")),
                         rs.getInt("cost_revision")),
-                usage);
+                usage,
+                false,
+                null);
     }
 
     private static String money(BigDecimal amount) {

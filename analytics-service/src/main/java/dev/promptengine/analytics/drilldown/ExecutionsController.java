@@ -100,6 +100,25 @@ class ExecutionsController {
         var detail = details.find(caller.tenant(), id)
                 .orElseThrow(() -> new QueryProblems.NotFoundException("No execution " + id));
         audit.record(caller, "GET /v1/executions/{id}", Map.of("id", id.toString()), 1);
+        int sealedRecords = (detail.contentSealed() ? 1 : 0)
+                + (detail.usage() != null && detail.usage().contentSealed() ? 1 : 0);
+        if (sealedRecords > 0) {
+            // every decryption of stored content leaves its own row: who read which event's content
+            audit.record(
+                    caller,
+                    "READ sealed content",
+                    Map.of(
+                            "execution_id",
+                            id.toString(),
+                            "usage_id",
+                            String.valueOf(
+                                    detail.usage() == null
+                                            ? null
+                                            : detail.usage().id()),
+                            "opened",
+                            detail.contentError() == null ? "yes" : "no: " + detail.contentError()),
+                    sealedRecords);
+        }
         return detail;
     }
 }

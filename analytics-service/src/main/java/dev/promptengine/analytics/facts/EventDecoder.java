@@ -1,6 +1,7 @@
 package dev.promptengine.analytics.facts;
 
 import dev.promptengine.analytics.AnalyticsProperties;
+import dev.promptengine.analytics.privacy.ContentKeys;
 import dev.promptengine.events.CostCorrection;
 import dev.promptengine.events.CostedLlmExecution;
 import dev.promptengine.events.LlmExecution;
@@ -27,7 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Turns record bytes into validated facts, or into a reason why the record is poison. Everything
  * PostgreSQL would reject (NUL characters, invalid JSON) or the service cannot place (an event
  * older than raw retention, far in the future) is caught here, so a batch transaction fails only
- * for infrastructure reasons.
+ * for infrastructure reasons. Sealed content is kept sealed; only a sealed error message is opened
+ * here, in memory, to classify the error (the plaintext is not stored).
  */
 @Component
 class EventDecoder {
@@ -91,10 +93,12 @@ class EventDecoder {
             .build();
     private final AnalyticsProperties properties;
     private final Clock clock;
+    private final ContentKeys contentKeys;
 
-    EventDecoder(AnalyticsProperties properties, Clock clock) {
+    EventDecoder(AnalyticsProperties properties, Clock clock, ContentKeys contentKeys) {
         this.properties = properties;
         this.clock = clock;
+        this.contentKeys = contentKeys;
     }
 
     Decoded decode(String topic, byte[] value) {
@@ -179,7 +183,8 @@ class EventDecoder {
                 lower(u.getCaptureMode().name()),
                 redactions(u.getRedactions()),
                 text("rendered_content", u.getRenderedContent()),
-                text("rendered_system_message", u.getRenderedSystemMessage())));
+                text("rendered_system_message", u.getRenderedSystemMessage()),
+                u.getSealed() == null ? null : ContentKeys.stored(u.getSealed())));
     }
 
     private Execution execution(CostedLlmExecution costed) {
@@ -210,7 +215,11 @@ class EventDecoder {
                 milliseconds("execution_time_ms", e.getExecutionTimeMs()),
                 LatencyHistogram.bucketOf(e.getExecutionTimeMs()),
                 status,
-                ErrorCategories.categorize(status, errorMessage),
+                ErrorCategories.categorize(
+                        status,
+                        errorMessage != null || e.getSealed() == null
+                                ? errorMessage
+                                : contentKeys.sealedErrorMessage(key.tenant(), key.id(), e.getSealed())),
                 errorMessage,
                 jsonText("response_metadata", e.getResponseMetadata()),
                 lower(e.getCaptureMode().name()),
@@ -236,7 +245,8 @@ class EventDecoder {
                 amount("provider_cost", cost.getProviderCost() != null ? cost.getProviderCost() : e.getProviderCost()),
                 cost.getRevision(),
                 messages(e.getMessages()),
-                text("response_content", e.getResponseContent())));
+                text("response_content", e.getResponseContent()),
+                e.getSealed() == null ? null : ContentKeys.stored(e.getSealed())));
     }
 
     /**

@@ -53,10 +53,11 @@ record ExecutionFact(
         BigDecimal providerCost,
         int costRevision,
         String messagesJson,
-        String responseContent) {
+        String responseContent,
+        byte[] sealed) {
 
     boolean hasContent() {
-        return messagesJson != null || responseContent != null;
+        return messagesJson != null || responseContent != null || sealed != null;
     }
 
     boolean priced() {

@@ -77,10 +77,11 @@ class RawFactWriter {
                         .add(f.key().occurredAt())
                         .add(f.renderedContent())
                         .add(f.renderedSystemMessage())
+                        .add(bytea(f.sealed()))
                         .endRow();
             }
         }
-        copy(content, "usage_content", "tenant, id, occurred_at, rendered_content, rendered_system_message");
+        copy(content, "usage_content", "tenant, id, occurred_at, rendered_content, rendered_system_message, sealed");
         return fresh;
     }
 
@@ -151,10 +152,11 @@ class RawFactWriter {
                         .add(f.key().occurredAt())
                         .add(f.messagesJson() == null ? "[]" : f.messagesJson())
                         .add(f.responseContent())
+                        .add(bytea(f.sealed()))
                         .endRow();
             }
         }
-        copy(content, "execution_content", "tenant, id, occurred_at, messages, response_content");
+        copy(content, "execution_content", "tenant, id, occurred_at, messages, response_content, sealed");
         return fresh;
     }
 
@@ -191,6 +193,11 @@ class RawFactWriter {
         } finally {
             DataSourceUtils.releaseConnection(connection, dataSource);
         }
+    }
+
+    /** bytea in COPY text format (hex); CopyRows escapes the backslash. */
+    private static String bytea(byte[] bytes) {
+        return bytes == null ? null : "\\x" + java.util.HexFormat.of().formatHex(bytes);
     }
 
     private static FactKey key(java.sql.ResultSet rs, int row) throws SQLException {

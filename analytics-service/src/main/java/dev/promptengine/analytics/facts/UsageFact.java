@@ -2,7 +2,7 @@ package dev.promptengine.analytics.facts;
 
 import java.time.Instant;
 
-/** A decoded, validated {@code PromptUsage}; JSON fields are JSON text. */
+/** A decoded, validated {@code PromptUsage}; JSON fields are JSON text; {@code sealed} is the stored sealed content, if any. */
 record UsageFact(
         FactKey key,
         Instant receivedAt,
@@ -17,9 +17,10 @@ record UsageFact(
         String captureMode,
         String redactionsJson,
         String renderedContent,
-        String renderedSystemMessage) {
+        String renderedSystemMessage,
+        byte[] sealed) {
 
     boolean hasContent() {
-        return renderedContent != null || renderedSystemMessage != null;
+        return renderedContent != null || renderedSystemMessage != null || sealed != null;
     }
 }

@@ -7,6 +7,7 @@ import dev.promptengine.events.Message;
 import dev.promptengine.events.PromptUsage;
 import dev.promptengine.ingest.privacy.Redaction;
 import dev.promptengine.ingest.privacy.Redactor;
+import dev.promptengine.ingest.privacy.Sealing;
 import dev.promptengine.schemas.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,26 +20,28 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Builds the Kafka records of a request: the caller's tenant and the receive time stamped on every
- * event, the privacy rules applied, keyed by usage id. The generated Avro classes stay here, at the
+ * event, the privacy rules applied and the content sealed (when encryption is on), keyed by usage id. The generated Avro classes stay here, at the
  * edge.
  */
 @Component
 class EventAssembler {
 
     private final Redactor redactor;
+    private final Sealing sealing;
 
-    EventAssembler(Redactor redactor) {
+    EventAssembler(Redactor redactor, Sealing sealing) {
         this.redactor = redactor;
+        this.sealing = sealing;
     }
 
     List<ProducerRecord<String, SpecificRecord>> records(EventReader.Events events, String tenant, Instant receivedAt) {
         var records = new ArrayList<ProducerRecord<String, SpecificRecord>>(events.size());
         for (UsageEvent usage : events.usages()) {
-            PromptUsage value = usage(usage, tenant, receivedAt);
+            PromptUsage value = sealing.seal(usage(usage, tenant, receivedAt));
             records.add(new ProducerRecord<>(Topics.USAGE.name(), usage.id().toString(), value));
         }
         for (ExecutionEvent execution : events.executions()) {
-            LlmExecution value = execution(execution, tenant, receivedAt);
+            LlmExecution value = sealing.seal(execution(execution, tenant, receivedAt));
             records.add(new ProducerRecord<>(
                     Topics.EXECUTION.name(), execution.usageId().toString(), value));
         }
