@@ -41,6 +41,9 @@ public final class PostgresAccess {
         }
     }
 
+    /** The schema of the BI views, owned by analytics' owner role next to its own schema. */
+    public static final String REPORTING_SCHEMA = "reporting";
+
     private static final Pattern SAFE_PASSWORD = Pattern.compile("[A-Za-z0-9_-]{16,128}");
 
     /**
@@ -55,9 +58,11 @@ public final class PostgresAccess {
                 exists = rows.next();
             }
             // the server hashes the password with SCRAM (password_encryption = scram-sha-256)
+            boolean createsRoles = createsReportingRoles(statement, role);
             statement.execute((exists ? "ALTER ROLE " : "CREATE ROLE ") + role.role()
-                    + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD '" + password
-                    + "'");
+                    + " LOGIN NOSUPERUSER NOCREATEDB" + (createsRoles ? " CREATEROLE" : " NOCREATEROLE")
+                    + " NOREPLICATION NOBYPASSRLS PASSWORD '"
+                    + password + "'");
             String database;
             try (var rows = statement.executeQuery("SELECT current_database()")) {
                 rows.next();
@@ -66,6 +71,11 @@ public final class PostgresAccess {
             statement.execute("REVOKE ALL ON DATABASE \"" + database + "\" FROM PUBLIC");
             statement.execute("GRANT CONNECT, TEMPORARY ON DATABASE \"" + database + "\" TO " + role.role());
             statement.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+            if (createsRoles) {
+                // it passes CONNECT on to the tenants' reporting roles it creates
+                statement.execute(
+                        "GRANT CONNECT ON DATABASE \"" + database + "\" TO " + role.role() + " WITH GRANT OPTION");
+            }
             if (!role.owner()) {
                 // a reader: its table privileges come from the owner's migrations
                 statement.execute("GRANT USAGE ON SCHEMA " + role.schema() + " TO " + role.role());
@@ -95,10 +105,30 @@ public final class PostgresAccess {
                       END LOOP;
                     END $$
                     """.formatted(role.schema(), role.role()));
+            if (role == DatabaseRole.ANALYTICS) {
+                // the BI views (analytics migration V16, docs/reporting.md) live apart from the tables
+                statement.execute("CREATE SCHEMA IF NOT EXISTS " + REPORTING_SCHEMA + " AUTHORIZATION " + role.role());
+                statement.execute("ALTER SCHEMA " + REPORTING_SCHEMA + " OWNER TO " + role.role());
+            }
             if (role == DatabaseRole.COST) {
                 // the exclusion constraint on price ranges needs it; only a superuser may create it
                 statement.execute("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public");
             }
+        }
+    }
+
+    /**
+     * Whether {@code role} gets CREATEROLE: analytics' query role creates the tenants' read-only
+     * reporting roles (admin API). Only from PostgreSQL 16 on, where CREATEROLE reaches no further
+     * than the roles it created; before, it could grant itself membership in any role.
+     */
+    private static boolean createsReportingRoles(java.sql.Statement statement, DatabaseRole role) throws SQLException {
+        if (role != DatabaseRole.ANALYTICS_QUERY) {
+            return false;
+        }
+        try (var rows = statement.executeQuery("SHOW server_version_num")) {
+            rows.next();
+            return Integer.parseInt(rows.getString(1)) >= 160000;
         }
     }
 

@@ -134,9 +134,60 @@ public class UsageSearch {
     public record Page(List<UsageRow> rows, ExecutionSearch.Cursor next) {}
 
     private final JdbcClient jdbc;
+    private final org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate streaming;
+    private final org.springframework.transaction.support.TransactionTemplate readOnly;
 
-    UsageSearch(JdbcClient jdbc) {
+    UsageSearch(
+            JdbcClient jdbc,
+            javax.sql.DataSource dataSource,
+            org.springframework.transaction.PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        var template = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
+        template.setFetchSize(ExecutionSearch.FETCH_SIZE);
+        this.streaming = new org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate(template);
+        this.readOnly = new org.springframework.transaction.support.TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
+    }
+
+    /**
+     * Streams every usage matching the filter to {@code sink}, newest first, from a server-side
+     * cursor (rows without their executions); returns the row count.
+     */
+    public long stream(String tenant, QueryFilter filter, java.util.function.Consumer<UsageRow> sink) {
+        var params = new MapSqlParameterSource();
+        var sql = select(tenant, filter, params).append("\nORDER BY occurred_at DESC, id");
+        long[] count = {0};
+        // PostgreSQL only uses a server-side cursor (fetch size) inside a transaction
+        readOnly.executeWithoutResult(status -> streaming.query(sql.toString(), params, rs -> {
+            sink.accept(usageRow(rs));
+            count[0]++;
+        }));
+        return count[0];
+    }
+
+    private static StringBuilder select(String tenant, QueryFilter filter, MapSqlParameterSource params) {
+        params.addValue("tenant", tenant)
+                .addValue("from", FactSources.timestamp(filter.from()))
+                .addValue("to", FactSources.timestamp(filter.to()));
+        var sql = new StringBuilder("""
+                SELECT id, occurred_at, prompt_slug, prompt_version, environment, session_id, user_identifier, capture_mode
+                FROM usage_fact
+                WHERE tenant = :tenant AND occurred_at >= :from AND occurred_at < :to""");
+        FactSources.appendFilters(sql, filter, false, params);
+        return sql;
+    }
+
+    private static UsageRow usageRow(ResultSet rs) throws SQLException {
+        return new UsageRow(
+                rs.getObject("id", UUID.class),
+                instant(rs, "occurred_at"),
+                rs.getString("prompt_slug"),
+                rs.getInt("prompt_version"),
+                rs.getString("environment"),
+                rs.getString("session_id"),
+                rs.getString("user_identifier"),
+                rs.getString("capture_mode"),
+                List.of());
     }
 
     /**
@@ -207,15 +258,8 @@ public class UsageSearch {
     }
 
     private List<UsageRow> usages(String tenant, QueryFilter filter, ExecutionSearch.Cursor after, int limit) {
-        var params = new MapSqlParameterSource()
-                .addValue("tenant", tenant)
-                .addValue("from", FactSources.timestamp(filter.from()))
-                .addValue("to", FactSources.timestamp(filter.to()));
-        var sql = new StringBuilder("""
-                SELECT id, occurred_at, prompt_slug, prompt_version, environment, session_id, user_identifier, capture_mode
-                FROM usage_fact
-                WHERE tenant = :tenant AND occurred_at >= :from AND occurred_at < :to""");
-        FactSources.appendFilters(sql, filter, false, params);
+        var params = new MapSqlParameterSource();
+        var sql = select(tenant, filter, params);
         if (after != null) {
             sql.append("\n  AND occurred_at <= :cursorAt");
             sql.append("\n  AND (occurred_at < :cursorAt OR (occurred_at = :cursorAt AND id > :cursorId))");
@@ -226,16 +270,7 @@ public class UsageSearch {
         params.addValue("limit", limit);
         return jdbc.sql(sql.toString())
                 .paramSource(params)
-                .query((rs, n) -> new UsageRow(
-                        rs.getObject("id", UUID.class),
-                        instant(rs, "occurred_at"),
-                        rs.getString("prompt_slug"),
-                        rs.getInt("prompt_version"),
-                        rs.getString("environment"),
-                        rs.getString("session_id"),
-                        rs.getString("user_identifier"),
-                        rs.getString("capture_mode"),
-                        List.of()))
+                .query((rs, n) -> usageRow(rs))
                 .list();
     }
 

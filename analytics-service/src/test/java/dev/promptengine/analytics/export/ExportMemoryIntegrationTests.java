@@ -106,6 +106,27 @@ class ExportMemoryIntegrationTests extends QueryApiTestSupport {
             assertThat(instance.isAlive())
                     .as("instance alive (see " + logFile + ")")
                     .isTrue();
+
+            // And the usages export (JSON Lines) streams the same way: more lines than the heap holds
+            insertUsages("umbrella", rows * 2);
+            var usages = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                                    + "/v1/export/usages?format=jsonl&from=" + day + "&to=" + day))
+                            .header("Authorization", "Bearer " + key)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            long[] usageLines = countLines(usages.body());
+            log.info(
+                    "Exported {} usage lines, {} MiB, through a {} instance", usageLines[0], usageLines[1] >> 20, HEAP);
+
+            assertThat(usages.statusCode()).isEqualTo(200);
+            assertThat(usageLines[0]).isEqualTo(rows * 2L);
+            if (rows >= DEFAULT_ROWS) {
+                assertThat(usageLines[1]).isGreaterThan(64L << 20);
+            }
+            assertThat(instance.isAlive())
+                    .as("instance alive (see " + logFile + ")")
+                    .isTrue();
         } finally {
             instance.destroy();
             instance.waitFor();
@@ -126,6 +147,21 @@ class ExportMemoryIntegrationTests extends QueryApiTestSupport {
                             'gpt-4o', 1000, 200, 1200, 0, 0, 0, 900, 345, 'error', 'network',
                             repeat('connection reset by peer; ', 6), 'full', 'priced', 'USD', 0.012345678901234567,
                             false
+                        FROM generate_series(1, :rows) AS i
+                        """)
+                .param("tenant", tenant)
+                .param("day", day.atOffset(ZoneOffset.UTC))
+                .param("rows", rows)
+                .update();
+    }
+
+    private void insertUsages(String tenant, int rows) {
+        var day = TestData.D0.minus(Duration.ofDays(1));
+        jdbc.sql("""
+                        INSERT INTO usage_fact (tenant, id, occurred_at, prompt_id, prompt_slug, prompt_version,
+                            environment, session_id, user_identifier, capture_mode)
+                        SELECT :tenant, gen_random_uuid(), :day + (i * interval '40 milliseconds'), 'prompt-1',
+                            'export-prompt', 1, 'production', 'session-' || (i % 1000), 'user-' || (i % 5000), 'full'
                         FROM generate_series(1, :rows) AS i
                         """)
                 .param("tenant", tenant)
