@@ -68,36 +68,26 @@ class ExecutionDetails {
             String contentError) {
 
         ExecutionDetail withContent(JsonNode content) {
-            return new ExecutionDetail(
-                    id,
-                    occurredAt,
-                    receivedAt,
-                    promptSlug,
-                    promptVersion,
-                    environment,
-                    provider,
-                    model,
-                    temperature,
-                    maxTokens,
-                    userIdentifier,
-                    sessionId,
-                    status,
-                    errorType,
+            return withOpened(
                     text(content, "error_message"),
-                    tokens,
-                    executionTimeMs,
                     content.get("messages"),
                     text(content, "response_content"),
                     content.has("response_metadata") ? json(text(content, "response_metadata")) : responseMetadata,
-                    captureMode,
-                    redactions,
-                    cost,
-                    usage,
-                    true,
                     null);
         }
 
         ExecutionDetail withContentError(String error) {
+            // sealed: the clear columns hold no content
+            return withOpened(null, null, null, responseMetadata, error);
+        }
+
+        /** This execution with its sealed content fields as opened (or not, with the reason). */
+        private ExecutionDetail withOpened(
+                String openedErrorMessage,
+                JsonNode openedMessages,
+                String openedResponse,
+                JsonNode openedResponseMetadata,
+                String error) {
             return new ExecutionDetail(
                     id,
                     occurredAt,
@@ -113,12 +103,12 @@ class ExecutionDetails {
                     sessionId,
                     status,
                     errorType,
-                    null, // sealed: the clear columns hold no content
+                    openedErrorMessage,
                     tokens,
                     executionTimeMs,
-                    null,
-                    null,
-                    responseMetadata,
+                    openedMessages,
+                    openedResponse,
+                    openedResponseMetadata,
                     captureMode,
                     redactions,
                     cost,
