@@ -421,8 +421,13 @@ class AlertsPipelineIntegrationTests {
         BigDecimal expected = BigDecimal.ZERO;
         // the current hour and the next are anomalous too, so the test holds if the clock passes an hour
         for (Instant h = first; h.isBefore(hour.plus(Duration.ofHours(2))); h = h.plus(Duration.ofHours(1))) {
-            double cost = usualCost(h, first) * (1 + 0.08 * random.nextGaussian()) * (h.isBefore(anomalyFrom) ? 1 : 3);
-            var half = BigDecimal.valueOf(Math.max(cost, 0.01) / 2).setScale(6, java.math.RoundingMode.HALF_EVEN);
+            BigDecimal noise = BigDecimal.valueOf(1 + 0.08 * random.nextGaussian()); // a factor, not money
+            BigDecimal cost = usualCost(h, first)
+                    .multiply(noise)
+                    .multiply(h.isBefore(anomalyFrom) ? BigDecimal.ONE : BigDecimal.valueOf(3));
+            var half = cost.max(new BigDecimal("0.01"))
+                    .divide(BigDecimal.valueOf(2))
+                    .setScale(6, java.math.RoundingMode.HALF_EVEN);
             events.add(execution(prompt, h.plusSeconds(60), half.toPlainString()));
             events.add(execution(prompt, h.plusSeconds(1800), half.toPlainString()));
             expected = expected.add(half).add(half);
@@ -483,13 +488,20 @@ class AlertsPipelineIntegrationTests {
     }
 
     /** The usual cost of an hour: weekday office hours up to 5 USD, nights 0.5, weekends a third. */
-    private static double usualCost(Instant hour, Instant first) {
+    /**
+     * The hour's usual cost in USD: a weekday curve peaking at 5 USD in the afternoon, a third of it at
+     * weekends, growing 2 % a week. The curve's shape is a dimensionless factor of {@code PEAK_HOURLY_COST}.
+     */
+    private static BigDecimal usualCost(Instant hour, Instant first) {
         var t = hour.atZone(java.time.ZoneOffset.UTC);
         double daily =
-                t.getHour() >= 8 && t.getHour() < 19 ? 0.5 + 4.5 * Math.sin(Math.PI * (t.getHour() - 7) / 12.0) : 0.5;
+                t.getHour() >= 8 && t.getHour() < 19 ? 0.1 + 0.9 * Math.sin(Math.PI * (t.getHour() - 7) / 12.0) : 0.1;
         double week = t.getDayOfWeek().getValue() >= 6 ? daily / 3 : daily;
-        return week * (1 + 0.02 * Duration.between(first, hour).toDays() / 7.0);
+        double shape = week * (1 + 0.02 * Duration.between(first, hour).toDays() / 7.0);
+        return PEAK_HOURLY_COST.multiply(BigDecimal.valueOf(shape));
     }
+
+    private static final BigDecimal PEAK_HOURLY_COST = new BigDecimal("5");
 
     private List<Alert> alertsOf(UUID rule) {
         return ALERTS.stream().filter(a -> a.getRuleId().equals(rule)).toList();

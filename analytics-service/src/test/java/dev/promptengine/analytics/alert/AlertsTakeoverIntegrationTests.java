@@ -86,11 +86,11 @@ class AlertsTakeoverIntegrationTests {
             }
 
             // When 0.60 USD is spent per prompt: every budget crosses 50 %
-            publish(0.60);
+            publish(new BigDecimal("0.60"));
             awaitNotified(jdbc, receiver, BUDGETS);
 
             // and 0.25 more (85 %), and the instance holding the evaluation lock is killed in its cycle
-            publish(0.25);
+            publish(new BigDecimal("0.25"));
             await().atMost(Duration.ofSeconds(30)).until(() -> spentEverywhere(jdbc, "0.85"));
             String killed = null;
             long transitionsAtKill = -1;
@@ -115,7 +115,7 @@ class AlertsTakeoverIntegrationTests {
             awaitNotified(jdbc, receiver, 2 * BUDGETS);
 
             // and 0.20 more (105 %), with only the survivor left
-            publish(0.20);
+            publish(new BigDecimal("0.20"));
             awaitNotified(jdbc, receiver, 3 * BUDGETS);
 
             // Then each budget has exactly three transitions, at 50, 80 and 100 %, the last by the survivor
@@ -273,7 +273,7 @@ class AlertsTakeoverIntegrationTests {
                 .update();
     }
 
-    private void publish(double cost) throws Exception {
+    private void publish(BigDecimal cost) throws Exception {
         var serializer = new AvroSerializer<CostedLlmExecution>();
         try (var producer = new KafkaProducer<>(
                 TestKafka.clientConfig(Map.of(ProducerConfig.ACKS_CONFIG, "all")),
@@ -281,7 +281,7 @@ class AlertsTakeoverIntegrationTests {
                 new ByteArraySerializer())) {
             var sends = new ArrayList<java.util.concurrent.Future<?>>();
             for (int i = 0; i < BUDGETS; i++) {
-                var e = execution(prefix + i, Instant.now().minusSeconds(5), BigDecimal.valueOf(cost));
+                var e = execution(prefix + i, Instant.now().minusSeconds(5), cost);
                 String key = e.getExecution().getUsageId().toString();
                 sends.add(producer.send(new ProducerRecord<>(costedTopic, key, serializer.serialize(costedTopic, e))));
             }
