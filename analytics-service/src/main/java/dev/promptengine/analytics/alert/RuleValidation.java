@@ -91,15 +91,7 @@ final class RuleValidation {
                     "'budget_period' and 'notify_at' apply to condition budget only");
         }
         long window = window(r.window()).toSeconds();
-        String operator = switch (r.operator() == null ? "" : r.operator()) {
-            case ">" -> "above";
-            case "<" -> "below";
-            default ->
-                throw new InvalidParameterException(
-                        "operator",
-                        "'operator' must be > or <; got "
-                                + (r.operator() == null ? "nothing" : "'" + r.operator() + "'"));
-        };
+        String operator = direction(r.operator(), "'operator' must be > or <");
         threshold(r.threshold(), metric, condition);
         if ("change".equals(condition)) {
             if (!"previous_window".equals(r.compareTo()) && !"last_week".equals(r.compareTo())) {
@@ -203,15 +195,7 @@ final class RuleValidation {
                     "an anomaly reads the hourly rollups, which have no user: scope it by prompt, version,"
                             + " environment, provider or model");
         }
-        String operator = switch (r.operator() == null ? "" : r.operator()) {
-            case ">" -> "above";
-            case "<" -> "below";
-            default ->
-                throw new InvalidParameterException(
-                        "operator",
-                        "'operator' of an anomaly must be > (above its band) or < (below); got "
-                                + (r.operator() == null ? "nothing" : "'" + r.operator() + "'"));
-        };
+        String operator = direction(r.operator(), "'operator' of an anomaly must be > (above its band) or < (below)");
         BigDecimal k = r.threshold();
         if (k == null
                 || k.compareTo(MIN_K) < 0
@@ -365,5 +349,16 @@ final class RuleValidation {
             throw new InvalidParameterException(
                     field, "'" + field + "' must have 1 to " + max + " characters; got " + value.length());
         }
+    }
+
+    /** "above" for {@code >}, "below" for {@code <}; otherwise a 400 naming {@code operator}. */
+    private static String direction(String operator, String rule) {
+        return switch (operator == null ? "" : operator) {
+            case ">" -> "above";
+            case "<" -> "below";
+            default ->
+                throw new InvalidParameterException(
+                        "operator", rule + "; got " + (operator == null ? "nothing" : "'" + operator + "'"));
+        };
     }
 }
