@@ -162,7 +162,7 @@ public final class LiveScenario implements Scenario {
                             + " (%,d produced in all) through cost-service into analytics-service; each phase %d s"
                             + " after a 30 s warm-up. Polling: %,d requests answered, %,d failed (eight per tab every"
                             + " %d s; %,d rounds skipped because the tab's previous round was still unanswered)."
-                            + " Push: %,d snapshots received by the tabs, computed %s times by the hub, plus %,d"
+                            + " Push: %,d snapshots received by the tabs, computed %,d times by the hub, plus %,d"
                             + " chart requests (every %d s per tab). Database time = pg_stat_database.active_time"
                             + " of the analytics database, less the no-dashboard phase.",
                     DASHBOARDS,
@@ -176,7 +176,7 @@ public final class LiveScenario implements Scenario {
                     POLL_INTERVAL.toSeconds(),
                     polling.skipped.get(),
                     latencies.length,
-                    pushed.snapshotIds.size() == 0 ? "?" : String.valueOf(pushed.snapshotIds.size()),
+                    pushed.snapshotIds.size(),
                     pushed.answered.get(),
                     CHART_INTERVAL.toSeconds()));
             context.record(IDLE, List.of(idle));
