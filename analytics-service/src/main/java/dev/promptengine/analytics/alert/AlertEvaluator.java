@@ -95,11 +95,18 @@ class AlertEvaluator {
             int transitions = 0;
             long writeNanos = 0;
             var quiet = new ArrayList<AlertStore.Evaluation>();
-            for (AlertRule rule : rules.findByEnabledTrue()) {
+            var due = rules.findByEnabledTrue().stream()
+                    .filter(rule -> {
+                        var last = states.getOrDefault(rule.id(), AlertStore.State.initial())
+                                .lastEvaluatedAt();
+                        return last == null || !last.isAfter(recent);
+                    })
+                    .toList();
+            reads.planning();
+            due.forEach(rule -> check.plan(rule, now, reads));
+            reads.planned();
+            for (AlertRule rule : due) {
                 var from = states.getOrDefault(rule.id(), AlertStore.State.initial());
-                if (from.lastEvaluatedAt() != null && from.lastEvaluatedAt().isAfter(recent)) {
-                    continue;
-                }
                 var result = check.evaluate(rule, now, reads);
                 var step = StateMachine.next(from.state(), from.breaches(), result.breach(), rule.evaluationsToFire());
                 evaluated++;

@@ -70,6 +70,16 @@ class RuleCheck {
         return evaluate(rule, end, cycle());
     }
 
+    /**
+     * Tells a planning cycle what the rule will ask of it; a rule scoped by user reads raw facts on
+     * its own and asks the cycle nothing.
+     */
+    void plan(AlertRule rule, Instant end, CycleReads reads) {
+        if (rule.userIdentifier() == null) {
+            evaluate(rule, end, reads);
+        }
+    }
+
     Result evaluate(AlertRule rule, Instant end, CycleReads reads) {
         if (rule.budget()) {
             return budget(rule, end, reads);

@@ -3,12 +3,12 @@ package dev.promptengine.analytics.query;
 import dev.promptengine.analytics.facts.LatencyHistogram;
 import dev.promptengine.analytics.filter.QueryFilter;
 import java.math.BigDecimal;
+import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -48,7 +48,7 @@ public class ScopeTotals {
             WITH src AS NOT MATERIALIZED (
             %s
             )
-            SELECT %s AS g_time, prompt_slug, prompt_version, environment, provider, model,
+            SELECT %s AS g_time, %s, environment, provider, model,
                    sum(execution_count) AS executions,
                    coalesce(sum(execution_count) FILTER (WHERE status IN ('error', 'timeout')), 0) AS errors,
                    coalesce(sum(total_tokens), 0) AS total_tokens, coalesce(sum(total_cost), 0) AS total_cost,
@@ -56,21 +56,50 @@ public class ScopeTotals {
             FROM src
             GROUP BY 1, 2, 3, 4, 5, 6""";
 
-    private static final String HISTOGRAMS = """
+    /**
+     * The same sums with each combination's merged latency histogram, in one scan: every source row
+     * is unnested into its buckets (a row without buckets is kept once, with a null bucket), the
+     * counts are summed per combination and bucket, and the sums of a source row are taken from its
+     * first bucket only, so they count once however many buckets the row has. The database sends one
+     * row per combination instead of every source row's arrays.
+     */
+    private static final String EXECUTIONS_WITH_HISTOGRAMS = """
             WITH src AS NOT MATERIALIZED (
             %s
             )
-            SELECT %s AS g_time, prompt_slug, prompt_version, environment, provider, model, hb, hc FROM src""";
+            SELECT g_time, prompt_slug, prompt_version, environment, provider, model,
+                   sum(executions) AS executions, sum(errors) AS errors, sum(total_tokens) AS total_tokens,
+                   sum(total_cost) AS total_cost, sum(unpriced_executions) AS unpriced_executions,
+                   array_agg(b ORDER BY b) FILTER (WHERE b IS NOT NULL) AS hb,
+                   array_agg(n ORDER BY b) FILTER (WHERE b IS NOT NULL) AS hc
+            FROM (
+                SELECT %s AS g_time, %s, environment, provider, model, h.b,
+                       sum(h.n)::bigint AS n,
+                       coalesce(sum(execution_count) FILTER (WHERE h.i IS NULL OR h.i = 1), 0) AS executions,
+                       coalesce(sum(execution_count) FILTER (
+                           WHERE (h.i IS NULL OR h.i = 1) AND status IN ('error', 'timeout')), 0) AS errors,
+                       coalesce(sum(total_tokens) FILTER (WHERE h.i IS NULL OR h.i = 1), 0) AS total_tokens,
+                       coalesce(sum(total_cost) FILTER (WHERE h.i IS NULL OR h.i = 1), 0) AS total_cost,
+                       coalesce(sum(unpriced_count) FILTER (WHERE h.i IS NULL OR h.i = 1), 0) AS unpriced_executions
+                FROM src
+                LEFT JOIN LATERAL unnest(src.hb, src.hc) WITH ORDINALITY AS h(b, n, i) ON true
+                GROUP BY 1, 2, 3, 4, 5, 6, 7
+            ) per_bucket
+            GROUP BY 1, 2, 3, 4, 5, 6""";
 
     private static final String USAGES = """
             WITH src AS NOT MATERIALIZED (
             %s
             )
-            SELECT %s AS g_time, prompt_slug, prompt_version, environment, sum(usage_count) AS usages
+            SELECT %s AS g_time, %s, environment, sum(usage_count) AS usages
             FROM src
             GROUP BY 1, 2, 3, 4""";
 
     private static final String WHOLE_RANGE = "NULL::timestamptz";
+    private static final String PROMPT = "prompt_slug, prompt_version";
+    /** Raw facts of the ragged ends carry prompts even when the summaries answer; they are dropped. */
+    private static final String NO_PROMPT = "NULL::text AS prompt_slug, NULL::int AS prompt_version";
+
     private static final String BY_HOUR = "hour_start";
 
     private final JdbcClient jdbc;
@@ -87,6 +116,7 @@ public class ScopeTotals {
         return executions(
                 params -> FactSources.executions(tenant, range(from, to), groups(byPrompt), true, false, false, params),
                 WHOLE_RANGE,
+                byPrompt,
                 histograms);
     }
 
@@ -95,14 +125,16 @@ public class ScopeTotals {
         if (hours.isEmpty()) {
             return List.of();
         }
-        return executions(params -> FactSources.executionHours(tenant, hours, byPrompt, params), BY_HOUR, histograms);
+        return executions(
+                params -> FactSources.executionHours(tenant, hours, byPrompt, params), BY_HOUR, byPrompt, histograms);
     }
 
     /** Usages of {@code [from, to)} per scope combination. */
     public List<UsageRow> usages(String tenant, Instant from, Instant to, boolean byPrompt) {
         return usages(
                 params -> FactSources.usages(tenant, range(from, to), groups(byPrompt), true, false, params),
-                WHOLE_RANGE);
+                WHOLE_RANGE,
+                byPrompt);
     }
 
     /** Usages of each of the given UTC hours per scope combination, from the hourly rollups alone. */
@@ -110,19 +142,18 @@ public class ScopeTotals {
         if (hours.isEmpty()) {
             return List.of();
         }
-        return usages(params -> FactSources.usageHours(tenant, hours, byPrompt, params), BY_HOUR);
+        return usages(params -> FactSources.usageHours(tenant, hours, byPrompt, params), BY_HOUR, byPrompt);
     }
 
     private interface Source {
         String sql(MapSqlParameterSource params);
     }
 
-    private record Key(Instant hour, Scope scope) {}
-
-    private List<Row> executions(Source source, String time, boolean histograms) {
+    private List<Row> executions(Source source, String time, boolean byPrompt, boolean histograms) {
         var params = new MapSqlParameterSource();
-        String sql = EXECUTIONS.formatted(source.sql(params), time);
-        var rows = jdbc.sql(sql)
+        String sql = (histograms ? EXECUTIONS_WITH_HISTOGRAMS : EXECUTIONS)
+                .formatted(source.sql(params), time, byPrompt ? PROMPT : NO_PROMPT);
+        return jdbc.sql(sql)
                 .paramSource(params)
                 .query((rs, n) -> new Row(
                         hour(rs),
@@ -132,40 +163,27 @@ public class ScopeTotals {
                         rs.getLong("total_tokens"),
                         rs.getBigDecimal("total_cost"),
                         rs.getLong("unpriced_executions"),
-                        null))
+                        histograms ? histogram(rs) : null))
                 .list();
-        if (!histograms || rows.isEmpty()) {
-            return rows;
-        }
-        var merged = new LinkedHashMap<Key, LatencyHistogram>();
-        var histogramParams = new MapSqlParameterSource();
-        jdbc.sql(HISTOGRAMS.formatted(source.sql(histogramParams), time))
-                .paramSource(histogramParams)
-                .query(rs -> {
-                    var histogram =
-                            merged.computeIfAbsent(new Key(hour(rs), scope(rs, true)), k -> new LatencyHistogram());
-                    Object[] buckets = (Object[]) rs.getArray("hb").getArray();
-                    Object[] counts = (Object[]) rs.getArray("hc").getArray();
-                    for (int i = 0; i < buckets.length; i++) {
-                        histogram.addBucket(((Number) buckets[i]).intValue(), ((Number) counts[i]).longValue());
-                    }
-                });
-        return rows.stream()
-                .map(r -> new Row(
-                        r.hour(),
-                        r.scope(),
-                        r.executions(),
-                        r.errors(),
-                        r.totalTokens(),
-                        r.totalCost(),
-                        r.unpricedExecutions(),
-                        merged.getOrDefault(new Key(r.hour(), r.scope()), new LatencyHistogram())))
-                .toList();
     }
 
-    private List<UsageRow> usages(Source source, String time) {
+    private static LatencyHistogram histogram(ResultSet rs) throws SQLException {
+        var histogram = new LatencyHistogram();
+        Array buckets = rs.getArray("hb");
+        Array counts = rs.getArray("hc");
+        if (buckets != null) {
+            Object[] b = (Object[]) buckets.getArray();
+            Object[] c = (Object[]) counts.getArray();
+            for (int i = 0; i < b.length; i++) {
+                histogram.addBucket(((Number) b[i]).intValue(), ((Number) c[i]).longValue());
+            }
+        }
+        return histogram;
+    }
+
+    private List<UsageRow> usages(Source source, String time, boolean byPrompt) {
         var params = new MapSqlParameterSource();
-        return jdbc.sql(USAGES.formatted(source.sql(params), time))
+        return jdbc.sql(USAGES.formatted(source.sql(params), time, byPrompt ? PROMPT : NO_PROMPT))
                 .paramSource(params)
                 .query((rs, n) -> new UsageRow(hour(rs), scope(rs, false), rs.getLong("usages")))
                 .list();
@@ -187,9 +205,10 @@ public class ScopeTotals {
 
     private static Scope scope(ResultSet rs, boolean executions) throws SQLException {
         int version = rs.getInt("prompt_version");
+        boolean noVersion = rs.wasNull();
         return new Scope(
                 rs.getString("prompt_slug"),
-                rs.wasNull() ? null : version,
+                noVersion ? null : version,
                 rs.getString("environment"),
                 executions ? rs.getString("provider") : null,
                 executions ? rs.getString("model") : null);

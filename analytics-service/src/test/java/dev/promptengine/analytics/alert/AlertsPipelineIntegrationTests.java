@@ -487,7 +487,6 @@ class AlertsPipelineIntegrationTests {
         assertThat(falseOne).as("false positives, one hour").isLessThanOrEqualTo(evaluations / 100);
     }
 
-    /** The usual cost of an hour: weekday office hours up to 5 USD, nights 0.5, weekends a third. */
     /**
      * The hour's usual cost in USD: a weekday curve peaking at 5 USD in the afternoon, a third of it at
      * weekends, growing 2 % a week. The curve's shape is a dimensionless factor of {@code PEAK_HOURLY_COST}.
