@@ -27,12 +27,13 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /v1/export/executions.csv}: every execution matching the drill-down filters, newest
- * first, written to the response while the database cursor advances (no row list in memory).
+ * {@code GET /v1/export/executions.csv} and {@code .jsonl}: every execution matching the drill-down
+ * filters, newest first, written to the response while the database cursor advances (no row list
+ * in memory).
  */
 @RestController
 @RequiresRole(Role.ANALYST)
-@Tag(name = "export", description = "CSV export of raw executions (analyst)")
+@Tag(name = "export", description = "Streamed exports of raw facts (analyst)")
 class ExecutionExportController {
 
     static final String[] HEADER = {
@@ -100,16 +101,45 @@ class ExecutionExportController {
             HttpServletResponse response)
             throws IOException {
         var criteria = ExecutionCriteria.resolve(parameters, status, minCost, errorContains, clock);
-        response.setContentType("text/csv;charset=UTF-8");
-        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"executions.csv\"");
+        write(caller, criteria, TableFormat.CSV, response);
+    }
+
+    @GetMapping("/v1/export/executions.jsonl")
+    @Operation(
+            summary = "Export executions as JSON Lines",
+            description = "One JSON object per line with the CSV's snake_case fields, newest first, streamed; the"
+                    + " drill-down's filters. Counts are numbers; total_cost is the exact decimal as a string, null"
+                    + " when unpriced. Default range: the last 7 days.")
+    void exportJsonLines(
+            Caller caller,
+            @ParameterObject FilterParameters parameters,
+            @Parameter(schema = @Schema(allowableValues = {"success", "error", "timeout", "unknown"}))
+                    @RequestParam(required = false)
+                    String status,
+            @Parameter(description = "Minimum total cost in USD", example = "0.01")
+                    @RequestParam(name = "min_cost", required = false)
+                    String minCost,
+            @Parameter(description = "Text in the error message, case-insensitive", example = "timeout")
+                    @RequestParam(name = "error_contains", required = false)
+                    String errorContains,
+            HttpServletResponse response)
+            throws IOException {
+        var criteria = ExecutionCriteria.resolve(parameters, status, minCost, errorContains, clock);
+        write(caller, criteria, TableFormat.JSONL, response);
+    }
+
+    private void write(Caller caller, ExecutionCriteria criteria, TableFormat format, HttpServletResponse response)
+            throws IOException {
+        String file = "executions." + format.extension;
+        response.setContentType(format.contentType);
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + file + "\"");
         var writer = new BufferedWriter(
                 new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), 64 * 1024);
-        var csv = new CsvWriter(writer);
-        csv.line((Object[]) HEADER);
+        var out = format.rows(writer, HEADER);
         long rows = search.stream(
                 caller.tenant(),
                 criteria,
-                row -> csv.line(
+                row -> out.line(
                         row.id(),
                         row.occurredAt(),
                         row.usageId(),
@@ -132,6 +162,6 @@ class ExecutionExportController {
                         row.pricingStatus(),
                         row.totalCost()));
         writer.flush();
-        audit.record(caller, "GET /v1/export/executions.csv", criteria.describe(), rows);
+        audit.record(caller, "GET /v1/export/" + file, criteria.describe(), rows);
     }
 }

@@ -4,7 +4,6 @@ import dev.promptengine.analytics.audit.AuditTrail;
 import dev.promptengine.analytics.drilldown.ExecutionCriteria;
 import dev.promptengine.analytics.drilldown.UsageSearch;
 import dev.promptengine.analytics.filter.FilterParameters;
-import dev.promptengine.analytics.filter.InvalidParameterException;
 import dev.promptengine.service.auth.Caller;
 import dev.promptengine.service.auth.RequiresRole;
 import dev.promptengine.service.auth.Role;
@@ -16,17 +15,14 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code GET /v1/export/usages}: every usage (render) matching the drill-down filters, newest
@@ -47,8 +43,6 @@ class UsageExportController {
         "user_identifier",
         "capture_mode"
     };
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Clock clock;
     private final AuditTrail audit;
@@ -78,62 +72,29 @@ class UsageExportController {
                     String format,
             HttpServletResponse response)
             throws IOException {
-        boolean jsonLines = jsonLines(format);
+        var exportFormat = TableFormat.of(format);
         var filter = parameters.resolve(clock, ExecutionCriteria.DEFAULT_RANGE);
-        response.setContentType(jsonLines ? "application/jsonl;charset=UTF-8" : "text/csv;charset=UTF-8");
+        response.setContentType(exportFormat.contentType);
         response.setHeader(
-                HttpHeaders.CONTENT_DISPOSITION,
-                "attachment; filename=\"usages." + (jsonLines ? "jsonl" : "csv") + "\"");
+                HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"usages." + exportFormat.extension + "\"");
         var writer = new BufferedWriter(
                 new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), 64 * 1024);
-        var csv = new CsvWriter(writer);
-        if (!jsonLines) {
-            csv.line((Object[]) HEADER);
-        }
-        long rows = search.stream(caller.tenant(), filter, row -> {
-            Object[] fields = {
-                row.id(),
-                row.occurredAt(),
-                row.promptSlug(),
-                row.promptVersion(),
-                row.environment(),
-                row.sessionId(),
-                row.userIdentifier(),
-                row.captureMode()
-            };
-            if (jsonLines) {
-                jsonLine(writer, fields);
-            } else {
-                csv.line(fields);
-            }
-        });
+        var out = exportFormat.rows(writer, HEADER);
+        long rows = search.stream(
+                caller.tenant(),
+                filter,
+                row -> out.line(
+                        row.id(),
+                        row.occurredAt(),
+                        row.promptSlug(),
+                        row.promptVersion(),
+                        row.environment(),
+                        row.sessionId(),
+                        row.userIdentifier(),
+                        row.captureMode()));
         writer.flush();
         var described = new LinkedHashMap<String, Object>(filter.describe());
-        described.put("format", jsonLines ? "jsonl" : "csv");
+        described.put("format", exportFormat.extension);
         audit.record(caller, "GET /v1/export/usages", described, rows);
-    }
-
-    private static boolean jsonLines(String format) {
-        if (format == null || format.equals("csv")) {
-            return false;
-        }
-        if (format.equals("jsonl")) {
-            return true;
-        }
-        throw new InvalidParameterException("format", "format must be csv or jsonl");
-    }
-
-    private static void jsonLine(java.io.Writer writer, Object[] fields) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        for (int i = 0; i < HEADER.length; i++) {
-            Object value = fields[i];
-            line.put(HEADER[i], value == null || value instanceof Number ? value : value.toString());
-        }
-        try {
-            writer.write(JSON.writeValueAsString(line));
-            writer.write('\n');
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -9,7 +9,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
-/** RFC 9457 answers of the query, drill-down, export, audit, dead-letter, key, reconciliation and repricing endpoints, naming the offending parameter. */
+/** RFC 9457 answers of the query, drill-down, export, audit, dead-letter, key, reconciliation, repricing, live and reporting-role endpoints, naming the offending parameter. */
 @RestControllerAdvice(
         basePackages = {
             "dev.promptengine.analytics.query",
@@ -20,7 +20,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
             "dev.promptengine.analytics.keys",
             "dev.promptengine.analytics.reconciliation",
             "dev.promptengine.analytics.repricing",
-            "dev.promptengine.analytics.live"
+            "dev.promptengine.analytics.live",
+            "dev.promptengine.analytics.reporting"
         })
 public class QueryProblems {
 

@@ -8,14 +8,13 @@ import dev.promptengine.service.auth.Role;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -23,14 +22,16 @@ import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
 /**
- * {@code POST /v1/admin/reporting-roles}: a tenant admin creates a PostgreSQL login role that reads
- * the {@code reporting} views of its own tenant and nothing else. The password is in this answer
- * only.
+ * {@code /v1/admin/reporting-roles}: a tenant admin creates, lists and drops the PostgreSQL login
+ * roles that read the {@code reporting} views of its own tenant and nothing else. A password is in
+ * the creation's answer only. Every call is audited.
  */
 @RestController
 @RequiresRole(Role.ADMIN)
 @Tag(name = "reporting", description = "Read-only PostgreSQL roles for BI tools (admin)")
 class ReportingRolesController {
+
+    private static final String SCHEMA = "reporting";
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -48,17 +49,26 @@ class ReportingRolesController {
 
             Instant createdAt) {}
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    /** A role as listed and as answered by a drop: never with a password. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record ListedRole(
+            @Schema(example = "pe_reporting_3f9c0a1b2c4d") String role,
+            String tenant,
+            @Schema(example = "reporting") String schema,
+            Instant createdAt,
 
-    private final JdbcClient jdbc;
+            @Schema(description = "The name of the admin key that created it")
+            String createdBy) {}
+
+    record RoleList(List<ListedRole> roles) {}
+
+    private final ReportingRoles roles;
     private final AuditTrail audit;
-    private final Clock clock;
 
-    ReportingRolesController(JdbcClient jdbc, AuditTrail audit, Clock clock) {
-        this.jdbc = jdbc;
+    ReportingRolesController(ReportingRoles roles, AuditTrail audit) {
+        this.roles = roles;
         this.audit = audit;
-        this.clock = clock;
     }
 
     @PostMapping("/v1/admin/reporting-roles")
@@ -67,48 +77,37 @@ class ReportingRolesController {
             summary = "Create a reporting role",
             description = "A PostgreSQL login role (scram-sha-256) that may read the reporting views of the"
                     + " caller's tenant (docs/reporting.md) and no table; the password is answered once.")
-    @Transactional
     ReportingRole create(Caller caller) {
-        // generated, never from the request: safe to write into the DDL, which takes no parameters
-        String role = "pe_reporting_" + HexFormat.of().formatHex(bytes(6));
-        String password = password();
-        jdbc.sql("SET LOCAL password_encryption = 'scram-sha-256'").update();
-        jdbc.sql("CREATE ROLE " + role + " LOGIN NOINHERIT CONNECTION LIMIT 10 PASSWORD '" + password + "'")
-                .update();
-        jdbc.sql("ALTER ROLE " + role + " SET search_path = reporting").update();
-        jdbc.sql("ALTER ROLE " + role + " SET default_transaction_read_only = on")
-                .update();
-        jdbc.sql("ALTER ROLE " + role + " SET statement_timeout = '60s'").update();
-        String database =
-                jdbc.sql("SELECT current_database()").query(String.class).single();
-        jdbc.sql("GRANT CONNECT ON DATABASE \"" + database + "\" TO " + role).update();
-        jdbc.sql("GRANT USAGE ON SCHEMA reporting TO " + role).update();
-        jdbc.sql("GRANT SELECT ON ALL TABLES IN SCHEMA reporting TO " + role).update();
-        var createdAt = clock.instant();
-        jdbc.sql("""
-                        INSERT INTO reporting_role (role_name, tenant, created_at, created_by)
-                        VALUES (:role, :tenant, :createdAt, :createdBy)
-                        """)
-                .param("role", role)
-                .param("tenant", caller.tenant())
-                .param("createdAt", java.sql.Timestamp.from(createdAt))
-                .param("createdBy", caller.keyName())
-                .update();
-        audit.record(caller, "POST /v1/admin/reporting-roles", Map.of("role", role), 1);
-        return new ReportingRole(role, password, caller.tenant(), "reporting", createdAt);
+        var created = roles.create(caller.tenant(), caller.keyName());
+        var role = created.role();
+        audit.record(caller, "POST /v1/admin/reporting-roles", Map.of("role", role.roleName()), 1);
+        return new ReportingRole(role.roleName(), created.password(), role.tenant(), SCHEMA, role.createdAt());
     }
 
-    private static byte[] bytes(int n) {
-        byte[] bytes = new byte[n];
-        RANDOM.nextBytes(bytes);
-        return bytes;
+    @GetMapping("/v1/admin/reporting-roles")
+    @Operation(
+            summary = "List reporting roles",
+            description = "The reporting roles of the caller's tenant, oldest first, without passwords.")
+    RoleList list(Caller caller) {
+        var listed = roles.list(caller.tenant()).stream()
+                .map(ReportingRolesController::listed)
+                .toList();
+        audit.record(caller, "GET /v1/admin/reporting-roles", Map.of(), listed.size());
+        return new RoleList(listed);
     }
 
-    private static String password() {
-        var password = new StringBuilder(32);
-        for (int i = 0; i < 32; i++) {
-            password.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
-        }
-        return password.toString();
+    @DeleteMapping("/v1/admin/reporting-roles/{role}")
+    @Operation(
+            summary = "Drop a reporting role",
+            description = "Removes the tenant mapping, the grants and the PostgreSQL role: new logins are refused"
+                    + " and a session still open reads no row. A role of another tenant is not found (404).")
+    ListedRole drop(Caller caller, @PathVariable String role) {
+        var dropped = roles.drop(caller.tenant(), role);
+        audit.record(caller, "DELETE /v1/admin/reporting-roles/{role}", Map.of("role", dropped.roleName()), 1);
+        return listed(dropped);
+    }
+
+    private static ListedRole listed(ReportingRoleRecord r) {
+        return new ListedRole(r.roleName(), r.tenant(), SCHEMA, r.createdAt(), r.createdBy());
     }
 }

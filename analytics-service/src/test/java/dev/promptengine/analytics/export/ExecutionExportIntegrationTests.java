@@ -37,6 +37,33 @@ class ExecutionExportIntegrationTests extends QueryApiTestSupport {
     }
 
     @Test
+    void exportsTheSameRowsAsJsonLinesWithExactCostStrings() {
+        var response =
+                get("/v1/export/executions.jsonl", params("prompt", "classify", "status", "error"), ACME_ANALYST);
+        var csv = get("/v1/export/executions.csv", params("prompt", "classify", "status", "error"), ACME_ANALYST)
+                .body()
+                .split("\r\n");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.contentType()).startsWith("application/jsonl");
+        var lines = response.body().split("\n");
+        assertThat(lines).hasSize(csv.length - 1);
+        var priced = JSON.readTree(lines[0]);
+        var unpriced = JSON.readTree(lines[1]);
+        assertThat(priced.propertyNames()).containsExactly(ExecutionExportController.HEADER);
+        assertThat(priced.get("id").asString()).isEqualTo(csv[1].substring(0, csv[1].indexOf(',')));
+        assertThat(priced.get("error_message").asString()).isEqualTo("connection reset by peer");
+        assertThat(priced.get("total_cost").isString()).isTrue();
+        assertThat(priced.get("total_cost").asString()).isEqualTo("0.0002");
+        assertThat(priced.get("execution_time_ms").isNumber()).isTrue();
+        assertThat(priced.get("execution_time_ms").asLong()).isEqualTo(700);
+        assertThat(unpriced.get("pricing_status").asString()).isEqualTo("unpriced");
+        assertThat(unpriced.get("total_cost").isNull()).isTrue();
+        assertThat(get("/v1/export/executions.jsonl", GLOBEX_ANALYST).body().split("\n"))
+                .hasSize(2);
+    }
+
+    @Test
     void appliesTheDrillDownFiltersAndTenant() {
         var errors = get("/v1/export/executions.csv", params("error_contains", "rate limit"), ACME_ANALYST)
                 .body()

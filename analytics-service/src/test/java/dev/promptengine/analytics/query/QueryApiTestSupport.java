@@ -161,9 +161,25 @@ public abstract class QueryApiTestSupport {
     }
 
     protected Response postJson(String path, String body, String key) {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+        return send(
+                "POST",
+                path,
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)),
+                key);
+    }
+
+    protected Response delete(String path, String key) {
+        return send(
+                "DELETE",
+                path,
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .DELETE(),
+                key);
+    }
+
+    private Response send(String method, String path, HttpRequest.Builder request, String key) {
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
         }
@@ -174,7 +190,7 @@ public abstract class QueryApiTestSupport {
                     response.headers().firstValue("Content-Type").orElse(""),
                     response.body());
         } catch (Exception e) {
-            throw new IllegalStateException("POST " + path + " failed", e);
+            throw new IllegalStateException(method + " " + path + " failed", e);
         }
     }
 }

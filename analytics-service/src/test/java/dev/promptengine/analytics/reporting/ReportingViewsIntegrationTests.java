@@ -129,6 +129,59 @@ class ReportingViewsIntegrationTests extends QueryApiTestSupport {
     }
 
     @Test
+    void aTenantAdminListsAndDropsOnlyItsOwnRolesAndADroppedRoleReadsNothing() throws SQLException {
+        var created = postJson("/v1/admin/reporting-roles", "{}", ACME_ADMIN).json();
+        String role = created.get("role").asString();
+        var globexRole = postJson("/v1/admin/reporting-roles", "{}", GLOBEX_ADMIN)
+                .json()
+                .get("role")
+                .asString();
+        try (var open = DriverManager.getConnection(
+                databaseUrl, role, created.get("password").asString())) {
+            assertThat(scalar(open, "SELECT count(*) FROM executions_v1")).isPositive();
+
+            var listed = get("/v1/admin/reporting-roles", ACME_ADMIN);
+            var listedRoles = new java.util.ArrayList<String>();
+            listed.json().get("roles").forEach(r -> {
+                listedRoles.add(r.get("role").asString());
+                assertThat(r.get("tenant").asString()).isEqualTo("acme");
+                assertThat(r.has("password")).isFalse();
+            });
+            var foreign = delete("/v1/admin/reporting-roles/" + globexRole, ACME_ADMIN);
+            var notGenerated = delete("/v1/admin/reporting-roles/pe_analytics", ACME_ADMIN);
+            var byAnalyst = delete("/v1/admin/reporting-roles/" + role, ACME_ANALYST);
+            long auditedDrops = auditRows("DELETE /v1/admin/reporting-roles/{role}");
+            var dropped = delete("/v1/admin/reporting-roles/" + role, ACME_ADMIN);
+            var again = delete("/v1/admin/reporting-roles/" + role, ACME_ADMIN);
+
+            assertThat(listed.status()).isEqualTo(200);
+            assertThat(listedRoles).contains(role).doesNotContain(globexRole);
+            assertThat(foreign.status()).as(foreign.body()).isEqualTo(404);
+            assertThat(notGenerated.status()).isEqualTo(404);
+            assertThat(byAnalyst.status()).isEqualTo(403);
+            assertThat(dropped.status()).as(dropped.body()).isEqualTo(200);
+            assertThat(dropped.json().get("role").asString()).isEqualTo(role);
+            assertThat(again.status()).isEqualTo(404);
+            assertThat(auditRows("DELETE /v1/admin/reporting-roles/{role}")).isEqualTo(auditedDrops + 1);
+            // the role is gone from PostgreSQL; the session still open reads no row
+            assertThat(jdbc.sql("SELECT count(*) FROM pg_roles WHERE rolname = :role")
+                            .param("role", role)
+                            .query(Long.class)
+                            .single())
+                    .isZero();
+            assertThatThrownBy(() -> scalar(open, "SELECT count(*) FROM reporting.executions_v1"))
+                    .hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> scalar(open, "SELECT count(*) FROM executions_v1"))
+                    .hasMessageContaining("does not exist");
+            assertThatThrownBy(() -> DriverManager.getConnection(
+                            databaseUrl, role, created.get("password").asString()))
+                    .isInstanceOf(SQLException.class);
+            // the other tenant's role is untouched
+            assertThat(get("/v1/admin/reporting-roles", GLOBEX_ADMIN).body()).contains(globexRole);
+        }
+    }
+
+    @Test
     void theRollupViewsCoverTheCatalogueShapesTheyRead() {
         var shapes = Map.of(
                 "execution_stats_hourly_v1", RollupShape.PROMPT_HOURLY.executionTable(),
@@ -163,7 +216,12 @@ class ReportingViewsIntegrationTests extends QueryApiTestSupport {
     }
 
     private long auditRows() {
-        return jdbc.sql("SELECT count(*) FROM audit_log WHERE endpoint = 'POST /v1/admin/reporting-roles'")
+        return auditRows("POST /v1/admin/reporting-roles");
+    }
+
+    private long auditRows(String endpoint) {
+        return jdbc.sql("SELECT count(*) FROM audit_log WHERE endpoint = :endpoint")
+                .param("endpoint", endpoint)
                 .query(Long.class)
                 .single();
     }
