@@ -50,6 +50,10 @@ class BrokerLossIntegrationTests {
     private static final String ANALYST_KEY = "pe_ana_" + UUID.randomUUID();
     private static final String TENANT = "cluster";
     private static final int EVENTS_PER_KIND = 5;
+    /** Posting threads, and the usages each phase (before the kill, after it, after the restart) must see accepted. */
+    private static final int LOAD_THREADS = 4;
+
+    private static final int PHASE_USAGES = 100;
     private static final BigDecimal COST_PER_EXECUTION = new BigDecimal("0.000027");
 
     private final HttpClient http =
@@ -87,13 +91,13 @@ class BrokerLossIntegrationTests {
                     with(cluster.springArguments(KafkaUser.ANALYTICS), database(analyticsDatabase)));
             services.awaitHealthy();
             var load = new ArrayList<Thread>();
-            for (int i = 0; i < 2; i++) {
+            for (int i = 0; i < LOAD_THREADS; i++) {
                 var thread = new Thread(() -> publishUntilStopped(ingest), "load-" + i);
                 thread.setUncaughtExceptionHandler((t, e) -> loadFailures.add(e));
                 thread.start();
                 load.add(thread);
             }
-            await().atMost(Duration.ofSeconds(120)).until(() -> acceptedUsages.size() >= 200);
+            await().atMost(Duration.ofSeconds(120)).until(() -> acceptedUsages.size() >= PHASE_USAGES);
 
             // when the broker leading most partitions of the usage topic is killed with SIGKILL
             String topic = Topics.USAGE.name();
@@ -108,7 +112,7 @@ class BrokerLossIntegrationTests {
             int acceptedAtElection = acceptedUsages.size();
             await().atMost(Duration.ofSeconds(120))
                     .until(() -> System.nanoTime() - killedAt > TimeUnit.SECONDS.toNanos(15)
-                            && acceptedUsages.size() >= acceptedAtElection + 200);
+                            && acceptedUsages.size() >= acceptedAtElection + PHASE_USAGES);
 
             // and restarted under the same load, and then one instance of cost and analytics leaves its group
             long restartedAt = System.nanoTime();
@@ -120,7 +124,8 @@ class BrokerLossIntegrationTests {
             // graceful: each group hands the partitions of the leaving instance to the other one
             secondAnalytics.close();
             secondCost.close();
-            await().atMost(Duration.ofSeconds(120)).until(() -> acceptedUsages.size() >= acceptedAtRestart + 200);
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> acceptedUsages.size() >= acceptedAtRestart + PHASE_USAGES);
             loading.set(false);
             for (var thread : load) {
                 thread.join(TimeUnit.SECONDS.toMillis(60));

@@ -14,6 +14,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -70,12 +71,14 @@ class ExecutionExportController {
         this.search = search;
     }
 
-    @GetMapping("/v1/export/executions.csv")
+    @GetMapping({"/v1/export/executions.csv", "/v1/export/executions.jsonl"})
     @Operation(
-            summary = "Export executions as CSV",
-            description = "RFC 4180 CSV (UTF-8, CRLF) with a header line, newest first, streamed; the drill-down's"
-                    + " filters. Money is the exact decimal; an unpriced execution has an empty total_cost."
-                    + " Default range: the last 7 days.",
+            summary = "Export executions as CSV or JSON Lines",
+            description = "executions.csv: RFC 4180 CSV (UTF-8, CRLF) with a header line; executions.jsonl: one JSON"
+                    + " object per line with the same snake_case fields (counts as numbers, total_cost as the exact"
+                    + " decimal string). Newest first, streamed; the drill-down's filters. Money is the exact"
+                    + " decimal; an unpriced execution has an empty (null) total_cost. Default range: the last 7"
+                    + " days.",
             responses =
                     @ApiResponse(
                             responseCode = "200",
@@ -98,34 +101,13 @@ class ExecutionExportController {
             @Parameter(description = "Text in the error message, case-insensitive", example = "timeout")
                     @RequestParam(name = "error_contains", required = false)
                     String errorContains,
+            HttpServletRequest request,
             HttpServletResponse response)
             throws IOException {
         var criteria = ExecutionCriteria.resolve(parameters, status, minCost, errorContains, clock);
-        write(caller, criteria, TableFormat.CSV, response);
-    }
-
-    @GetMapping("/v1/export/executions.jsonl")
-    @Operation(
-            summary = "Export executions as JSON Lines",
-            description = "One JSON object per line with the CSV's snake_case fields, newest first, streamed; the"
-                    + " drill-down's filters. Counts are numbers; total_cost is the exact decimal as a string, null"
-                    + " when unpriced. Default range: the last 7 days.")
-    void exportJsonLines(
-            Caller caller,
-            @ParameterObject FilterParameters parameters,
-            @Parameter(schema = @Schema(allowableValues = {"success", "error", "timeout", "unknown"}))
-                    @RequestParam(required = false)
-                    String status,
-            @Parameter(description = "Minimum total cost in USD", example = "0.01")
-                    @RequestParam(name = "min_cost", required = false)
-                    String minCost,
-            @Parameter(description = "Text in the error message, case-insensitive", example = "timeout")
-                    @RequestParam(name = "error_contains", required = false)
-                    String errorContains,
-            HttpServletResponse response)
-            throws IOException {
-        var criteria = ExecutionCriteria.resolve(parameters, status, minCost, errorContains, clock);
-        write(caller, criteria, TableFormat.JSONL, response);
+        // the decoded path the router matched (not the raw URI, which may spell the same path otherwise)
+        var format = request.getServletPath().endsWith(".jsonl") ? TableFormat.JSONL : TableFormat.CSV;
+        write(caller, criteria, format, response);
     }
 
     private void write(Caller caller, ExecutionCriteria criteria, TableFormat format, HttpServletResponse response)
