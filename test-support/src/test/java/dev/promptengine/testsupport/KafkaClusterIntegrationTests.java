@@ -54,13 +54,16 @@ class KafkaClusterIntegrationTests {
             admin.createTopics(List.of(new NewTopic(topic, Optional.of(3), Optional.empty())))
                     .all()
                     .get(30, TimeUnit.SECONDS);
-            var config = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topic)))
-                    .all()
-                    .get(30, TimeUnit.SECONDS)
-                    .values()
-                    .iterator()
-                    .next();
-            assertThat(config.get("min.insync.replicas").value()).isEqualTo("2");
+            // a broker that has not yet heard of the new topic answers UnknownTopicOrPartition: ask again
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+                var config = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topic)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS)
+                        .values()
+                        .iterator()
+                        .next();
+                assertThat(config.get("min.insync.replicas").value()).isEqualTo("2");
+            });
         }
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(cluster.inSyncReplicas(topic))
