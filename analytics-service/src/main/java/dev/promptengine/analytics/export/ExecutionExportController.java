@@ -16,13 +16,9 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.springdoc.core.annotations.ParameterObject;
-import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -112,12 +108,7 @@ class ExecutionExportController {
 
     private void write(Caller caller, ExecutionCriteria criteria, TableFormat format, HttpServletResponse response)
             throws IOException {
-        String file = "executions." + format.extension;
-        response.setContentType(format.contentType);
-        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + file + "\"");
-        var writer = new BufferedWriter(
-                new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), 64 * 1024);
-        var out = format.rows(writer, HEADER);
+        var out = format.open(response, "executions", HEADER);
         long rows = search.stream(
                 caller.tenant(),
                 criteria,
@@ -143,7 +134,7 @@ class ExecutionExportController {
                         row.executionTimeMs(),
                         row.pricingStatus(),
                         row.totalCost()));
-        writer.flush();
-        audit.record(caller, "GET /v1/export/" + file, criteria.describe(), rows);
+        out.finish();
+        audit.record(caller, "GET /v1/export/executions." + format.extension, criteria.describe(), rows);
     }
 }

@@ -11,14 +11,10 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springdoc.core.annotations.ParameterObject;
-import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -97,16 +93,10 @@ class ReportExportController {
         put(options, "versions", versions);
         var table = ReportTable.of(json.valueToTree(reports.answer(report, caller, parameters, options)));
 
-        response.setContentType(tableFormat.contentType);
-        response.setHeader(
-                HttpHeaders.CONTENT_DISPOSITION,
-                "attachment; filename=\"" + report + "." + tableFormat.extension + "\"");
-        var writer = new BufferedWriter(
-                new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), 64 * 1024);
-        var out = tableFormat.rows(writer, table.columns());
+        var out = tableFormat.open(response, report, table.columns());
         var rows = table.rows();
         rows.forEach(out::line);
-        writer.flush();
+        out.finish();
         var described = new LinkedHashMap<String, Object>(options);
         described.put("report", report);
         described.put("format", tableFormat.extension);

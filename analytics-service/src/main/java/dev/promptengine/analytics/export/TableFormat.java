@@ -1,12 +1,18 @@
 package dev.promptengine.analytics.export;
 
 import dev.promptengine.analytics.filter.InvalidParameterException;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.springframework.http.HttpHeaders;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -18,9 +24,24 @@ enum TableFormat {
     CSV("csv", "text/csv;charset=UTF-8"),
     JSONL("jsonl", "application/jsonl;charset=UTF-8");
 
-    /** Writes the rows of one export in this format. */
-    interface Rows {
-        void line(Object... fields);
+    /** The rows of one export, written in this format to a buffered writer. */
+    static final class Rows {
+        private final Writer out;
+        private final Consumer<Object[]> line;
+
+        private Rows(Writer out, Consumer<Object[]> line) {
+            this.out = out;
+            this.line = line;
+        }
+
+        void line(Object... fields) {
+            line.accept(fields);
+        }
+
+        /** Sends what is still buffered; the last call of an export. */
+        void finish() throws IOException {
+            out.flush();
+        }
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -44,14 +65,22 @@ enum TableFormat {
         throw new InvalidParameterException("format", "format must be csv or jsonl");
     }
 
-    /** A writer of rows with these column names; CSV writes the header line now. */
-    Rows rows(Writer out, String... header) {
+    /**
+     * Starts the export as a download named {@code name} plus this format's extension: the content
+     * type, the attachment header, and a writer of rows with these column names (CSV writes the
+     * header line now).
+     */
+    Rows open(HttpServletResponse response, String name, String... header) throws IOException {
+        response.setContentType(contentType);
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "." + extension + "\"");
+        var out = new BufferedWriter(
+                new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), 64 * 1024);
         if (this == CSV) {
             var csv = new CsvWriter(out);
             csv.line((Object[]) header);
-            return csv::line;
+            return new Rows(out, csv::line);
         }
-        return fields -> {
+        return new Rows(out, fields -> {
             Map<String, Object> line = new LinkedHashMap<>();
             for (int i = 0; i < header.length; i++) {
                 line.put(header[i], json(fields[i]));
@@ -62,7 +91,7 @@ enum TableFormat {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        };
+        });
     }
 
     private static Object json(Object value) {

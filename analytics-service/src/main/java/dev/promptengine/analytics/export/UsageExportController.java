@@ -12,14 +12,10 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import org.springdoc.core.annotations.ParameterObject;
-import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -74,12 +70,7 @@ class UsageExportController {
             throws IOException {
         var exportFormat = TableFormat.of(format);
         var filter = parameters.resolve(clock, ExecutionCriteria.DEFAULT_RANGE);
-        response.setContentType(exportFormat.contentType);
-        response.setHeader(
-                HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"usages." + exportFormat.extension + "\"");
-        var writer = new BufferedWriter(
-                new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), 64 * 1024);
-        var out = exportFormat.rows(writer, HEADER);
+        var out = exportFormat.open(response, "usages", HEADER);
         long rows = search.stream(
                 caller.tenant(),
                 filter,
@@ -92,7 +83,7 @@ class UsageExportController {
                         row.sessionId(),
                         row.userIdentifier(),
                         row.captureMode()));
-        writer.flush();
+        out.finish();
         var described = new LinkedHashMap<String, Object>(filter.describe());
         described.put("format", exportFormat.extension);
         audit.record(caller, "GET /v1/export/usages", described, rows);
