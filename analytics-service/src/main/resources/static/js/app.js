@@ -1,4 +1,4 @@
-// The dashboard shell: sign-in, navigation by URL, filters, and live refresh by polling.
+// The dashboard shell: sign-in, navigation by URL, filters, and live refresh (pushed, or polled).
 
 import {api, probe, entries, Unauthorized} from './api.js';
 import * as session from './session.js';
@@ -193,8 +193,9 @@ function route() {
 // ---------------------------------------------------------------- push channel
 
 // The views that take pushed snapshots (overview, executions) get them from one channel for the
-// URL's range and filters; it is reopened when they change. While it is live, polling slows to
-// every 30 s at most (the charts); while it is down, polling runs as chosen (docs/dashboard.md).
+// URL's range and filters; it is reopened when they change. While it is live, nothing polls (the
+// snapshots carry the overview's charts too); while it is down, polling runs as chosen
+// (docs/dashboard.md).
 let channel = null;
 let channelKey = null;
 let pushState = 'down';
@@ -352,10 +353,10 @@ async function refresh() {
 
 function schedule() {
   stopPolling();
-  const chosen = Number(ui.refresh.value);
-  const seconds = chosen && pushState === 'live' && mounted?.instance.pushed ? Math.max(chosen, 30) : chosen;
+  const pushing = pushState === 'live' && Boolean(mounted?.instance.pushed);
+  const seconds = pushing ? 0 : Number(ui.refresh.value);
   if (!seconds || !mounted?.instance.live) {
-    ui.liveDot.className = 'live-dot';
+    ui.liveDot.className = pushing ? 'live-dot on' : 'live-dot';
     return;
   }
   timer = setInterval(() => {

@@ -48,14 +48,18 @@ export function mount(container) {
     })), {format: fmt.count, valueLabel: 'Executions'});
   }
 
-  /** A pushed snapshot: its usage-stats answer is exactly what the cards show. */
+  /**
+   * A pushed snapshot: its usage-stats answer is exactly what the cards show; when it carries the
+   * charts (at most every 5 s, see live/LiveHub), they replace the charts too, so nothing polls.
+   */
   function pushed(snapshot, filters) {
     showStats(snapshot.stats, filters);
+    if (snapshot.charts) showCharts(snapshot.charts);
   }
 
+  /** Polled: the same eight answers the push channel's snapshot carries, asked one by one. */
   async function update(filters) {
     const bucket = bucketFor(filters);
-    const label = t => fmt.bucketLabel(t, bucket);
     const [stats, costSeries, statusSeries, p50, p95, p99, top, errorAnalysis] = await Promise.all([
       api.usageStats(filters),
       api.timeseries(METRICS.cost, bucket, undefined, filters),
@@ -66,8 +70,18 @@ export function mount(container) {
       api.topPrompts(10, filters),
       api.errorAnalysis(filters),
     ]);
-
     showStats(stats, filters);
+    showCharts({
+      bucket, cost: costSeries, executions_by_status: statusSeries,
+      p50_latency_ms: p50, p95_latency_ms: p95, p99_latency_ms: p99, top_prompts: top, error_analysis: errorAnalysis,
+    });
+    return {stats};
+  }
+
+  /** The charts and tables below the cards, from the shape of a snapshot's `charts`. */
+  function showCharts({bucket, cost: costSeries, executions_by_status: statusSeries,
+    p50_latency_ms: p50, p95_latency_ms: p95, p99_latency_ms: p99, top_prompts: top, error_analysis: errorAnalysis}) {
+    const label = t => fmt.bucketLabel(t, bucket);
     const costLines = series(costSeries).map(s => ({...s, name: s.name || 'Cost (USD)'}));
     charts.lines(cost, costLines, {label, format: fmt.moneyRounded, type: 'bar'});
     const unpricedInChart = costLines.flatMap(s => s.points).reduce((sum, p) => sum + p.unpriced, 0);
@@ -82,7 +96,6 @@ export function mount(container) {
       ...series(p95).map(s => ({...s, name: 'p95'})),
       ...series(p99).map(s => ({...s, name: 'p99'})),
     ], {label, format: fmt.ms});
-
 
     const topList = list(top, 'prompts', 'top_prompts');
     charts.bars(prompts, topList.map(p => ({name: promptName(p), value: p.usage_count ?? 0})),
@@ -107,8 +120,6 @@ export function mount(container) {
         {label: 'Model', value: e => e.model ?? '–'},
         {label: 'Error', value: e => pick(e, 'error', 'error_message') ?? '–'},
       ], errorAnalysis.recent_errors ?? [], {caption: 'Recent errors'}));
-
-    return {stats};
   }
 
   return {update, pushed, live: true};

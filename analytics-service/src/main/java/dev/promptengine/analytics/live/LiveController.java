@@ -51,8 +51,12 @@ class LiveController {
             summary = "Live updates (Server-Sent Events)",
             description = "`ready` on connect, then a `snapshot` event (the usage-stats answer and the newest 50"
                     + " executions for these filters) within about a second of each committed batch that changed the"
-                    + " caller's tenant's facts. Subscribers with the same tenant and filters share one query per tick."
-                    + " Reconnect after a drop and reload once: snapshots are whole, not deltas.")
+                    + " caller's tenant's facts, at most one per second. At most every 5 s a snapshot also carries"
+                    + " `charts` (the overview's series, bucket hour up to two days else day, top prompts and error"
+                    + " analysis: the same answers as /v1/analytics) with `charts_changed_at`; when commits stop, one"
+                    + " more snapshot brings the charts up to date (its `changed_at` is null). Subscribers with the"
+                    + " same tenant and filters share one computation. Reconnect after a drop and reload once:"
+                    + " snapshots are whole, not deltas.")
     SseEmitter live(
             Caller caller,
             @Parameter(

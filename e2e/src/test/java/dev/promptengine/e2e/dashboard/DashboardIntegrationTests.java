@@ -339,18 +339,27 @@ class DashboardIntegrationTests {
 
     @Test
     void pushesANewExecutionToAnOpenOverviewWithinTwoSecondsWithoutPolling() throws Exception {
-        // given the overview of the last hour with polling off, so only the push channel can update it
+        // given the overview of the last hour, polling left at its default, the push channel live, and
+        // the page's fetch watched for every question it asks
         signIn(ANALYST_KEY);
         browser.open(pipeline.dashboard("/?view=overview&range=1h"));
         eventually()
                 .untilAsserted(() ->
                         assertThat(browser.cardValue("card-total-executions")).isNotEmpty());
-        browser.find("#refresh").sendKeys("Off");
         eventually()
                 .untilAsserted(
                         () -> assertThat(browser.find("#live-mode").getText()).isEqualTo("· live"));
+        eventually()
+                .untilAsserted(() -> assertThat(browser.script("return document.querySelector("
+                                + "\"[data-testid='chart-executions'] details.data table\") !== null"))
+                        .isEqualTo(true));
         long before = Long.parseLong(browser.cardValue("card-total-executions"));
-        browser.script("window.peNotReloaded = true");
+        long chartBefore = executionsInChart();
+        browser.script("window.peNotReloaded = true; window.peAsked = []; const fetched = window.fetch;"
+                + " window.fetch = function (input, init) {"
+                + " window.peAsked.push(String(input instanceof Request ? input.url : input));"
+                + " return fetched.apply(this, arguments); };");
+        long watchedFrom = System.nanoTime();
 
         // when a usage and its execution are posted to ingest and become visible in the API
         Call live =
@@ -376,7 +385,27 @@ class DashboardIntegrationTests {
                         assertThat(browser.cardValue("card-total-executions")).isEqualTo(String.valueOf(before + 1)));
         assertThat(browser.script("return window.peNotReloaded === true")).isEqualTo(true);
         assertThat(browser.find("#last-updated").getText()).matches("\\d{2}:\\d{2}:\\d{2} UTC");
-        browser.find("#refresh").sendKeys("5 s");
+        // and its executions chart follows from a pushed snapshot (charts come at most every 5 s)
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .untilAsserted(() -> assertThat(executionsInChart()).isEqualTo(chartBefore + 1));
+        // and, watched for longer than the 5 s polling interval, the page asked no question itself
+        long watched = Duration.ofNanos(System.nanoTime() - watchedFrom).toMillis();
+        if (watched < 6_000) {
+            Thread.sleep(6_000 - watched);
+        }
+        assertThat(browser.script("return window.peAsked.filter(url => /\\/v1\\/(analytics|executions)/.test(url))"))
+                .asList()
+                .isEmpty();
+    }
+
+    /** The sum of the overview's executions chart, read from its data table (every status column). */
+    private long executionsInChart() {
+        Object sum = browser.script("return [...document.querySelectorAll("
+                + "\"[data-testid='chart-executions'] details.data tbody td.num\")]"
+                + ".reduce((s, td) => s + Number(td.textContent.replace(/[^0-9]/g, '') || 0), 0)");
+        return ((Number) sum).longValue();
     }
 
     @Test
