@@ -82,7 +82,7 @@ export function mount(container, params) {
       {label: 'Latency', num: true, value: r => fmt.ms(pick(r, 'execution_time_ms', 'latency_ms'))},
       {label: 'Cost', num: true, value: r => (pick(r, 'total_cost', 'cost') ?? null) !== null
         ? money(pick(r, 'total_cost', 'cost')) : unpricedMark(fmt.executionCost(null, r.pricing_status))},
-      {label: 'Error', value: r => r.error_message ?? ''},
+      {label: 'Error', value: r => r.error_message ?? (r.content_error ? 'encrypted (open the execution)' : '')},
     ], rows, {caption: 'Executions', rowAttrs: r => ({class: 'clickable', 'data-id': r.id})}));
     pager.shown(pick(answer, 'next_cursor', 'next', 'cursor'));
   }

@@ -118,7 +118,7 @@ export function mount(container) {
         {label: 'When', value: e => fmt.dateTime(pick(e, 'timestamp', 'occurred_at'))},
         {label: 'Prompt', value: e => pick(e, 'prompt', 'prompt_slug') ?? '–'},
         {label: 'Model', value: e => e.model ?? '–'},
-        {label: 'Error', value: e => pick(e, 'error', 'error_message') ?? '–'},
+        {label: 'Error', value: e => pick(e, 'error', 'error_message') ?? (e.content_error ? 'encrypted (open the execution)' : '–')},
       ], errorAnalysis.recent_errors ?? [], {caption: 'Recent errors'}));
   }
 

@@ -127,6 +127,6 @@ function sessionPage(container, id) {
 function snippet(e) {
   const text = e.type === 'usage' ? e.rendered_content
     : e.error_message || e.response_content || (e.messages || []).map(m => m.content).filter(Boolean).pop();
-  if (!text) return '';
+  if (!text) return e.content_error ? `encrypted, not shown: ${e.content_error}` : '';
   return text.length > 120 ? `${text.slice(0, 119)}…` : text;
 }

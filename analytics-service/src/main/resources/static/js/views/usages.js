@@ -91,7 +91,8 @@ function usagePage(container, id) {
         fact('LLM calls', calls(u.executions)))),
       u.rendered_system_message ? h('section.card', h('h2', 'System message'), h('pre.message', u.rendered_system_message)) : null,
       h('section.card', {'aria-labelledby': 'u-content'}, h('h2#u-content', 'Rendered content'),
-        u.rendered_content ? h('pre.message', {'data-testid': 'rendered'}, u.rendered_content) : h('p', 'No content was captured.')),
+        u.rendered_content ? h('pre.message', {'data-testid': 'rendered'}, u.rendered_content)
+          : h('p', u.content_error ? `Encrypted, not shown: ${u.content_error}` : 'No content was captured.')),
       u.parameters ? h('section.card', h('h2', 'Parameters'), h('pre.message', JSON.stringify(u.parameters, null, 2))) : null);
   }
   return {update, live: false};

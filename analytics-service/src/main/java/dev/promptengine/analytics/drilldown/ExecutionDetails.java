@@ -1,8 +1,7 @@
 package dev.promptengine.analytics.drilldown;
 
-import dev.promptengine.analytics.privacy.ContentKeys;
+import dev.promptengine.analytics.privacy.SealedReads;
 import dev.promptengine.analytics.query.Numbers;
-import dev.promptengine.schemas.sealing.KeyUnavailableException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
@@ -67,27 +66,8 @@ class ExecutionDetails {
                     example = "shredded: key-encryption key v1 of tenant acme does not exist (shredded?)")
             String contentError) {
 
-        ExecutionDetail withContent(JsonNode content) {
-            return withOpened(
-                    text(content, "error_message"),
-                    content.get("messages"),
-                    text(content, "response_content"),
-                    content.has("response_metadata") ? json(text(content, "response_metadata")) : responseMetadata,
-                    null);
-        }
-
-        ExecutionDetail withContentError(String error) {
-            // sealed: the clear columns hold no content
-            return withOpened(null, null, null, responseMetadata, error);
-        }
-
-        /** This execution with its sealed content fields as opened (or not, with the reason). */
-        private ExecutionDetail withOpened(
-                String openedErrorMessage,
-                JsonNode openedMessages,
-                String openedResponse,
-                JsonNode openedResponseMetadata,
-                String error) {
+        /** This execution with its sealed content fields as opened (or not, with the reason: the clear columns are empty). */
+        ExecutionDetail withOpened(SealedReads.Opened opened) {
             return new ExecutionDetail(
                     id,
                     occurredAt,
@@ -103,18 +83,18 @@ class ExecutionDetails {
                     sessionId,
                     status,
                     errorType,
-                    openedErrorMessage,
+                    opened.text("error_message"),
                     tokens,
                     executionTimeMs,
-                    openedMessages,
-                    openedResponse,
-                    openedResponseMetadata,
+                    opened.node("messages"),
+                    opened.text("response_content"),
+                    opened.json("response_metadata", responseMetadata),
                     captureMode,
                     redactions,
                     cost,
                     usage,
                     true,
-                    error);
+                    opened.error());
         }
 
         ExecutionDetail withUsage(Usage usage) {
@@ -213,7 +193,7 @@ class ExecutionDetails {
             boolean contentSealed,
             String contentError) {
 
-        Usage withContent(JsonNode content) {
+        Usage withOpened(SealedReads.Opened opened) {
             return new Usage(
                     id,
                     occurredAt,
@@ -223,32 +203,13 @@ class ExecutionDetails {
                     environment,
                     sessionId,
                     userIdentifier,
-                    content.has("parameters") ? json(text(content, "parameters")) : parameters,
-                    content.has("metadata") ? json(text(content, "metadata")) : metadata,
-                    text(content, "rendered_content"),
-                    text(content, "rendered_system_message"),
+                    opened.json("parameters", parameters),
+                    opened.json("metadata", metadata),
+                    opened.text("rendered_content"),
+                    opened.text("rendered_system_message"),
                     captureMode,
                     true,
-                    null);
-        }
-
-        Usage withContentError(String error) {
-            return new Usage(
-                    id,
-                    occurredAt,
-                    promptId,
-                    promptSlug,
-                    promptVersion,
-                    environment,
-                    sessionId,
-                    userIdentifier,
-                    parameters,
-                    metadata,
-                    renderedContent,
-                    renderedSystemMessage,
-                    captureMode,
-                    true,
-                    error);
+                    opened.error());
         }
     }
 
@@ -270,48 +231,32 @@ class ExecutionDetails {
             LIMIT 1""";
 
     private final JdbcClient jdbc;
-    private final ContentKeys contentKeys;
 
-    ExecutionDetails(JdbcClient jdbc, ContentKeys contentKeys) {
+    ExecutionDetails(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.contentKeys = contentKeys;
     }
 
-    /** The execution; content stored sealed is decrypted, or marked with why it cannot be. */
-    Optional<ExecutionDetail> find(String tenant, UUID id) {
+    /** The execution; content stored sealed is opened through {@code reading}, or marked with why it cannot be. */
+    Optional<ExecutionDetail> find(String tenant, UUID id, SealedReads.Reading reading) {
         return jdbc.sql(DETAIL)
                 .param("tenant", tenant)
                 .param("id", id)
-                .query((rs, row) -> opened(tenant, rs))
+                .query((rs, row) -> opened(rs, reading))
                 .optional();
     }
 
-    private ExecutionDetail opened(String tenant, ResultSet rs) throws SQLException {
+    private static ExecutionDetail opened(ResultSet rs, SealedReads.Reading reading) throws SQLException {
         ExecutionDetail detail = detail(rs);
         byte[] sealed = rs.getBytes("sealed");
         if (sealed != null) {
-            try {
-                detail = detail.withContent(contentKeys.open(tenant, detail.id(), sealed));
-            } catch (KeyUnavailableException e) {
-                detail = detail.withContentError(e.reason() + ": " + e.getMessage());
-            }
+            detail = detail.withOpened(reading.open(detail.id(), sealed));
         }
         byte[] usageSealed = rs.getBytes("u_sealed");
         if (usageSealed != null && detail.usage() != null) {
             Usage usage = detail.usage();
-            try {
-                usage = usage.withContent(contentKeys.open(tenant, usage.id(), usageSealed));
-            } catch (KeyUnavailableException e) {
-                usage = usage.withContentError(e.reason() + ": " + e.getMessage());
-            }
-            detail = detail.withUsage(usage);
+            detail = detail.withUsage(usage.withOpened(reading.open(usage.id(), usageSealed)));
         }
         return detail;
-    }
-
-    private static String text(JsonNode content, String field) {
-        JsonNode value = content.get(field);
-        return value == null || value.isNull() ? null : value.asString();
     }
 
     private static ExecutionDetail detail(ResultSet rs) throws SQLException {

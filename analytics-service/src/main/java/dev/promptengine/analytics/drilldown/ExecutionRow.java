@@ -6,7 +6,7 @@ import java.util.UUID;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
-/** One execution as listed by the drill-down and written by the CSV export. */
+/** One execution as listed by the drill-down and written by the export. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ExecutionRow(
         UUID id,
@@ -31,4 +31,14 @@ public record ExecutionRow(
         @Schema(example = "priced") String pricingStatus,
 
         @Schema(description = "Exact USD decimal string; null when unpriced", example = "0.00367")
-        String totalCost) {}
+        String totalCost,
+
+        @Schema(
+                description =
+                        "True when the error message was stored encrypted and was decrypted for this answer (audited)")
+        boolean contentSealed,
+
+        @Schema(
+                description =
+                        "Why an encrypted error message could not be shown (it is then null), e.g. 'shredded: ...'")
+        String contentError) {}

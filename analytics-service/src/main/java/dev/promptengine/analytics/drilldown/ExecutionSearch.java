@@ -2,6 +2,7 @@ package dev.promptengine.analytics.drilldown;
 
 import dev.promptengine.analytics.filter.InvalidParameterException;
 import dev.promptengine.analytics.filter.QueryFilter;
+import dev.promptengine.analytics.privacy.SealedReads;
 import dev.promptengine.analytics.query.FactSources;
 import dev.promptengine.analytics.query.Numbers;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,10 @@ public class ExecutionSearch {
     static final String COLUMNS = """
             SELECT id, occurred_at, usage_id, prompt_slug, prompt_version, environment, provider, model,
                    user_identifier, session_id, status, error_type, error_message, input_tokens, output_tokens,
-                   total_tokens, cached_input_tokens, reasoning_tokens, execution_time_ms, pricing_status, total_cost
+                   total_tokens, cached_input_tokens, reasoning_tokens, execution_time_ms, pricing_status, total_cost,
+                   CASE WHEN error_message IS NULL AND status <> 'success' THEN
+                     (SELECT c.sealed FROM execution_content c WHERE c.tenant = execution_fact.tenant
+                        AND c.id = execution_fact.id AND c.occurred_at = execution_fact.occurred_at) END AS sealed
             FROM execution_fact
             WHERE tenant = :tenant AND occurred_at >= :from AND occurred_at < :to""";
 
@@ -78,7 +82,8 @@ public class ExecutionSearch {
         this.readOnly.setReadOnly(true);
     }
 
-    public Page page(String tenant, ExecutionCriteria criteria, int limit, Cursor after) {
+    /** A page of rows; an error message stored sealed is opened through {@code reading}. */
+    public Page page(String tenant, ExecutionCriteria criteria, int limit, Cursor after, SealedReads.Reading reading) {
         var params = new MapSqlParameterSource();
         var sql = where(tenant, criteria, params);
         if (after != null) {
@@ -92,7 +97,7 @@ public class ExecutionSearch {
         params.addValue("limit", limit + 1);
         List<ExecutionRow> rows = jdbc.sql(sql.toString())
                 .paramSource(params)
-                .query(ExecutionSearch::row)
+                .query((rs, n) -> row(rs, reading))
                 .list();
         if (rows.size() <= limit) {
             return new Page(rows, null);
@@ -102,14 +107,15 @@ public class ExecutionSearch {
         return new Page(List.copyOf(page), new Cursor(last.occurredAt(), last.id()));
     }
 
-    /** Streams every matching row to {@code sink}, newest first; returns the row count. */
-    public long stream(String tenant, ExecutionCriteria criteria, Consumer<ExecutionRow> sink) {
+    /** Streams every matching row to {@code sink}, newest first, sealed error messages opened; returns the row count. */
+    public long stream(
+            String tenant, ExecutionCriteria criteria, SealedReads.Reading reading, Consumer<ExecutionRow> sink) {
         var params = new MapSqlParameterSource();
         var sql = where(tenant, criteria, params).append(ORDER);
         long[] count = {0};
         // PostgreSQL only uses a server-side cursor (fetch size) inside a transaction
         readOnly.executeWithoutResult(status -> streaming.query(sql.toString(), params, rs -> {
-            sink.accept(row(rs, 0));
+            sink.accept(row(rs, reading));
             count[0]++;
         }));
         return count[0];
@@ -141,10 +147,13 @@ public class ExecutionSearch {
         return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
-    static ExecutionRow row(ResultSet rs, int rowNumber) throws SQLException {
+    private static ExecutionRow row(ResultSet rs, SealedReads.Reading reading) throws SQLException {
         var cost = rs.getBigDecimal("total_cost");
+        var id = rs.getObject("id", UUID.class);
+        byte[] sealed = rs.getBytes("sealed");
+        var opened = sealed == null ? null : reading.open(id, sealed);
         return new ExecutionRow(
-                rs.getObject("id", UUID.class),
+                id,
                 rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
                 rs.getObject("usage_id", UUID.class),
                 rs.getString("prompt_slug"),
@@ -156,7 +165,7 @@ public class ExecutionSearch {
                 rs.getString("session_id"),
                 rs.getString("status"),
                 rs.getString("error_type"),
-                rs.getString("error_message"),
+                opened == null ? rs.getString("error_message") : opened.text("error_message"),
                 rs.getLong("input_tokens"),
                 rs.getLong("output_tokens"),
                 rs.getLong("total_tokens"),
@@ -164,6 +173,8 @@ public class ExecutionSearch {
                 rs.getLong("reasoning_tokens"),
                 rs.getLong("execution_time_ms"),
                 rs.getString("pricing_status"),
-                cost == null ? null : Numbers.money(cost));
+                cost == null ? null : Numbers.money(cost),
+                opened != null,
+                opened == null ? null : opened.error());
     }
 }

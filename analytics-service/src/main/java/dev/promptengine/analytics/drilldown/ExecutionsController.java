@@ -3,6 +3,7 @@ package dev.promptengine.analytics.drilldown;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.promptengine.analytics.audit.AuditTrail;
 import dev.promptengine.analytics.filter.FilterParameters;
+import dev.promptengine.analytics.privacy.SealedReads;
 import dev.promptengine.analytics.query.QueryProblems;
 import dev.promptengine.service.auth.Caller;
 import dev.promptengine.service.auth.RequiresRole;
@@ -44,12 +45,15 @@ class ExecutionsController {
     private final AuditTrail audit;
     private final ExecutionSearch search;
     private final ExecutionDetails details;
+    private final SealedReads sealedReads;
 
-    ExecutionsController(Clock clock, AuditTrail audit, ExecutionSearch search, ExecutionDetails details) {
+    ExecutionsController(
+            Clock clock, AuditTrail audit, ExecutionSearch search, ExecutionDetails details, SealedReads sealedReads) {
         this.clock = clock;
         this.audit = audit;
         this.search = search;
         this.details = details;
+        this.sealedReads = sealedReads;
     }
 
     @GetMapping("/v1/executions")
@@ -77,13 +81,15 @@ class ExecutionsController {
         var criteria = ExecutionCriteria.resolve(parameters, status, minCost, errorContains, clock);
         int size = FilterParameters.integer("limit", limit, 1, 500);
         var after = cursor == null ? null : ExecutionSearch.Cursor.decode(cursor);
-        var page = search.page(caller.tenant(), criteria, size, after);
+        var reading = sealedReads.start(caller.tenant());
+        var page = search.page(caller.tenant(), criteria, size, after, reading);
         Map<String, Object> described = criteria.describe();
         described.put("limit", size);
         if (cursor != null) {
             described.put("cursor", cursor);
         }
         audit.record(caller, "GET /v1/executions", described, page.rows().size());
+        reading.audit(caller, "GET /v1/executions");
         return new ExecutionPage(
                 criteria.filter().from(),
                 criteria.filter().to(),
@@ -97,28 +103,11 @@ class ExecutionsController {
             description = "The execution with its usage, messages, response and cost breakdown; 404 when it is not"
                     + " in the caller's tenant.")
     ExecutionDetails.ExecutionDetail execution(Caller caller, @PathVariable UUID id) {
-        var detail = details.find(caller.tenant(), id)
+        var reading = sealedReads.start(caller.tenant());
+        var detail = details.find(caller.tenant(), id, reading)
                 .orElseThrow(() -> new QueryProblems.NotFoundException("No execution " + id));
         audit.record(caller, "GET /v1/executions/{id}", Map.of("id", id.toString()), 1);
-        int sealedRecords = (detail.contentSealed() ? 1 : 0)
-                + (detail.usage() != null && detail.usage().contentSealed() ? 1 : 0);
-        if (sealedRecords > 0) {
-            // every decryption of stored content leaves its own row: who read which event's content
-            audit.record(
-                    caller,
-                    "READ sealed content",
-                    Map.of(
-                            "execution_id",
-                            id.toString(),
-                            "usage_id",
-                            String.valueOf(
-                                    detail.usage() == null
-                                            ? null
-                                            : detail.usage().id()),
-                            "opened",
-                            detail.contentError() == null ? "yes" : "no: " + detail.contentError()),
-                    sealedRecords);
-        }
+        reading.audit(caller, "GET /v1/executions/{id}");
         return detail;
     }
 }

@@ -3,6 +3,7 @@ package dev.promptengine.analytics.drilldown;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.promptengine.analytics.filter.InvalidParameterException;
 import dev.promptengine.analytics.filter.QueryFilter;
+import dev.promptengine.analytics.privacy.SealedReads;
 import dev.promptengine.analytics.query.FactSources;
 import dev.promptengine.analytics.query.Numbers;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -122,7 +123,15 @@ public class SessionSearch {
             @Schema(description = "execution: the messages sent, [{role, content}]")
             JsonNode messages,
 
-            @Schema(description = "execution: the response") String responseContent) {}
+            @Schema(description = "execution: the response") String responseContent,
+
+            @Schema(
+                    description =
+                            "True when the content was stored encrypted and was decrypted for this answer (audited)")
+            boolean contentSealed,
+
+            @Schema(description = "Why encrypted content could not be shown (the content fields are then null)")
+            String contentError) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -181,7 +190,8 @@ public class SessionSearch {
     }
 
     /** Every usage and execution of a session (any time), oldest first; empty when the tenant has none. */
-    public Optional<Session> session(String tenant, String sessionId) {
+    /** The session; content stored sealed is opened through {@code reading}. */
+    public Optional<Session> session(String tenant, String sessionId, SealedReads.Reading reading) {
         var all = new QueryFilter(BEGINNING, END, null, null, null, null, null, null, sessionId);
         var params = new MapSqlParameterSource();
         var summary = jdbc.sql(summaries(tenant, all, "session_id", params).toString())
@@ -195,7 +205,7 @@ public class SessionSearch {
                 .param("tenant", tenant)
                 .param("session", sessionId)
                 .param("limit", MAX_EVENTS + 1)
-                .query(SessionSearch::event)
+                .query((rs, n) -> event(rs, n < MAX_EVENTS ? reading : null))
                 .list();
         boolean truncated = events.size() > MAX_EVENTS;
         return Optional.of(
@@ -254,7 +264,8 @@ public class SessionSearch {
                      u.user_identifier, NULL::uuid AS usage_id, NULL AS provider, NULL AS model, NULL AS status,
                      NULL AS error_message, NULL::bigint AS input_tokens, NULL::bigint AS output_tokens,
                      NULL::bigint AS total_tokens, NULL::bigint AS execution_time_ms, NULL AS pricing_status,
-                     NULL::numeric AS total_cost, uc.rendered_content, NULL AS messages_json, NULL AS response_content
+                     NULL::numeric AS total_cost, uc.rendered_content, NULL AS messages_json, NULL AS response_content,
+                     uc.sealed
               FROM usage_fact u
               LEFT JOIN usage_content uc ON uc.tenant = u.tenant AND uc.id = u.id AND uc.occurred_at = u.occurred_at
               WHERE u.tenant = :tenant AND u.session_id = :session
@@ -262,7 +273,7 @@ public class SessionSearch {
               SELECT 'execution', e.id, e.occurred_at, e.prompt_slug, e.prompt_version, e.environment,
                      e.user_identifier, e.usage_id, e.provider, e.model, e.status, e.error_message, e.input_tokens,
                      e.output_tokens, e.total_tokens, e.execution_time_ms, e.pricing_status, e.total_cost, NULL,
-                     c.messages::text, c.response_content
+                     c.messages::text, c.response_content, c.sealed
               FROM execution_fact e
               LEFT JOIN execution_content c ON c.tenant = e.tenant AND c.id = e.id AND c.occurred_at = e.occurred_at
               WHERE e.tenant = :tenant AND e.session_id = :session
@@ -285,12 +296,16 @@ public class SessionSearch {
                 rs.getLong("unpriced"));
     }
 
-    private static Event event(ResultSet rs, int rowNumber) throws SQLException {
+    /** One event; its sealed content opened through {@code reading} (null: past the answer's end, not opened). */
+    private static Event event(ResultSet rs, SealedReads.Reading reading) throws SQLException {
         BigDecimal cost = rs.getBigDecimal("total_cost");
         String messages = rs.getString("messages_json");
+        var id = rs.getObject("id", UUID.class);
+        byte[] sealed = rs.getBytes("sealed");
+        var opened = sealed == null || reading == null ? null : reading.open(id, sealed);
         return new Event(
                 rs.getString("type"),
-                rs.getObject("id", UUID.class),
+                id,
                 rs.getObject("occurred_at", java.time.OffsetDateTime.class).toInstant(),
                 rs.getString("prompt_slug"),
                 rs.getInt("prompt_version"),
@@ -300,15 +315,17 @@ public class SessionSearch {
                 rs.getString("provider"),
                 rs.getString("model"),
                 rs.getString("status"),
-                rs.getString("error_message"),
+                opened == null ? rs.getString("error_message") : opened.text("error_message"),
                 (Long) rs.getObject("input_tokens"),
                 (Long) rs.getObject("output_tokens"),
                 (Long) rs.getObject("total_tokens"),
                 (Long) rs.getObject("execution_time_ms"),
                 rs.getString("pricing_status"),
                 cost == null ? null : Numbers.money(cost),
-                rs.getString("rendered_content"),
-                messages == null ? null : JSON.readTree(messages),
-                rs.getString("response_content"));
+                opened == null ? rs.getString("rendered_content") : opened.text("rendered_content"),
+                opened == null ? (messages == null ? null : JSON.readTree(messages)) : opened.node("messages"),
+                opened == null ? rs.getString("response_content") : opened.text("response_content"),
+                opened != null,
+                opened == null ? null : opened.error());
     }
 }

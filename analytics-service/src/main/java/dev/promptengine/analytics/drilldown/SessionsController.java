@@ -5,6 +5,7 @@ import dev.promptengine.analytics.audit.AuditTrail;
 import dev.promptengine.analytics.filter.FilterParameters;
 import dev.promptengine.analytics.filter.InvalidParameterException;
 import dev.promptengine.analytics.filter.QueryFilter;
+import dev.promptengine.analytics.privacy.SealedReads;
 import dev.promptengine.analytics.query.QueryProblems;
 import dev.promptengine.service.auth.Caller;
 import dev.promptengine.service.auth.RequiresRole;
@@ -75,9 +76,12 @@ class SessionsController {
     private final AuditTrail audit;
     private final SessionSearch sessions;
     private final UsageSearch usages;
+    private final SealedReads sealedReads;
 
-    SessionsController(Clock clock, AuditTrail audit, SessionSearch sessions, UsageSearch usages) {
+    SessionsController(
+            Clock clock, AuditTrail audit, SessionSearch sessions, UsageSearch usages, SealedReads sealedReads) {
         this.clock = clock;
+        this.sealedReads = sealedReads;
         this.audit = audit;
         this.sessions = sessions;
         this.usages = usages;
@@ -120,13 +124,15 @@ class SessionsController {
                     + " when there are more), with tokens, latency, cost, status and content; 404 when the caller's"
                     + " tenant has no such session.")
     SessionSearch.Session session(Caller caller, @PathVariable String sessionId) {
-        var session = sessions.session(caller.tenant(), sessionId)
+        var reading = sealedReads.start(caller.tenant());
+        var session = sessions.session(caller.tenant(), sessionId, reading)
                 .orElseThrow(() -> new QueryProblems.NotFoundException("No session " + sessionId));
         audit.record(
                 caller,
                 "GET /v1/sessions/{id}",
                 Map.of("session", sessionId),
                 session.events().size());
+        reading.audit(caller, "GET /v1/sessions/{id}");
         return session;
     }
 
@@ -226,9 +232,11 @@ class SessionsController {
             description = "The render with its parameters, content and the executions made from it; 404 when it is not"
                     + " in the caller's tenant.")
     UsageSearch.UsageDetail usage(Caller caller, @PathVariable UUID id) {
-        var usage = usages.find(caller.tenant(), id)
+        var reading = sealedReads.start(caller.tenant());
+        var usage = usages.find(caller.tenant(), id, reading)
                 .orElseThrow(() -> new QueryProblems.NotFoundException("No usage " + id));
         audit.record(caller, "GET /v1/usages/{id}", Map.of("id", id.toString()), 1);
+        reading.audit(caller, "GET /v1/usages/{id}");
         return usage;
     }
 

@@ -2,6 +2,7 @@ package dev.promptengine.analytics.drilldown;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.promptengine.analytics.filter.QueryFilter;
+import dev.promptengine.analytics.privacy.SealedReads;
 import dev.promptengine.analytics.query.FactSources;
 import dev.promptengine.analytics.query.Numbers;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -110,7 +111,15 @@ public class UsageSearch {
             String renderedContent,
 
             String renderedSystemMessage,
-            List<LinkedExecution> executions) {
+            List<LinkedExecution> executions,
+
+            @Schema(
+                    description =
+                            "True when the content was stored encrypted and was decrypted for this answer (audited)")
+            boolean contentSealed,
+
+            @Schema(description = "Why encrypted content could not be shown (the content fields are then null)")
+            String contentError) {
 
         UsageDetail withExecutions(List<LinkedExecution> linked) {
             return new UsageDetail(
@@ -127,7 +136,9 @@ public class UsageSearch {
                     captureMode,
                     renderedContent,
                     renderedSystemMessage,
-                    linked);
+                    linked,
+                    contentSealed,
+                    contentError);
         }
     }
 
@@ -227,31 +238,43 @@ public class UsageSearch {
         }
     }
 
-    public Optional<UsageDetail> find(String tenant, UUID id) {
+    /** The usage; content stored sealed is opened through {@code reading}. */
+    public Optional<UsageDetail> find(String tenant, UUID id, SealedReads.Reading reading) {
         return jdbc.sql("""
                         SELECT u.*, u.parameters::text AS parameters_json, u.metadata::text AS metadata_json,
-                               uc.rendered_content, uc.rendered_system_message
+                               uc.rendered_content, uc.rendered_system_message, uc.sealed
                         FROM usage_fact u
                         LEFT JOIN usage_content uc ON uc.tenant = u.tenant AND uc.id = u.id AND uc.occurred_at = u.occurred_at
                         WHERE u.tenant = :tenant AND u.id = :id
                         LIMIT 1""")
                 .param("tenant", tenant)
                 .param("id", id)
-                .query((rs, n) -> new UsageDetail(
-                        rs.getObject("id", UUID.class),
-                        instant(rs, "occurred_at"),
-                        rs.getString("prompt_id"),
-                        rs.getString("prompt_slug"),
-                        rs.getInt("prompt_version"),
-                        rs.getString("environment"),
-                        rs.getString("session_id"),
-                        rs.getString("user_identifier"),
-                        json(rs.getString("parameters_json")),
-                        json(rs.getString("metadata_json")),
-                        rs.getString("capture_mode"),
-                        rs.getString("rendered_content"),
-                        rs.getString("rendered_system_message"),
-                        List.of()))
+                .query((rs, n) -> {
+                    var usageId = rs.getObject("id", UUID.class);
+                    byte[] sealed = rs.getBytes("sealed");
+                    var opened = sealed == null ? null : reading.open(usageId, sealed);
+                    JsonNode parameters = json(rs.getString("parameters_json"));
+                    JsonNode metadata = json(rs.getString("metadata_json"));
+                    return new UsageDetail(
+                            usageId,
+                            instant(rs, "occurred_at"),
+                            rs.getString("prompt_id"),
+                            rs.getString("prompt_slug"),
+                            rs.getInt("prompt_version"),
+                            rs.getString("environment"),
+                            rs.getString("session_id"),
+                            rs.getString("user_identifier"),
+                            opened == null ? parameters : opened.json("parameters", parameters),
+                            opened == null ? metadata : opened.json("metadata", metadata),
+                            rs.getString("capture_mode"),
+                            opened == null ? rs.getString("rendered_content") : opened.text("rendered_content"),
+                            opened == null
+                                    ? rs.getString("rendered_system_message")
+                                    : opened.text("rendered_system_message"),
+                            List.of(),
+                            opened != null,
+                            opened == null ? null : opened.error());
+                })
                 .optional()
                 .map(u -> u.withExecutions(
                         executionsOf(tenant, Map.of(u.id(), u.occurredAt())).getOrDefault(u.id(), List.of())));

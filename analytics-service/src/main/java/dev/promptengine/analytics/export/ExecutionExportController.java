@@ -4,6 +4,7 @@ import dev.promptengine.analytics.audit.AuditTrail;
 import dev.promptengine.analytics.drilldown.ExecutionCriteria;
 import dev.promptengine.analytics.drilldown.ExecutionSearch;
 import dev.promptengine.analytics.filter.FilterParameters;
+import dev.promptengine.analytics.privacy.SealedReads;
 import dev.promptengine.service.auth.Caller;
 import dev.promptengine.service.auth.RequiresRole;
 import dev.promptengine.service.auth.Role;
@@ -60,11 +61,13 @@ class ExecutionExportController {
     private final Clock clock;
     private final AuditTrail audit;
     private final ExecutionSearch search;
+    private final SealedReads sealedReads;
 
-    ExecutionExportController(Clock clock, AuditTrail audit, ExecutionSearch search) {
+    ExecutionExportController(Clock clock, AuditTrail audit, ExecutionSearch search, SealedReads sealedReads) {
         this.clock = clock;
         this.audit = audit;
         this.search = search;
+        this.sealedReads = sealedReads;
     }
 
     @GetMapping({"/v1/export/executions.csv", "/v1/export/executions.jsonl"})
@@ -109,9 +112,11 @@ class ExecutionExportController {
     private void write(Caller caller, ExecutionCriteria criteria, TableFormat format, HttpServletResponse response)
             throws IOException {
         var out = format.open(response, "executions", HEADER);
+        var reading = sealedReads.start(caller.tenant());
         long rows = search.stream(
                 caller.tenant(),
                 criteria,
+                reading,
                 row -> out.line(
                         row.id(),
                         row.occurredAt(),
@@ -135,6 +140,8 @@ class ExecutionExportController {
                         row.pricingStatus(),
                         row.totalCost()));
         out.finish();
-        audit.record(caller, "GET /v1/export/executions." + format.extension, criteria.describe(), rows);
+        String endpoint = "GET /v1/export/executions." + format.extension;
+        audit.record(caller, endpoint, criteria.describe(), rows);
+        reading.audit(caller, endpoint);
     }
 }

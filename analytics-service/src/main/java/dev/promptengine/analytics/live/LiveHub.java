@@ -4,6 +4,7 @@ import dev.promptengine.analytics.drilldown.ExecutionCriteria;
 import dev.promptengine.analytics.drilldown.ExecutionSearch;
 import dev.promptengine.analytics.facts.CommitAnnouncer;
 import dev.promptengine.analytics.filter.FilterParameters;
+import dev.promptengine.analytics.privacy.SealedReads;
 import dev.promptengine.analytics.query.OverviewCharts;
 import dev.promptengine.analytics.query.UsageStatsReport;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -100,6 +101,7 @@ public class LiveHub implements SmartLifecycle {
     private final UsageStatsReport stats;
     private final ExecutionSearch executions;
     private final OverviewCharts charts;
+    private final SealedReads.Reading notOpened;
     private final Clock clock;
     private final Duration minInterval;
     private final Duration chartsInterval;
@@ -112,11 +114,15 @@ public class LiveHub implements SmartLifecycle {
             OverviewCharts charts,
             Clock clock,
             MeterRegistry meters,
+            SealedReads sealedReads,
             @Value("${promptengine.analytics.live.min-interval:1s}") Duration minInterval,
             @Value("${promptengine.analytics.live.charts-interval:5s}") Duration chartsInterval) {
         this.stats = stats;
         this.executions = executions;
         this.charts = charts;
+        // one query answers many subscribers, so there is no single caller to audit a content read for
+        this.notOpened = sealedReads.closed(
+                "not_opened: the live channel does not open encrypted content; GET /v1/executions/{id} does (audited)");
         this.clock = clock;
         this.minInterval = minInterval;
         this.chartsInterval = chartsInterval;
@@ -227,14 +233,14 @@ public class LiveHub implements SmartLifecycle {
         var range = filters.resolve(clock, Duration.ofDays(30));
         var usageStats = stats.answer(subscription.tenant(), range);
         var criteria = ExecutionCriteria.resolve(filters, null, null, null, clock);
-        var newest = executions.page(subscription.tenant(), criteria, EXECUTIONS, null);
+        var newest = executions.page(subscription.tenant(), criteria, EXECUTIONS, null, notOpened);
         var snapshot = new LinkedHashMap<String, Object>();
         snapshot.put("stats", usageStats);
         snapshot.put("executions", newest.rows());
         snapshot.put("next_cursor", newest.next() == null ? null : newest.next().encode());
         snapshot.put("changed_at", changedAt == null ? null : changedAt.toString());
         if (chartsChangedAt != null) {
-            snapshot.put("charts", charts.answer(subscription.tenant(), range));
+            snapshot.put("charts", charts.answer(subscription.tenant(), range, notOpened));
             snapshot.put("charts_changed_at", chartsChangedAt.toString());
         }
         snapshotsComputed.incrementAndGet();

@@ -4,6 +4,7 @@ import dev.promptengine.analytics.audit.AuditTrail;
 import dev.promptengine.analytics.filter.FilterParameters;
 import dev.promptengine.analytics.filter.InvalidParameterException;
 import dev.promptengine.analytics.filter.QueryFilter;
+import dev.promptengine.analytics.privacy.SealedReads;
 import dev.promptengine.service.auth.Caller;
 import dev.promptengine.service.auth.RequiresRole;
 import dev.promptengine.service.auth.Role;
@@ -44,6 +45,7 @@ class AnalyticsController {
     private final TopPromptsReport topPrompts;
     private final TimeseriesReport timeseries;
     private final VersionComparisonReport versionComparison;
+    private final SealedReads sealedReads;
 
     AnalyticsController(
             Clock clock,
@@ -54,8 +56,10 @@ class AnalyticsController {
             ErrorAnalysisReport errorAnalysis,
             TopPromptsReport topPrompts,
             TimeseriesReport timeseries,
-            VersionComparisonReport versionComparison) {
+            VersionComparisonReport versionComparison,
+            SealedReads sealedReads) {
         this.clock = clock;
+        this.sealedReads = sealedReads;
         this.audit = audit;
         this.usageStats = usageStats;
         this.promptPerformance = promptPerformance;
@@ -128,8 +132,10 @@ class AnalyticsController {
                     + " Default range: the last 24 hours.")
     ErrorAnalysisReport.ErrorAnalysis errorAnalysis(Caller caller, @ParameterObject FilterParameters parameters) {
         QueryFilter filter = parameters.resolve(clock, ERROR_ANALYSIS_RANGE);
-        var answer = errorAnalysis.answer(caller.tenant(), filter);
+        var reading = sealedReads.start(caller.tenant());
+        var answer = errorAnalysis.answer(caller.tenant(), filter, reading);
         audit.record(caller, "GET /v1/analytics/error-analysis", filter.describe(), 1);
+        reading.audit(caller, "GET /v1/analytics/error-analysis");
         return answer;
     }
 

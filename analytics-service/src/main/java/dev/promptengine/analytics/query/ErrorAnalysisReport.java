@@ -1,6 +1,7 @@
 package dev.promptengine.analytics.query;
 
 import dev.promptengine.analytics.filter.QueryFilter;
+import dev.promptengine.analytics.privacy.SealedReads;
 import dev.promptengine.analytics.query.ExecutionAggregates.Aggregation;
 import dev.promptengine.analytics.query.ExecutionAggregates.Stats;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -65,10 +66,19 @@ class ErrorAnalysisReport {
             @Schema(example = "error") String status,
             @Schema(example = "openai") String provider,
             @Schema(example = "gpt-4o") String model,
-            Instant timestamp) {}
+            Instant timestamp,
+
+            @Schema(description = "True when the error message was stored encrypted; opened for this answer (audited)")
+            boolean contentSealed,
+
+            @Schema(description = "Why an encrypted error message is not shown (it is then null)")
+            String contentError) {}
 
     private static final String RECENT = """
-            SELECT id, occurred_at, prompt_slug, prompt_version, provider, model, status, error_type, error_message
+            SELECT id, occurred_at, prompt_slug, prompt_version, provider, model, status, error_type, error_message,
+                   CASE WHEN error_message IS NULL THEN
+                     (SELECT c.sealed FROM execution_content c WHERE c.tenant = execution_fact.tenant
+                        AND c.id = execution_fact.id AND c.occurred_at = execution_fact.occurred_at) END AS sealed
             FROM execution_fact
             WHERE tenant = :tenant AND occurred_at >= :from AND occurred_at < :to
               AND status IN ('error', 'timeout')""";
@@ -81,7 +91,8 @@ class ErrorAnalysisReport {
         this.jdbc = jdbc;
     }
 
-    ErrorAnalysis answer(String tenant, QueryFilter filter) {
+    /** The analysis; the recent errors' messages stored sealed are opened through {@code reading}. */
+    ErrorAnalysis answer(String tenant, QueryFilter filter, SealedReads.Reading reading) {
         Stats total = executions.total(tenant, filter);
         var byType = new LinkedHashMap<String, Long>();
         CATEGORIES.forEach(category -> byType.put(category, 0L));
@@ -112,10 +123,10 @@ class ErrorAnalysisReport {
                 Numbers.percent(total.errors(), total.executions()),
                 byType,
                 byPrompt,
-                recentErrors(tenant, filter));
+                recentErrors(tenant, filter, reading));
     }
 
-    private List<RecentError> recentErrors(String tenant, QueryFilter filter) {
+    private List<RecentError> recentErrors(String tenant, QueryFilter filter, SealedReads.Reading reading) {
         var params = new MapSqlParameterSource()
                 .addValue("tenant", tenant)
                 .addValue("from", FactSources.timestamp(filter.from()))
@@ -125,16 +136,23 @@ class ErrorAnalysisReport {
         sql.append("\nORDER BY occurred_at DESC, id\nLIMIT 10");
         return jdbc.sql(sql.toString())
                 .paramSource(params)
-                .query((rs, row) -> new RecentError(
-                        rs.getObject("id", UUID.class),
-                        rs.getString("prompt_slug"),
-                        rs.getInt("prompt_version"),
-                        rs.getString("error_message"),
-                        rs.getString("error_type"),
-                        rs.getString("status"),
-                        rs.getString("provider"),
-                        rs.getString("model"),
-                        rs.getObject("occurred_at", OffsetDateTime.class).toInstant()))
+                .query((rs, row) -> {
+                    var id = rs.getObject("id", UUID.class);
+                    byte[] sealed = rs.getBytes("sealed");
+                    var opened = sealed == null ? null : reading.open(id, sealed);
+                    return new RecentError(
+                            id,
+                            rs.getString("prompt_slug"),
+                            rs.getInt("prompt_version"),
+                            opened == null ? rs.getString("error_message") : opened.text("error_message"),
+                            rs.getString("error_type"),
+                            rs.getString("status"),
+                            rs.getString("provider"),
+                            rs.getString("model"),
+                            rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
+                            opened != null,
+                            opened == null ? null : opened.error());
+                })
                 .list();
     }
 }

@@ -1,6 +1,7 @@
 package dev.promptengine.analytics.query;
 
 import dev.promptengine.analytics.filter.QueryFilter;
+import dev.promptengine.analytics.privacy.SealedReads;
 import java.time.Duration;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -40,7 +41,8 @@ public class OverviewCharts {
         this.errorAnalysis = errorAnalysis;
     }
 
-    public Charts answer(String tenant, QueryFilter filter) {
+    /** The charts; recent errors' sealed messages are opened through {@code reading} (or not, when it is closed). */
+    public Charts answer(String tenant, QueryFilter filter, SealedReads.Reading reading) {
         TimeBucket bucket = Duration.between(filter.from(), filter.to()).compareTo(HOURLY_UP_TO) <= 0
                 ? TimeBucket.HOUR
                 : TimeBucket.DAY;
@@ -52,6 +54,6 @@ public class OverviewCharts {
                 timeseries.answer(tenant, filter, TimeseriesReport.Metric.P95_LATENCY_MS, bucket, null),
                 timeseries.answer(tenant, filter, TimeseriesReport.Metric.P99_LATENCY_MS, bucket, null),
                 topPrompts.answer(tenant, filter, TOP_PROMPTS),
-                errorAnalysis.answer(tenant, filter));
+                errorAnalysis.answer(tenant, filter, reading));
     }
 }

@@ -84,6 +84,8 @@ class PrivacyAtRestIntegrationTests {
             {"globex-admin", "globex", "ADMIN", "globex-admin-key"},
             {"initech-analyst", "initech", "ANALYST", "initech-analyst-key"},
             {"initech-admin", "initech", "ADMIN", "initech-admin-key"},
+            {"hooli-analyst", "hooli", "ANALYST", "hooli-analyst-key"},
+            {"hooli-admin", "hooli", "ADMIN", "hooli-admin-key"},
         });
     }
 
@@ -147,12 +149,84 @@ class PrivacyAtRestIntegrationTests {
         assertThat(body.get("usage").get("rendered_content").asString()).isEqualTo("the merger with Initrode");
         assertThat(body.get("usage").get("parameters").get("topic").asString()).isEqualTo("Initrode");
         var audit = jdbc.sql("""
-                        SELECT filters->>'execution_id' AS execution, rows_returned FROM audit_log
+                        SELECT filters->>'endpoint' || ' ' || (filters->'ids')::text || ' ' || rows_returned FROM audit_log
                         WHERE tenant = 'acme' AND endpoint = 'READ sealed content' AND key_name = 'acme-analyst'
-                        """)
-                .query((rs, row) -> rs.getString(1) + "/" + rs.getLong(2))
-                .list();
-        assertThat(audit).containsExactly(pair.execution().getExecution().getId() + "/2");
+                        """).query(String.class).list();
+        assertThat(audit)
+                .containsExactly("GET /v1/executions/{id} [\""
+                        + pair.execution().getExecution().getId() + "\", \""
+                        + pair.usage().getId() + "\"] 2");
+    }
+
+    @Test
+    void everyViewWithContentOpensItForAnAnalystWithOneAuditRowPerAnswerAndSaysWhyAfterShredding() {
+        // Given: a failed call of session s-richard, its content (and error message) sealed
+        var pair = pair("hooli", "richard", "the compression algorithm", ExecutionStatus.ERROR, "quota of hooli gone");
+        publish(List.of(pair));
+        awaitStored("hooli", 1);
+        UUID executionId = pair.execution().getExecution().getId();
+        UUID usageId = pair.usage().getId();
+
+        // When
+        JsonNode list = get("/v1/executions", "hooli-analyst-key").json();
+        JsonNode session = get("/v1/sessions/s-richard", "hooli-analyst-key").json();
+        JsonNode usage = get("/v1/usages/" + usageId, "hooli-analyst-key").json();
+        String csv = get("/v1/export/executions.csv", "hooli-analyst-key").body();
+        JsonNode errors =
+                get("/v1/analytics/error-analysis", "hooli-analyst-key").json();
+
+        // Then: each view shows the plaintext its clear columns do not hold
+        JsonNode row = list.get("executions").get(0);
+        assertThat(row.get("error_message").asString()).isEqualTo("quota of hooli gone");
+        assertThat(row.get("content_sealed").asBoolean()).isTrue();
+        assertThat(row.get("content_error").isNull()).isTrue();
+        JsonNode render = session.get("events").get(0);
+        JsonNode call = session.get("events").get(1);
+        assertThat(render.get("rendered_content").asString()).isEqualTo("the compression algorithm");
+        assertThat(call.get("messages").get(0).get("content").asString()).isEqualTo("the compression algorithm");
+        assertThat(call.get("response_content").asString()).isEqualTo("answer about the compression algorithm");
+        assertThat(call.get("error_message").asString()).isEqualTo("quota of hooli gone");
+        assertThat(usage.get("rendered_content").asString()).isEqualTo("the compression algorithm");
+        assertThat(usage.get("parameters").get("topic").asString()).isEqualTo("algorithm");
+        assertThat(usage.get("content_sealed").asBoolean()).isTrue();
+        assertThat(csv).contains(executionId + ",").contains("quota of hooli gone");
+        JsonNode recent = errors.get("recent_errors").get(0);
+        assertThat(recent.get("error").asString()).isEqualTo("quota of hooli gone");
+        assertThat(recent.get("content_sealed").asBoolean()).isTrue();
+        // and every answer that opened content left one row saying which records it opened
+        var audit = jdbc.sql("""
+                        SELECT filters->>'endpoint' || ' ' || (filters->'ids')::text || ' ' || rows_returned
+                        FROM audit_log
+                        WHERE tenant = 'hooli' AND endpoint = 'READ sealed content' AND key_name = 'hooli-analyst'
+                        ORDER BY id""").query(String.class).list();
+        String execution = "[\"" + executionId + "\"] 1";
+        assertThat(audit)
+                .containsExactly(
+                        "GET /v1/executions " + execution,
+                        "GET /v1/sessions/{id} [\"" + usageId + "\", \"" + executionId + "\"] 2",
+                        "GET /v1/usages/{id} [\"" + usageId + "\"] 1",
+                        "GET /v1/export/executions.csv " + execution,
+                        "GET /v1/analytics/error-analysis " + execution);
+
+        // When the tenant's keys are destroyed
+        assertThat(delete("/v1/admin/tenants/hooli/keys", "hooli-admin-key").status())
+                .isEqualTo(200);
+
+        // Then the views say why, never show garbage, and still answer the metadata
+        JsonNode after = get("/v1/executions", "hooli-analyst-key")
+                .json()
+                .get("executions")
+                .get(0);
+        assertThat(after.get("error_message").isNull()).isTrue();
+        assertThat(after.get("content_error").asString()).startsWith("shredded:");
+        assertThat(after.get("total_tokens").asLong()).isEqualTo(120);
+        JsonNode afterCall = get("/v1/sessions/s-richard", "hooli-analyst-key")
+                .json()
+                .get("events")
+                .get(1);
+        assertThat(afterCall.get("response_content").isNull()).isTrue();
+        assertThat(afterCall.get("content_error").asString()).startsWith("shredded:");
+        assertThat(get("/v1/export/executions.csv", "hooli-analyst-key").body()).doesNotContain("quota");
     }
 
     @Test
