@@ -6,6 +6,7 @@ import dev.promptengine.bench.endtoend.EndToEndScenario;
 import dev.promptengine.bench.enrichment.EnrichmentScenario;
 import dev.promptengine.bench.ingest.HttpIngestScenario;
 import dev.promptengine.bench.ingest.OtlpIngestScenario;
+import dev.promptengine.bench.ingest.SealedIngestScenario;
 import dev.promptengine.bench.live.LiveScenario;
 import dev.promptengine.bench.physical.KafkaLimitsScenario;
 import dev.promptengine.bench.physical.PostgresCopyScenario;
@@ -34,6 +35,7 @@ public final class Bench {
                 new EndToEndScenario(),
                 new EnrichmentScenario(),
                 new HttpIngestScenario(),
+                new SealedIngestScenario(),
                 new OtlpIngestScenario(),
                 new ClientScenario(),
                 new QueryScenario(),

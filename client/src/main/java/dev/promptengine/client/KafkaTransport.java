@@ -5,6 +5,8 @@ import dev.promptengine.events.LlmExecution;
 import dev.promptengine.events.PromptUsage;
 import dev.promptengine.schemas.AvroSerializer;
 import dev.promptengine.schemas.Topics;
+import dev.promptengine.schemas.sealing.EventSealer;
+import dev.promptengine.schemas.sealing.KeyUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +37,7 @@ final class KafkaTransport implements Transport {
     private final Map<String, Object> config;
     private final String tenant;
     private final Privacy privacy;
+    private final EventSealer sealer;
     private final int maxRecordBytes;
     private final Problems problems;
     private final AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
@@ -42,10 +45,17 @@ final class KafkaTransport implements Transport {
     private boolean initialised;
 
     /** Creates the producer at once (it connects only later), so a bad producer setting fails the builder. */
-    KafkaTransport(Map<String, Object> config, String tenant, Privacy privacy, int maxRecordBytes, Problems problems) {
+    KafkaTransport(
+            Map<String, Object> config,
+            String tenant,
+            Privacy privacy,
+            EventSealer sealer,
+            int maxRecordBytes,
+            Problems problems) {
         this.config = Map.copyOf(config);
         this.tenant = tenant;
         this.privacy = privacy;
+        this.sealer = sealer;
         this.maxRecordBytes = maxRecordBytes;
         this.problems = problems;
         this.producer = newProducer();
@@ -57,7 +67,14 @@ final class KafkaTransport implements Transport {
         var records = new ArrayList<ProducerRecord<String, byte[]>>(batch.size());
         var encoded = new ArrayList<Event>(batch.size());
         for (Event event : batch) {
-            var record = record(event);
+            ProducerRecord<String, byte[]> record;
+            try {
+                record = record(event);
+            } catch (SealingFailed e) {
+                // the keys, not the event, are at fault: keep the batch and try again with backoff
+                problems.once("seal", "Cannot seal content (" + e.getCause() + "); retrying with backoff");
+                return Delivery.retry(batch, null);
+            }
             if (record == null) {
                 rejected.add(event);
             } else {
@@ -117,10 +134,10 @@ final class KafkaTransport implements Transport {
             SpecificRecord value;
             if (event instanceof Usage usage) {
                 topic = Topics.USAGE.name();
-                value = usage(usage);
+                value = sealed(usage(usage));
             } else {
                 topic = Topics.EXECUTION.name();
-                value = execution((Execution) event);
+                value = sealed(execution((Execution) event));
             }
             String key = event.key().toString();
             byte[] bytes = serializer.serialize(topic, value);
@@ -132,9 +149,30 @@ final class KafkaTransport implements Transport {
                 return null;
             }
             return new ProducerRecord<>(topic, key, bytes);
+        } catch (SealingFailed e) {
+            throw e;
         } catch (RuntimeException | StackOverflowError e) {
             problems.once("encode", "Cannot encode an event as Avro (" + e + "); it is rejected");
             return null;
+        }
+    }
+
+    /** The record with its content sealed when sealing is on. */
+    private SpecificRecord sealed(SpecificRecord record) {
+        if (sealer == null) {
+            return record;
+        }
+        try {
+            return record instanceof PromptUsage usage ? sealer.seal(usage) : sealer.seal((LlmExecution) record);
+        } catch (KeyUnavailableException | java.io.UncheckedIOException | IllegalStateException e) {
+            throw new SealingFailed(e);
+        }
+    }
+
+    /** Sealing failed for a reason of the keys (unreadable or unwritable key directory, KMS down). */
+    private static final class SealingFailed extends RuntimeException {
+        SealingFailed(Throwable cause) {
+            super(cause);
         }
     }
 

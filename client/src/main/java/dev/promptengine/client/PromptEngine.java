@@ -283,8 +283,34 @@ public final class PromptEngine implements AutoCloseable {
         private final Map<String, String> customRules = new LinkedHashMap<>();
         private List<String> droppedKeys = dev.promptengine.schemas.privacy.TextRedactor.DEFAULT_DROPPED_KEYS;
         private Object meterRegistry;
+        private dev.promptengine.schemas.sealing.KeyProvider contentKeys;
+        private Duration keyRotation = Duration.ofDays(1);
 
         private Builder() {}
+
+        /**
+         * Kafka transport only: seals every content field (parameters, rendered content, system
+         * message, messages, response, error message) with AES-256-GCM under the tenant's data key
+         * before the event leaves the process, exactly as ingest-service does with encryption on
+         * (docs/privacy.md). The keys are the tenant's key-encryption keys in {@code keyDirectory},
+         * the directory analytics-service reads ({@code promptengine.privacy.encryption.key-directory}).
+         * Over HTTP, ingest-service seals: configure it there.
+         */
+        public Builder sealContent(java.nio.file.Path keyDirectory) {
+            return sealContent(new dev.promptengine.schemas.sealing.LocalKeyDirectory(keyDirectory));
+        }
+
+        /** As {@link #sealContent(java.nio.file.Path)}, with the key-encryption keys from a provider (a KMS adapter). */
+        public Builder sealContent(dev.promptengine.schemas.sealing.KeyProvider keys) {
+            this.contentKeys = keys;
+            return this;
+        }
+
+        /** How long a data key seals before the next one is made (default 1 day, at least 1 s). */
+        public Builder keyRotation(Duration keyRotation) {
+            this.keyRotation = keyRotation;
+            return this;
+        }
 
         /** Events held while the pipeline is slow or down (default 10,000); beyond it {@link #dropPolicy} applies. */
         public Builder queueCapacity(int queueCapacity) {
@@ -421,6 +447,10 @@ public final class PromptEngine implements AutoCloseable {
                         "meterRegistry must be an io.micrometer.core.instrument.MeterRegistry");
             }
             if (baseUrl != null) {
+                require(
+                        contentKeys == null,
+                        "sealContent applies to the Kafka transport; over HTTP ingest-service seals"
+                                + " (promptengine.privacy.encryption.enabled)");
                 require(!blank(apiKey), "an API key is required");
                 try {
                     var uri = URI.create(baseUrl);
@@ -434,6 +464,7 @@ public final class PromptEngine implements AutoCloseable {
                 require(!blank(bootstrapServers), "bootstrap servers are required");
                 require(!blank(username) && password != null, "SASL username and password are required");
                 require(!blank(tenant), "tenant must not be blank");
+                require(keyRotation != null && keyRotation.toMillis() >= 1000, "keyRotation must be at least 1 s");
                 require(
                         captureMode != null && detectors != null && droppedKeys != null,
                         "privacy settings are required");
@@ -474,7 +505,12 @@ public final class PromptEngine implements AutoCloseable {
             config.putIfAbsent("linger.ms", 0);
             config.put("max.request.size", maxRecordBytes + 1024);
             try {
-                return new KafkaTransport(config, tenant, privacy(), maxRecordBytes, problems);
+                var sealer = contentKeys == null
+                        ? null
+                        : new dev.promptengine.schemas.sealing.EventSealer(
+                                new dev.promptengine.schemas.sealing.ContentSealer(contentKeys, keyRotation, clock),
+                                false);
+                return new KafkaTransport(config, tenant, privacy(), sealer, maxRecordBytes, problems);
             } catch (org.apache.kafka.common.KafkaException e) {
                 throw new IllegalArgumentException("Invalid Kafka producer settings: " + e.getMessage(), e);
             }

@@ -83,6 +83,7 @@ class KafkaPrivacyTests {
                         "acks", "all"),
                 "acme",
                 privacy,
+                null,
                 1_000_000,
                 new Problems());
     }

@@ -148,8 +148,7 @@ public final class HttpIngestScenario implements Scenario {
     }
 
     /** {@code count} encoded {@code POST /v1/events} requests of 50 usages and their 50 executions. */
-    private static List<byte[]> batches(
-            Workload workload, URI events, String key, int count, List<Workload.Pair> pairs) {
+    static List<byte[]> batches(Workload workload, URI events, String key, int count, List<Workload.Pair> pairs) {
         var requests = new ArrayList<byte[]>(count);
         for (int r = 0; r < count; r++) {
             var usages = new ArrayList<Object>();

@@ -57,6 +57,8 @@ public final class LiveScenario implements Scenario {
     static final int DASHBOARDS = 100;
     static final int EXECUTIONS_PER_SECOND = 500; // and as many usages: 1,000 events/s
     static final Duration POLL_INTERVAL = Duration.ofSeconds(5); // the dashboard's default without push
+    static final Duration OPEN_SPREAD = Duration.ofSeconds(30); // push tabs open at random moments within it
+    static final Duration SETTLE_AFTER_POLLING = Duration.ofSeconds(35);
     static final List<Map<String, String>> FILTER_SETS =
             List.of(Map.of(), Map.of("environment", "production"), Map.of("provider", "openai"));
     private static final Pattern CHANGED_AT = Pattern.compile("\"changed_at\":(?:\"([^\"]+)\"|null)");
@@ -150,6 +152,9 @@ public final class LiveScenario implements Scenario {
             double polled = databaseMsPerSecond(database, phase, polling::start) - idle;
             polling.drain();
             polling.close();
+            // requests the service still holds when their clients gave up (a pool wait lasts up to 30 s)
+            // must be over before the next phase is measured
+            Thread.sleep(SETTLE_AFTER_POLLING.toMillis());
             var pushed = new Pushed(analytics.uri(""), analyst);
             double push = databaseMsPerSecond(database, phase, pushed::start) - idle;
             pushed.close();
@@ -168,7 +173,8 @@ public final class LiveScenario implements Scenario {
                             + " %d s; %,d rounds skipped because the tab's previous round was still unanswered)."
                             + " Push: %,d snapshots received by the tabs (%,d of them with the charts), computed %,d"
                             + " times by the hub, plus %,d requests of the tabs' first load (the eight questions once"
-                            + " per tab; nothing polled after). Database time = pg_stat_database.active_time of the"
+                            + " per tab, each tab opened at a random moment of the phase's first 30 s, 35 s after the"
+                            + " polling phase ended; nothing polled after). Database time = pg_stat_database.active_time of the"
                             + " analytics database, less the no-dashboard phase.",
                     DASHBOARDS,
                     FILTER_SETS,
@@ -361,12 +367,21 @@ public final class LiveScenario implements Scenario {
             super(base, key);
         }
 
+        /** Opens the tabs at random moments within the first {@link #OPEN_SPREAD} of the phase, as people do. */
         void start() {
             for (int tab = 0; tab < DASHBOARDS; tab++) {
-                var filters = FILTER_SETS.get(tab % FILTER_SETS.size());
-                var params = new LinkedHashMap<String, String>(filters);
-                params.put("range", "24h");
                 int group = tab % FILTER_SETS.size();
+                timer.schedule(
+                        () -> open(FILTER_SETS.get(group), group),
+                        (long) (Math.random() * OPEN_SPREAD.toMillis()),
+                        TimeUnit.MILLISECONDS);
+            }
+        }
+
+        private void open(Map<String, String> filters, int group) {
+            var params = new LinkedHashMap<String, String>(filters);
+            params.put("range", "24h");
+            synchronized (streams) {
                 streams.add(http.sendAsync(
                                 request("/v1/live?" + query(params))
                                         .timeout(Duration.ofHours(1))
@@ -374,8 +389,8 @@ public final class LiveScenario implements Scenario {
                                         .build(),
                                 HttpResponse.BodyHandlers.ofInputStream())
                         .thenAcceptAsync(response -> read(response, group), readers));
-                ask(overview(filters));
             }
+            ask(overview(filters));
         }
 
         private void read(HttpResponse<InputStream> response, int group) {
@@ -427,7 +442,9 @@ public final class LiveScenario implements Scenario {
         public void close() {
             open.set(false);
             super.close();
-            streams.forEach(stream -> stream.cancel(true));
+            synchronized (streams) {
+                streams.forEach(stream -> stream.cancel(true));
+            }
             readers.shutdownNow();
         }
     }

@@ -55,6 +55,30 @@ class ComposeFileTests {
         assertThat(ports(services, "postgres")).containsExactly("127.0.0.1:5432:5432");
     }
 
+    @Test
+    void ingestAndAnalyticsShareOneContentKeyVolumeThatTheirImagesHandToTheServiceUser() throws Exception {
+        var services = services();
+
+        for (String name : List.of("ingest-service", "analytics-service")) {
+            assertThat(environment(services, name))
+                    .as(name)
+                    .containsEntry("PROMPTENGINE_PRIVACY_ENCRYPTION_KEY_DIRECTORY", "/keys");
+            assertThat(volumes(services, name)).as(name).contains("content-keys:/keys");
+            // a named volume starts as a copy of the image's directory, owner included
+            assertThat(Files.readString(Path.of("..", name, "Dockerfile")))
+                    .as(name)
+                    .contains("mkdir -m 0700 /keys && chown promptengine /keys");
+        }
+        assertThat(environment(services, "ingest-service"))
+                .containsEntry("PROMPTENGINE_PRIVACY_ENCRYPTION_ENABLED", "${PE_ENCRYPTION_ENABLED:-false}");
+        assertThat(volumes(services, "cost-service")).noneMatch(volume -> volume.contains("keys"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> volumes(Map<String, Object> services, String name) {
+        return (List<String>) ((Map<String, Object>) services.get(name)).get("volumes");
+    }
+
     private static void assertService(Map<String, Object> services, String name, KafkaUser user, int port) {
         var environment = environment(services, name);
         assertThat(environment)
