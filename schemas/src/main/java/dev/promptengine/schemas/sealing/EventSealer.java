@@ -3,6 +3,7 @@ package dev.promptengine.schemas.sealing;
 import dev.promptengine.events.LlmExecution;
 import dev.promptengine.events.Message;
 import dev.promptengine.events.PromptUsage;
+import dev.promptengine.schemas.JsonStrings;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.Map;
  *
  * <p>The plaintext is a flat JSON object of strings plus {@code messages}, an array of
  * {@code {role, content}}; {@code schemas} has no JSON library and the client must stay light, so
- * it is written here (RFC 8259 string escaping) rather than adding one.
+ * it is written here (strings through {@link JsonStrings}) rather than adding one.
  */
 public final class EventSealer {
 
@@ -111,30 +112,12 @@ public final class EventSealer {
         return text.append('}').toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A JSON string (or null): quote, backslash and control characters escaped, the rest as is (UTF-8). */
+    /** A JSON string, or null. */
     private static void string(StringBuilder text, String value) {
         if (value == null) {
             text.append("null");
-            return;
+        } else {
+            JsonStrings.append(text, value);
         }
-        text.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> text.append("\\\"");
-                case '\\' -> text.append("\\\\");
-                case '\n' -> text.append("\\n");
-                case '\r' -> text.append("\\r");
-                case '\t' -> text.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        text.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        text.append(c);
-                    }
-                }
-            }
-        }
-        text.append('"');
     }
 }
